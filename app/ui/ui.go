@@ -1,0 +1,227 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"comunidad/data"
+)
+
+// Options is what the command hands the interface.
+type Options struct {
+	Store *data.Store
+	// OpenDemo opens the demo community's own database (building it on first
+	// use); the empty state offers it. Nil hides that button.
+	OpenDemo func(ctx context.Context) (*data.Store, error)
+	// Version is shown in "Acerca de".
+	Version string
+}
+
+// prefLastCommunity remembers, per database file, the community last opened.
+const prefLastCommunity = "last_community"
+
+// UI is the main window's content and the state it shows.
+type UI struct {
+	app  fyne.App
+	win  fyne.Window
+	opts Options
+	st   *data.Store
+
+	communities []data.Community
+	community   data.Community // ID 0 while the database holds none
+
+	title    *widget.Label
+	selector *widget.Select
+	status   *widget.Label
+	body     *fyne.Container
+	tabs     *container.AppTabs
+
+	units  *unitsTab
+	config *configTab
+}
+
+// New builds the window's content on w and loads the communities off the UI
+// goroutine. Call w.SetContent(u.Content()) (New does it) and w.Show().
+func New(a fyne.App, w fyne.Window, opts Options) *UI {
+	u := &UI{app: a, win: w, opts: opts, st: opts.Store}
+	u.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	u.selector = widget.NewSelect(nil, u.onSelectCommunity)
+	u.selector.PlaceHolder = lang.X("window.community.choose", "Elegir comunidad")
+	u.selector.Hide()
+	u.status = widget.NewLabel("")
+	u.status.Truncation = fyne.TextTruncateEllipsis
+	u.body = container.NewStack()
+
+	u.units = newUnitsTab(u)
+	u.config = newConfigTab(u)
+	u.tabs = container.NewAppTabs(
+		container.NewTabItemWithIcon(lang.X("tab.units", "Unidades/Usuarios"), theme.AccountIcon(), u.units.content()),
+		container.NewTabItemWithIcon(lang.X("tab.config", "Configuración"), theme.SettingsIcon(), u.config.content()),
+	)
+	w.SetTitle("Comunidad")
+	w.SetContent(u.Content())
+	u.Reload()
+	return u
+}
+
+// Content is the whole window: header, tabs (or the empty state), status line.
+func (u *UI) Content() fyne.CanvasObject {
+	header := container.NewBorder(nil, nil, u.title, u.selector)
+	footer := container.NewVBox(widget.NewSeparator(), u.status)
+	return container.NewBorder(header, footer, nil, nil, u.body)
+}
+
+// Store is the database the window works on.
+func (u *UI) Store() *data.Store { return u.st }
+
+// Community is the community on screen (ID 0 when there is none).
+func (u *UI) Community() data.Community { return u.community }
+
+// Reload reads the communities again off the UI goroutine, then shows the
+// remembered one (or the first) or the empty state.
+func (u *UI) Reload() {
+	go func() {
+		ctx := context.Background()
+		cs, err := u.st.Communities(ctx)
+		fyne.Do(func() {
+			if err != nil {
+				u.showError(err)
+				return
+			}
+			u.setCommunities(cs)
+		})
+	}()
+}
+
+func (u *UI) setCommunities(cs []data.Community) {
+	u.communities = cs
+	if len(cs) == 0 {
+		u.community = data.Community{}
+		u.selector.Hide()
+		u.title.SetText("")
+		u.win.SetTitle("Comunidad")
+		u.body.Objects = []fyne.CanvasObject{u.emptyState()}
+		u.body.Refresh()
+		u.setStatus()
+		return
+	}
+	names := make([]string, len(cs))
+	for i, c := range cs {
+		names[i] = c.Name
+	}
+	u.selector.SetOptions(names)
+	if len(cs) > 1 {
+		u.selector.Show()
+	} else {
+		u.selector.Hide()
+	}
+	want := u.community.ID
+	if want == 0 {
+		want = int64(u.app.Preferences().Int(u.prefKey()))
+	}
+	pick := cs[0]
+	for _, c := range cs {
+		if c.ID == want {
+			pick = c
+		}
+	}
+	u.body.Objects = []fyne.CanvasObject{u.tabs}
+	u.body.Refresh()
+	u.showCommunity(pick)
+}
+
+// SelectCommunity switches the window to the community with the given id
+// after reading the list again (used after an import creates one).
+func (u *UI) SelectCommunity(id int64) {
+	u.community = data.Community{ID: id}
+	u.Reload()
+}
+
+func (u *UI) onSelectCommunity(name string) {
+	for _, c := range u.communities {
+		if c.Name == name && c.ID != u.community.ID {
+			u.showCommunity(c)
+		}
+	}
+}
+
+func (u *UI) showCommunity(c data.Community) {
+	u.community = c
+	u.app.Preferences().SetInt(u.prefKey(), int(c.ID))
+	u.title.SetText(c.Name)
+	u.selector.SetSelected(c.Name)
+	u.win.SetTitle(fmt.Sprintf("Comunidad — %s", c.Name))
+	u.setStatus()
+	u.units.setCommunity(c)
+	u.config.setCommunity(c)
+}
+
+// prefKey keeps the remembered community apart per database file, so the
+// demo database and the real one each reopen on their own.
+func (u *UI) prefKey() string {
+	return prefLastCommunity + ":" + u.st.Path()
+}
+
+func (u *UI) setStatus() {
+	c := u.community
+	switch {
+	case c.ID == 0:
+		u.status.SetText(lang.X("status.nodata", "Sin datos todavía: importe una exportación de Kastor o abra la comunidad de demostración."))
+	case c.LastSyncAt.IsZero():
+		u.status.SetText(lang.X("status.never", "Nunca importada desde Kastor."))
+	default:
+		u.status.SetText(lang.X("status.synced", "Última importación: {{.When}} desde {{.Source}}",
+			map[string]any{"When": FormatDateTime(c.LastSyncAt), "Source": filepath.Base(c.LastSyncSource)}))
+	}
+}
+
+// FormatDateTime shows a time the Chilean way, in local time: 27-11-2026 14:05.
+func FormatDateTime(t time.Time) string { return t.Local().Format("02-01-2006 15:04") }
+
+func (u *UI) emptyState() fyne.CanvasObject {
+	heading := widget.NewLabelWithStyle(lang.X("empty.title", "Aún no hay comunidades"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	text := widget.NewLabelWithStyle(lang.X("empty.text", "Importe la exportación de Kastor de su comunidad para ver sus unidades y usuarios,\no explore la aplicación con una comunidad de demostración."), fyne.TextAlignCenter, fyne.TextStyle{})
+	imp := widget.NewButtonWithIcon(lang.X("action.import", "Importar datos"), theme.DownloadIcon(), u.onImport)
+	imp.Importance = widget.HighImportance
+	buttons := container.NewHBox(imp)
+	if u.opts.OpenDemo != nil {
+		buttons.Add(widget.NewButtonWithIcon(lang.X("empty.demo", "Abrir comunidad de demostración"), theme.HomeIcon(), u.onOpenDemo))
+	}
+	return container.NewCenter(container.NewVBox(heading, text, container.NewCenter(buttons)))
+}
+
+func (u *UI) onOpenDemo() {
+	prog := dialog.NewCustomWithoutButtons(lang.X("empty.demo.opening", "Abriendo la comunidad de demostración…"), widget.NewProgressBarInfinite(), u.win)
+	prog.Show()
+	go func() {
+		st, err := u.opts.OpenDemo(context.Background())
+		fyne.Do(func() {
+			prog.Hide()
+			if err != nil {
+				u.showError(err)
+				return
+			}
+			old := u.st
+			u.st = st
+			u.community = data.Community{}
+			if old != nil && old != st {
+				old.Close()
+			}
+			u.Reload()
+		})
+	}()
+}
+
+// showError shows err in a dialog; the text is already the user's language.
+func (u *UI) showError(err error) {
+	dialog.ShowError(err, u.win)
+}

@@ -1,0 +1,145 @@
+package ui
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"comunidad/data"
+)
+
+// newTestUI builds the window on a fresh database file, in a test app.
+func newTestUI(t *testing.T, st *data.Store) (*UI, fyne.Window) {
+	t.Helper()
+	if err := SetupLanguage(); err != nil {
+		t.Fatal(err)
+	}
+	a := test.NewTempApp(t)
+	w := a.NewWindow("Comunidad")
+	w.Resize(fyne.NewSize(1280, 800))
+	if st == nil {
+		st = openStore(t)
+	}
+	u := New(a, w, Options{Store: st})
+	t.Cleanup(w.Close)
+	return u, w
+}
+
+func openStore(t *testing.T) *data.Store {
+	t.Helper()
+	st, err := data.Open(context.Background(), filepath.Join(t.TempDir(), "ui.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// eventually polls cond (work is loaded off the UI goroutine) for up to 5 s.
+// The test driver runs fyne.Do at once on the calling goroutine, so cond
+// must wait for the last thing an update does, not the first.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		ok := false
+		fyne.DoAndWait(func() { ok = cond() })
+		if ok {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("timed out waiting for %s", what)
+}
+
+// texts collects every label, button and tab text under o.
+func texts(o fyne.CanvasObject) []string {
+	var out []string
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch w := o.(type) {
+		case *widget.Label:
+			out = append(out, w.Text)
+		case *widget.Button:
+			out = append(out, w.Text)
+		case *container.AppTabs:
+			for _, it := range w.Items {
+				out = append(out, it.Text)
+			}
+		}
+		if c, ok := o.(*fyne.Container); ok {
+			for _, ch := range c.Objects {
+				walk(ch)
+			}
+		}
+		if w, ok := o.(fyne.Widget); ok {
+			r := test.WidgetRenderer(w)
+			for _, ch := range r.Objects() {
+				walk(ch)
+			}
+		}
+	}
+	walk(o)
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func TestEmptyStateOffersImportAndDemo(t *testing.T) {
+	st := openStore(t)
+	if err := SetupLanguage(); err != nil {
+		t.Fatal(err)
+	}
+	a := test.NewTempApp(t)
+	w := a.NewWindow("Comunidad")
+	New(a, w, Options{Store: st, OpenDemo: func(context.Context) (*data.Store, error) { return st, nil }})
+	eventually(t, "the empty state", func() bool {
+		got := texts(w.Content())
+		return contains(got, "Aún no hay comunidades") && contains(got, "Importar datos") && contains(got, "Abrir comunidad de demostración")
+	})
+	if w.Title() != "Comunidad" {
+		t.Fatalf("title = %q", w.Title())
+	}
+}
+
+func TestWindowShowsTabsAndCommunity(t *testing.T) {
+	st := openStore(t)
+	ctx := context.Background()
+	if _, err := st.CreateCommunity(ctx, "Edificio Los Álamos"); err != nil {
+		t.Fatal(err)
+	}
+	u, w := newTestUI(t, st)
+	eventually(t, "the community", func() bool { return w.Title() == "Comunidad — Edificio Los Álamos" })
+	eventually(t, "the tabs and the status line", func() bool {
+		got := texts(w.Content())
+		return contains(got, "Unidades/Usuarios") && contains(got, "Configuración") && contains(got, "Nunca importada desde Kastor.")
+	})
+	if u.selector.Visible() {
+		t.Fatal("community selector shown with only one community")
+	}
+	// A second community brings the selector, and choosing it is remembered.
+	c2, err := st.CreateCommunity(ctx, "Condominio Las Brisas")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Reload()
+	eventually(t, "the selector", func() bool { return u.selector.Visible() && len(u.selector.Options) == 2 })
+	fyne.DoAndWait(func() { u.selector.SetSelected("Condominio Las Brisas") })
+	eventually(t, "the switch", func() bool { return w.Title() == "Comunidad — Condominio Las Brisas" })
+	if got := u.app.Preferences().Int(u.prefKey()); got != int(c2.ID) {
+		t.Fatalf("remembered community = %d, want %d", got, c2.ID)
+	}
+}

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"comunidad/data"
+)
+
+func init() {
+	register(&command{
+		name:    "communities",
+		summary: "lista las comunidades de la base de datos",
+		run:     runCommunities,
+	})
+}
+
+func runCommunities(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet("communities")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	st, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	cs, err := st.Communities(ctx)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "COMUNIDAD\tDIRECCIÓN\tÚLTIMA IMPORTACIÓN")
+	for _, c := range cs {
+		last := "nunca"
+		if !c.LastSyncAt.IsZero() {
+			last = c.LastSyncAt.Local().Format("02-01-2006 15:04")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", c.Name, c.Address, last)
+	}
+	return tw.Flush()
+}
+
+// newFlagSet is a subcommand's flag set: errors come back as one-line user
+// errors instead of being printed with the whole usage.
+func newFlagSet(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return fs
+}
+
+// community resolves --community: the named one, or the only one there is.
+func community(ctx context.Context, st *data.Store, name string) (data.Community, error) {
+	if name != "" {
+		c, err := st.CommunityByName(ctx, name)
+		if err != nil {
+			return c, errorf("no existe la comunidad %q", name)
+		}
+		return c, nil
+	}
+	cs, err := st.Communities(ctx)
+	if err != nil {
+		return data.Community{}, err
+	}
+	switch len(cs) {
+	case 0:
+		return data.Community{}, errorf("la base de datos no tiene comunidades: importe una con \"comunidad sync ARCHIVO\"")
+	case 1:
+		return cs[0], nil
+	}
+	return data.Community{}, errorf("hay %d comunidades: elija una con --community", len(cs))
+}
+
+// parseFlags parses a subcommand's options and turns the flag package's
+// English complaints into one Spanish line.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	err := fs.Parse(args)
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	for en, es := range map[string]string{
+		"flag provided but not defined: ": "opción desconocida: ",
+		"flag needs an argument: ":        "falta el valor de la opción ",
+		"invalid value ":                  "valor inválido ",
+		"invalid boolean value ":          "valor inválido ",
+	} {
+		if strings.HasPrefix(msg, en) {
+			msg = es + strings.TrimPrefix(msg, en)
+			break
+		}
+	}
+	if fs.Name() == "comunidad" {
+		return errorf("%s (vea comunidad --help)", msg)
+	}
+	return errorf("%s: %s (vea comunidad %s --help)", fs.Name(), msg, fs.Name())
+}

@@ -1,0 +1,67 @@
+package main
+
+import (
+	"context"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+
+	"comunidad"
+	_ "comunidad/app/locale" // before Fyne reads the locale
+	"comunidad/app/ui"
+	"comunidad/assets"
+	"comunidad/data"
+)
+
+// runGUI opens the window on the database the options name. A database that
+// cannot be opened is reported in the window, not on a terminal the office
+// user never sees.
+func runGUI(e *env) error {
+	m := comunidad.AppMeta()
+	icon := fyne.NewStaticResource("icon.png", assets.Icon)
+	app.SetMetadata(fyne.AppMetadata{ID: m.ID, Name: m.Name, Version: m.Version, Build: m.Build, Icon: icon, Migrations: m.Migrations})
+	if err := ui.SetupLanguage(); err != nil {
+		return err
+	}
+	a := app.NewWithID(m.ID)
+	a.SetIcon(icon)
+	w := a.NewWindow(m.Name)
+	w.Resize(fyne.NewSize(1280, 800))
+
+	ctx := context.Background()
+	var st *data.Store
+	var err error
+	if e.demo {
+		st, err = openDemo(ctx, e)
+	} else {
+		st, err = e.open(ctx)
+	}
+	if err != nil {
+		w.SetContent(ui.ErrorScreen(err))
+		w.ShowAndRun()
+		return nil
+	}
+	u := ui.New(a, w, ui.Options{
+		Store:    st,
+		Version:  m.Version,
+		OpenDemo: func(ctx context.Context) (*data.Store, error) { return openDemo(ctx, e) },
+	})
+	w.ShowAndRun()
+	return u.Store().Close()
+}
+
+// openDemo opens the demo database (kept apart from the user's own), building
+// its community from the embedded Kastor export the first time.
+func openDemo(ctx context.Context, e *env) (*data.Store, error) {
+	d := *e
+	d.dbPath, d.demo = "", true
+	st, err := d.open(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := ensureDemo(ctx, st); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+}

@@ -1,0 +1,177 @@
+// Command comunidad is the Comunidad desktop application. With no
+// subcommand it opens the window; the subcommands do the same work headless
+// (import from Kastor, list, generate the users file, render and send
+// letters) so that it can be scripted, scheduled and tested end to end.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+
+	"comunidad"
+	"comunidad/data"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// env is what every subcommand gets: the streams, the database location and
+// the global options.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	dbPath         string // "" until resolved: the user's database
+	demo           bool
+}
+
+// command is one subcommand. Each lives in its own file and registers itself
+// in init, so areas of the product add theirs without touching this file.
+type command struct {
+	name    string // "sync", or two words: "users add"
+	args    string // synopsis of its arguments, for --help
+	summary string // one line, Spanish
+	run     func(ctx context.Context, e *env, args []string) error
+}
+
+var commands = map[string]*command{}
+
+func register(c *command) {
+	if _, dup := commands[c.name]; dup {
+		panic("comunidad: command registered twice: " + c.name)
+	}
+	commands[c.name] = c
+}
+
+// userError is an error whose message is for the user as it is (exit 1, one line).
+type userError struct{ msg string }
+
+func (e userError) Error() string { return e.msg }
+
+func errorf(format string, args ...any) error { return userError{fmt.Sprintf(format, args...)} }
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		if p := recover(); p != nil {
+			fmt.Fprintf(stderr, "comunidad: error interno: %v\n", p)
+			code = 2
+		}
+	}()
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
+	fs := flag.NewFlagSet("comunidad", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&e.dbPath, "db", "", "")
+	fs.BoolVar(&e.demo, "demo", false, "")
+	version := fs.Bool("version", false, "")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			usage(stdout)
+			return 0
+		}
+		return report(stderr, parseFlags(fs, args))
+	}
+	if *version {
+		m := comunidad.AppMeta()
+		fmt.Fprintf(stdout, "%s %s (build %d)\n", m.Name, m.Version, m.Build)
+		return 0
+	}
+	rest := fs.Args()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if len(rest) == 0 {
+		return report(stderr, runGUI(e))
+	}
+	if rest[0] == "help" {
+		usage(stdout)
+		return 0
+	}
+	cmd, cargs := lookup(rest)
+	if cmd == nil {
+		fmt.Fprintf(stderr, "comunidad: no existe el comando %q (vea comunidad --help)\n", strings.Join(rest[:min(2, len(rest))], " "))
+		return 1
+	}
+	for _, a := range cargs {
+		if a == "-h" || a == "--help" || a == "-help" {
+			fmt.Fprintf(stdout, "Uso: comunidad [--db ARCHIVO] %s %s\n\n%s\n", cmd.name, cmd.args, cmd.summary)
+			return 0
+		}
+	}
+	return report(stderr, cmd.run(ctx, e, cargs))
+}
+
+// lookup finds the two-word command first ("users add"), then the one-word one.
+func lookup(args []string) (*command, []string) {
+	if len(args) >= 2 {
+		if c, ok := commands[args[0]+" "+args[1]]; ok {
+			return c, args[2:]
+		}
+	}
+	if c, ok := commands[args[0]]; ok {
+		return c, args[1:]
+	}
+	return nil, nil
+}
+
+// report prints err as one line and returns the exit code.
+func report(stderr io.Writer, err error) int {
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintln(stderr, "comunidad: cancelado")
+		return 1
+	}
+	msg := strings.ReplaceAll(err.Error(), "\n", " ")
+	fmt.Fprintf(stderr, "comunidad: %s\n", msg)
+	return 1
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `Comunidad: usuarios y cartas de bienvenida de su comunidad, sincronizados con Kastor.
+
+Uso:
+  comunidad [--db ARCHIVO] [--demo]          abre la ventana
+  comunidad [--db ARCHIVO] COMANDO [opciones] trabaja sin ventana
+
+Opciones globales:
+  --db ARCHIVO   base de datos a usar (por omisión, la de su carpeta de datos:
+                 `+defaultDBPathForHelp()+`)
+  --demo         usa la base de demostración (aparte de la suya), creándola si falta
+  --version      muestra la versión
+
+Comandos:
+`)
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		c := commands[n]
+		fmt.Fprintf(w, "  %-18s %s\n", n, c.summary)
+	}
+	fmt.Fprint(w, `
+"comunidad COMANDO --help" muestra las opciones de cada comando.
+Código de salida: 0 si todo salió bien, 1 ante un error (con un mensaje de una línea).
+`)
+}
+
+// open opens the database the global options name.
+func (e *env) open(ctx context.Context) (*data.Store, error) {
+	path, err := e.databasePath()
+	if err != nil {
+		return nil, err
+	}
+	st, err := data.Open(ctx, path)
+	if err != nil {
+		return nil, userError{err.Error()}
+	}
+	return st, nil
+}

@@ -1,0 +1,133 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// ErrNotFound is returned when a looked-up row does not exist.
+var ErrNotFound = errors.New("no encontrado")
+
+// timeLayout is how timestamps are stored: UTC, sortable as text.
+const timeLayout = "2006-01-02T15:04:05.000Z"
+
+// FormatTime turns t into the stored form.
+func FormatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+// ParseTime reads a stored timestamp; an empty or NULL one is the zero time.
+func ParseTime(s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	for _, l := range []string{timeLayout, time.RFC3339Nano, "2006-01-02 15:04:05"} {
+		if t, err := time.Parse(l, s); err == nil {
+			return t
+		}
+	}
+	return time.Time{}
+}
+
+const communityCols = `id, name, address, source, created_at, coalesce(last_sync_at, ''), last_sync_source`
+
+func scanCommunity(row interface{ Scan(...any) error }) (Community, error) {
+	var c Community
+	var created, synced string
+	err := row.Scan(&c.ID, &c.Name, &c.Address, &c.Source, &created, &synced, &c.LastSyncSource)
+	c.CreatedAt, c.LastSyncAt = ParseTime(created), ParseTime(synced)
+	return c, err
+}
+
+// Communities lists every community by name.
+func (s *Store) Communities(ctx context.Context) ([]Community, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+communityCols+` FROM communities ORDER BY name COLLATE NOCASE`)
+	if err != nil {
+		return nil, fmt.Errorf("list communities: %w", err)
+	}
+	defer rows.Close()
+	var cs []Community
+	for rows.Next() {
+		c, err := scanCommunity(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list communities: %w", err)
+		}
+		cs = append(cs, c)
+	}
+	return cs, rows.Err()
+}
+
+// Community returns one community by id.
+func (s *Store) Community(ctx context.Context, id int64) (Community, error) {
+	return getCommunity(ctx, s.r, `id = ?`, id)
+}
+
+// CommunityByName finds a community by name, ignoring case and accents
+// ("edificio los alamos" finds "Edificio Los Álamos").
+func (s *Store) CommunityByName(ctx context.Context, name string) (Community, error) {
+	cs, err := s.Communities(ctx)
+	if err != nil {
+		return Community{}, err
+	}
+	want := Fold(strings.TrimSpace(name))
+	for _, c := range cs {
+		if Fold(c.Name) == want {
+			return c, nil
+		}
+	}
+	return Community{}, fmt.Errorf("comunidad %q: %w", name, ErrNotFound)
+}
+
+func getCommunity(ctx context.Context, q Querier, where string, arg any) (Community, error) {
+	c, err := scanCommunity(q.QueryRowContext(ctx, `SELECT `+communityCols+` FROM communities WHERE `+where, arg))
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, fmt.Errorf("comunidad %v: %w", arg, ErrNotFound)
+	}
+	return c, err
+}
+
+// CreateCommunity adds a community and returns it with its id.
+func (s *Store) CreateCommunity(ctx context.Context, name string) (Community, error) {
+	var c Community
+	err := s.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		c, err = EnsureCommunity(ctx, tx, name)
+		return err
+	})
+	return c, err
+}
+
+// EnsureCommunity returns the community called name, creating it inside the
+// caller's transaction when it does not exist yet.
+func EnsureCommunity(ctx context.Context, tx Querier, name string) (Community, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return Community{}, errors.New("la comunidad necesita un nombre")
+	}
+	c, err := getCommunity(ctx, tx, `name = ? COLLATE NOCASE`, name)
+	if err == nil {
+		return c, nil
+	}
+	if !errors.Is(err, ErrNotFound) {
+		return c, err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO communities (name) VALUES (?)`, name); err != nil {
+		return c, fmt.Errorf("create community %q: %w", name, err)
+	}
+	return getCommunity(ctx, tx, `name = ? COLLATE NOCASE`, name)
+}
+
+// UpdateCommunity saves the community's name, address and source.
+func (s *Store) UpdateCommunity(ctx context.Context, c Community) error {
+	if strings.TrimSpace(c.Name) == "" {
+		return errors.New("la comunidad necesita un nombre")
+	}
+	_, err := s.w.ExecContext(ctx, `UPDATE communities SET name = ?, address = ?, source = ? WHERE id = ?`,
+		strings.TrimSpace(c.Name), c.Address, c.Source, c.ID)
+	if err != nil {
+		return fmt.Errorf("update community %d: %w", c.ID, err)
+	}
+	return nil
+}

@@ -1,0 +1,11 @@
+// Package data is Comunidad's SQLite repository: the domain types (communities,
+// units, people, memberships, secondary emails, portal accounts, settings,
+// letter templates, the outbox and the sync history), the embedded and
+// versioned schema migrations, and the queries and transactions the rest of
+// the application runs against one database file.
+//
+// The store keeps one writer connection (SQLite allows one writer at a time,
+// so queuing writes in database/sql is cheaper than SQLITE_BUSY retries) and
+// a small pool of query-only readers; the file is in WAL mode so readers never
+// wait for the writer.
+package data
