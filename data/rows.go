@@ -40,6 +40,12 @@ type UserRow struct {
 
 	AccountStatus    string // "" when the portal account has not been created
 	AccountCreatedAt time.Time
+
+	// From the outbox, for people: when the welcome letter was last sent by
+	// email (zero if never), and the state of their "new user" notification
+	// ("" when none is owed, else pending, sending, sent, failed, cancelled).
+	LetterSentAt time.Time
+	NoticeState  string
 }
 
 // FullName is "Nombres Apellidos".
@@ -56,18 +62,23 @@ SELECT c.id, c.name, u.id, u.code, u.name, u.assigned, u.sector, u.floor, u.fact
        coalesce(p.id, 0), 0, coalesce(m.role, ''), coalesce(m.origin, ''),
        coalesce(p.first_names, ''), coalesce(p.last_names, ''), coalesce(p.rut, ''), coalesce(p.email, ''),
        coalesce(p.phone, ''), coalesce(p.user_type, ''), coalesce(max(p.archived, m.archived), 0),
-       coalesce(a.status, ''), coalesce(a.created_at, ''), coalesce(m.position, 0)
+       coalesce(a.status, ''), coalesce(a.created_at, ''), coalesce(m.position, 0),
+       coalesce(ol.sent_at, ''), coalesce(onu.state, '')
 FROM units u
 JOIN communities c ON c.id = u.community_id
 LEFT JOIN memberships m ON m.unit_id = u.id
 LEFT JOIN people p ON p.id = m.person_id
 LEFT JOIN accounts a ON a.community_id = u.community_id AND a.email = p.email AND p.email <> ''
+LEFT JOIN (SELECT person_id, max(sent_at) AS sent_at FROM outbox
+           WHERE community_id = ?1 AND kind = 'letter' AND state = 'sent' GROUP BY person_id) ol ON ol.person_id = p.id
+LEFT JOIN (SELECT person_id, state, max(id) FROM outbox
+           WHERE community_id = ?1 AND kind = 'new_user' GROUP BY person_id) onu ON onu.person_id = p.id
 WHERE u.community_id = ?1
   AND (m.unit_id IS NOT NULL OR NOT EXISTS (SELECT 1 FROM secondary_emails s WHERE s.unit_id = u.id))
 UNION ALL
 SELECT c.id, c.name, u.id, u.code, u.name, u.assigned, u.sector, u.floor, u.factor, u.archived,
        0, s.id, 'secondary_email', 'local', '', '', '', s.email, '', '', 0,
-       coalesce(a.status, ''), coalesce(a.created_at, ''), 1000000
+       coalesce(a.status, ''), coalesce(a.created_at, ''), 1000000, '', ''
 FROM secondary_emails s
 JOIN units u ON u.id = s.unit_id
 JOIN communities c ON c.id = u.community_id
@@ -95,17 +106,18 @@ func UserRowsTx(ctx context.Context, q Querier, community int64) ([]UserRow, err
 	for rows.Next() {
 		var k keyed
 		var r = &k.UserRow
-		var role, origin, typ, created string
+		var role, origin, typ, created, letterSent string
 		var unitArchived, archived int
 		if err := rows.Scan(&r.CommunityID, &r.Community, &r.UnitID, &r.UnitCode, &r.UnitName, &r.Assigned,
 			&r.Sector, &r.Floor, &r.Factor, &unitArchived, &r.PersonID, &r.SecondaryEmailID, &role, &origin,
 			&r.FirstNames, &r.LastNames, &r.RUT, &r.Email, &r.Phone, &typ, &archived,
-			&r.AccountStatus, &created, &k.pos); err != nil {
+			&r.AccountStatus, &created, &k.pos, &letterSent, &r.NoticeState); err != nil {
 			return nil, fmt.Errorf("list users: %w", err)
 		}
 		r.Role, r.Origin, r.Type = Role(role), Origin(origin), UserType(typ)
 		r.UnitArchived, r.Archived = unitArchived != 0, archived != 0
 		r.AccountCreatedAt = ParseTime(created)
+		r.LetterSentAt = ParseTime(letterSent)
 		out = append(out, k)
 	}
 	if err := rows.Err(); err != nil {

@@ -21,6 +21,12 @@ func TestUserRows(t *testing.T) {
 		`INSERT INTO memberships (unit_id, person_id, role, origin) VALUES (1, 1, 'main', 'kastor'), (2, 1, 'main', 'kastor'), (1, 2, 'additional', 'local')`,
 		`INSERT INTO secondary_emails (unit_id, email) VALUES (1, 'conserje@example.cl'), (4, 'solo@example.cl')`,
 		`INSERT INTO accounts (community_id, email) VALUES (1, 'jose@example.cl')`,
+		`INSERT INTO outbox (community_id, kind, dedupe_key, person_id, to_addr, state, sent_at) VALUES
+			(1, 'letter', 'l1', 1, 'jose@example.cl', 'sent', '2026-11-20T10:00:00.000Z'),
+			(1, 'letter', 'l2', 1, 'jose@example.cl', 'sent', '2026-11-21T10:00:00.000Z'),
+			(1, 'letter', 'l3', 1, 'jose@example.cl', 'failed', NULL),
+			(1, 'new_user', 'n1', 2, 'ana@example.cl', 'failed', NULL),
+			(1, 'new_user', 'n2', 2, 'ana@example.cl', 'pending', NULL)`,
 	} {
 		if _, err := s.w.ExecContext(ctx, q); err != nil {
 			t.Fatal(err)
@@ -44,6 +50,12 @@ func TestUserRows(t *testing.T) {
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("rows:\n got %q\nwant %q", got, want)
+	}
+	if got := rows[0].LetterSentAt.Format("2006-01-02"); got != "2026-11-21" {
+		t.Errorf("letter sent at = %s, want the latest sent one", got)
+	}
+	if rows[4].NoticeState != "pending" || rows[0].NoticeState != "" {
+		t.Errorf("notice states = %q, %q; want the newest notification's state", rows[4].NoticeState, rows[0].NoticeState)
 	}
 	if rows[0].FullName() != "José Núñez Pérez" || rows[0].Sector != "Torre A" || !rows[0].IsMain() || !rows[1].Empty() {
 		t.Fatalf("row fields: %+v %+v", rows[0], rows[1])
