@@ -11,7 +11,7 @@ FYNE_VERSION := v1.7.4
 # printer for printing, ImageMagick for screenshots.
 BUILD_PKGS := gcc libc6-dev pkg-config libgl-dev libx11-dev libxcursor-dev libxrandr-dev \
               libxinerama-dev libxi-dev libxxf86vm-dev
-TEST_PKGS  := xvfb xauth imagemagick poppler-utils cups printer-driver-cups-pdf
+TEST_PKGS  := xvfb xauth imagemagick poppler-utils cups printer-driver-cups-pdf libreoffice-calc-nogui
 # Tests speak Spanish and Fyne complains under the C locale.
 TEST_ENV   := LANG=es_CL.UTF-8 LC_ALL=
 

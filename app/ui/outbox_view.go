@@ -1,0 +1,4 @@
+package ui
+
+// onOutbox is a placeholder until the email issue lands: owned by that work.
+func (u *UI) onOutbox() {}
