@@ -1,0 +1,482 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Outbox message kinds.
+const (
+	OutboxLetter  = "letter"   // a welcome letter sent by email
+	OutboxNewUser = "new_user" // the notice to a user created in Comunidad
+	OutboxTest    = "test"     // "Enviar correo de prueba"
+)
+
+// Outbox states. A message moves pending -> sending -> sent | failed, or
+// pending -> cancelled; failed and cancelled ones go back to pending only
+// when the administrator retries them.
+const (
+	OutboxPending   = "pending"
+	OutboxSending   = "sending"
+	OutboxSent      = "sent"
+	OutboxFailed    = "failed"
+	OutboxCancelled = "cancelled"
+)
+
+// ErrOutboxBusy is returned by AcquireOutbox while another sender (this or
+// another process) is sending the community's mail.
+var ErrOutboxBusy = errors.New("ya hay un envío de correos en curso para esta comunidad")
+
+// OutboxInterrupted is the error recorded on a message whose sender died
+// after the server may already have accepted it: it is not resent on its own.
+const OutboxInterrupted = "el envío se interrumpió justo cuando el servidor recibía el mensaje: puede haber llegado; reintente solo si el destinatario no lo recibió"
+
+// OutboxMessage is one row of the outbox.
+type OutboxMessage struct {
+	ID          int64
+	CommunityID int64
+	Kind        string
+	DedupeKey   string
+	PersonID    int64 // 0 when none
+	UnitID      int64 // 0 when none
+	ToAddr      string
+	ToName      string
+	Subject     string
+	BodyHTML    string
+	BodyText    string
+	AttachPDF   bool
+	TemplateID  int64 // 0 when none
+	MessageID   string
+	State       string
+	Attempts    int
+	LastError   string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	SentAt      time.Time // zero until sent
+	CommittedAt time.Time // zero unless the final "." may have reached the server
+
+	// Filled by ListOutbox for the "Enviados" view.
+	UnitCode string
+}
+
+const outboxCols = `o.id, o.community_id, o.kind, o.dedupe_key, coalesce(o.person_id, 0), coalesce(o.unit_id, 0),
+	o.to_addr, o.to_name, o.subject, o.body_html, o.body_text, o.attach_pdf, coalesce(o.template_id, 0),
+	o.message_id, o.state, o.attempts, o.last_error, o.created_at, o.updated_at, coalesce(o.sent_at, ''),
+	coalesce(o.committed_at, ''), coalesce(u.code, '')`
+
+const outboxFrom = ` FROM outbox o LEFT JOIN units u ON u.id = o.unit_id `
+
+func scanOutbox(row interface{ Scan(...any) error }) (OutboxMessage, error) {
+	var m OutboxMessage
+	var attach int
+	var created, updated, sent, committed string
+	err := row.Scan(&m.ID, &m.CommunityID, &m.Kind, &m.DedupeKey, &m.PersonID, &m.UnitID,
+		&m.ToAddr, &m.ToName, &m.Subject, &m.BodyHTML, &m.BodyText, &attach, &m.TemplateID,
+		&m.MessageID, &m.State, &m.Attempts, &m.LastError, &created, &updated, &sent, &committed, &m.UnitCode)
+	m.AttachPDF = attach != 0
+	m.CreatedAt, m.UpdatedAt = ParseTime(created), ParseTime(updated)
+	m.SentAt, m.CommittedAt = ParseTime(sent), ParseTime(committed)
+	return m, err
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+func now() string { return FormatTime(time.Now()) }
+
+// QueueResult says what QueueOutbox did with each message, in order.
+type QueueResult struct {
+	IDs    []int64  // the row of each message
+	States []string // its state after queuing: pending, or sent/sending when it was already there
+	// Queued counts new rows, Requeued failed or cancelled rows armed again,
+	// Already rows left as they were (sent, or pending/sending in another batch).
+	Queued, Requeued, Already int
+}
+
+// QueueOutbox records messages in the outbox, all or none. Queuing is
+// idempotent through dedupe_key: a message already sent, or pending, is not
+// queued again; a failed or cancelled one is armed again with the new content.
+func (s *Store) QueueOutbox(ctx context.Context, msgs []OutboxMessage) (QueueResult, error) {
+	var res QueueResult
+	err := s.Tx(ctx, func(tx *sql.Tx) error {
+		res = QueueResult{}
+		for _, m := range msgs {
+			id, state, how, err := QueueOutboxTx(ctx, tx, m)
+			if err != nil {
+				return err
+			}
+			res.IDs = append(res.IDs, id)
+			res.States = append(res.States, state)
+			switch how {
+			case "queued":
+				res.Queued++
+			case "requeued":
+				res.Requeued++
+			default:
+				res.Already++
+			}
+		}
+		return nil
+	})
+	return res, err
+}
+
+// QueueOutboxTx queues one message inside the caller's transaction and
+// returns its row id, its state afterwards, and "queued", "requeued" or
+// "already".
+func QueueOutboxTx(ctx context.Context, q Querier, m OutboxMessage) (id int64, state, how string, err error) {
+	if m.CommunityID == 0 || m.DedupeKey == "" || strings.TrimSpace(m.ToAddr) == "" {
+		return 0, "", "", fmt.Errorf("queue mail: community, dedupe key and address are required (%q)", m.DedupeKey)
+	}
+	switch m.Kind {
+	case OutboxLetter, OutboxNewUser, OutboxTest:
+	default:
+		return 0, "", "", fmt.Errorf("queue mail %s: unknown kind %q", m.DedupeKey, m.Kind)
+	}
+	attach := 0
+	if m.AttachPDF {
+		attach = 1
+	}
+	err = q.QueryRowContext(ctx, `SELECT id, state FROM outbox WHERE dedupe_key = ?`, m.DedupeKey).Scan(&id, &state)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		r, err := q.ExecContext(ctx, `INSERT INTO outbox (community_id, kind, dedupe_key, person_id, unit_id, to_addr, to_name,
+			subject, body_html, body_text, attach_pdf, template_id, state, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`,
+			m.CommunityID, m.Kind, m.DedupeKey, nullID(m.PersonID), nullID(m.UnitID), m.ToAddr, m.ToName,
+			m.Subject, m.BodyHTML, m.BodyText, attach, nullID(m.TemplateID), now(), now())
+		if err != nil {
+			return 0, "", "", fmt.Errorf("queue mail to %s: %w", m.ToAddr, err)
+		}
+		id, err = r.LastInsertId()
+		return id, OutboxPending, "queued", err
+	case err != nil:
+		return 0, "", "", fmt.Errorf("queue mail to %s: %w", m.ToAddr, err)
+	}
+	if state != OutboxFailed && state != OutboxCancelled {
+		return id, state, "already", nil
+	}
+	_, err = q.ExecContext(ctx, `UPDATE outbox SET state = 'pending', to_addr = ?, to_name = ?, subject = ?, body_html = ?,
+		body_text = ?, attach_pdf = ?, template_id = ?, last_error = '', committed_at = NULL, updated_at = ?
+		WHERE id = ? AND state IN ('failed', 'cancelled')`,
+		m.ToAddr, m.ToName, m.Subject, m.BodyHTML, m.BodyText, attach, nullID(m.TemplateID), now(), id)
+	if err != nil {
+		return 0, "", "", fmt.Errorf("queue mail to %s: %w", m.ToAddr, err)
+	}
+	return id, OutboxPending, "requeued", nil
+}
+
+// OutboxByID returns one message.
+func (s *Store) OutboxByID(ctx context.Context, id int64) (OutboxMessage, error) {
+	m, err := scanOutbox(s.w.QueryRowContext(ctx, `SELECT `+outboxCols+outboxFrom+`WHERE o.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return m, fmt.Errorf("mensaje %d: %w", id, ErrNotFound)
+	}
+	return m, err
+}
+
+// AcquireOutbox makes owner the only sender of the community's mail. A lock
+// whose heartbeat is older than stale belongs to a sender that died: it is
+// taken over. Whenever the lock is taken, the rows a dead sender left in
+// 'sending' are recovered: back to pending when the server cannot have
+// accepted them (committed_at NULL), failed with OutboxInterrupted otherwise.
+// It returns how many rows went each way.
+func (s *Store) AcquireOutbox(ctx context.Context, community int64, owner string, stale time.Duration) (requeued, interrupted int, err error) {
+	err = s.Tx(ctx, func(tx *sql.Tx) error {
+		var holder, beat string
+		err := tx.QueryRowContext(ctx, `SELECT owner, heartbeat FROM outbox_lock WHERE community_id = ?`, community).Scan(&holder, &beat)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return fmt.Errorf("outbox lock: %w", err)
+		case holder != owner && time.Since(ParseTime(beat)) < stale:
+			return ErrOutboxBusy
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO outbox_lock (community_id, owner, heartbeat) VALUES (?, ?, ?)
+			ON CONFLICT (community_id) DO UPDATE SET owner = excluded.owner, heartbeat = excluded.heartbeat`,
+			community, owner, now()); err != nil {
+			return fmt.Errorf("outbox lock: %w", err)
+		}
+		r, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'pending', updated_at = ?
+			WHERE community_id = ? AND state = 'sending' AND committed_at IS NULL`, now(), community)
+		if err != nil {
+			return fmt.Errorf("recover outbox: %w", err)
+		}
+		n, _ := r.RowsAffected()
+		requeued = int(n)
+		r, err = tx.ExecContext(ctx, `UPDATE outbox SET state = 'failed', last_error = ?, updated_at = ?
+			WHERE community_id = ? AND state = 'sending' AND committed_at IS NOT NULL`, OutboxInterrupted, now(), community)
+		if err != nil {
+			return fmt.Errorf("recover outbox: %w", err)
+		}
+		n, _ = r.RowsAffected()
+		interrupted = int(n)
+		return nil
+	})
+	return requeued, interrupted, err
+}
+
+// HeartbeatOutbox tells other processes the owner is still sending.
+func (s *Store) HeartbeatOutbox(ctx context.Context, community int64, owner string) error {
+	_, err := s.w.ExecContext(ctx, `UPDATE outbox_lock SET heartbeat = ? WHERE community_id = ? AND owner = ?`, now(), community, owner)
+	return err
+}
+
+// ReleaseOutbox gives the lock up.
+func (s *Store) ReleaseOutbox(ctx context.Context, community int64, owner string) error {
+	_, err := s.w.ExecContext(ctx, `DELETE FROM outbox_lock WHERE community_id = ? AND owner = ?`, community, owner)
+	return err
+}
+
+// ClaimOutbox moves the oldest pending message of the community (among only,
+// when only is not empty) to 'sending' and returns it; ok is false when none
+// is left.
+func (s *Store) ClaimOutbox(ctx context.Context, community int64, only []int64) (m OutboxMessage, ok bool, err error) {
+	where := `o.community_id = ? AND o.state = 'pending'`
+	args := []any{community}
+	if len(only) > 0 {
+		where += ` AND o.id IN (` + placeholders(len(only)) + `)`
+		for _, id := range only {
+			args = append(args, id)
+		}
+	}
+	err = s.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		m, err = scanOutbox(tx.QueryRowContext(ctx, `SELECT `+outboxCols+outboxFrom+`WHERE `+where+` ORDER BY o.id LIMIT 1`, args...))
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("claim mail: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'sending', attempts = attempts + 1, committed_at = NULL,
+			updated_at = ? WHERE id = ?`, now(), m.ID); err != nil {
+			return fmt.Errorf("claim mail %d: %w", m.ID, err)
+		}
+		m.State = OutboxSending
+		m.Attempts++
+		ok = true
+		return nil
+	})
+	return m, ok, err
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// SetOutboxContent records what is about to be sent (a notice's subject and
+// bodies are filled from the template when it is sent) and its Message-ID.
+func (s *Store) SetOutboxContent(ctx context.Context, id int64, subject, html, text, messageID string) error {
+	_, err := s.w.ExecContext(ctx, `UPDATE outbox SET subject = ?, body_html = ?, body_text = ?, message_id = ?, updated_at = ?
+		WHERE id = ?`, subject, html, text, messageID, now(), id)
+	if err != nil {
+		return fmt.Errorf("save mail %d: %w", id, err)
+	}
+	return nil
+}
+
+// CommitOutbox marks a message whose final "." is about to be written: from
+// here on the server may accept it, so a crash must not resend it.
+func (s *Store) CommitOutbox(ctx context.Context, id int64) error {
+	r, err := s.w.ExecContext(ctx, `UPDATE outbox SET committed_at = ?, updated_at = ? WHERE id = ? AND state = 'sending'`, now(), now(), id)
+	if err != nil {
+		return fmt.Errorf("mark mail %d: %w", id, err)
+	}
+	if n, _ := r.RowsAffected(); n != 1 {
+		return fmt.Errorf("mark mail %d: it is no longer being sent", id)
+	}
+	return nil
+}
+
+// FinishOutbox records the outcome of a message being sent: sent (with the
+// time), failed with the server's answer, or pending again for a retry
+// (temporary failure) with the answer kept in last_error.
+func (s *Store) FinishOutbox(ctx context.Context, id int64, state, lastError string) error {
+	var err error
+	switch state {
+	case OutboxSent:
+		_, err = s.w.ExecContext(ctx, `UPDATE outbox SET state = 'sent', sent_at = ?, last_error = '', updated_at = ? WHERE id = ?`, now(), now(), id)
+	case OutboxFailed, OutboxPending:
+		_, err = s.w.ExecContext(ctx, `UPDATE outbox SET state = ?, last_error = ?, committed_at = NULL, updated_at = ? WHERE id = ?`, state, lastError, now(), id)
+	default:
+		return fmt.Errorf("finish mail %d: bad state %q", id, state)
+	}
+	if err != nil {
+		return fmt.Errorf("finish mail %d: %w", id, err)
+	}
+	return nil
+}
+
+// CancelOutbox marks the pending messages among ids (all pending messages of
+// the community when ids is empty) as cancelled and returns how many.
+func (s *Store) CancelOutbox(ctx context.Context, community int64, ids []int64) (int, error) {
+	q := `UPDATE outbox SET state = 'cancelled', updated_at = ? WHERE community_id = ? AND state = 'pending'`
+	args := []any{now(), community}
+	if len(ids) > 0 {
+		q += ` AND id IN (` + placeholders(len(ids)) + `)`
+		for _, id := range ids {
+			args = append(args, id)
+		}
+	}
+	r, err := s.w.ExecContext(ctx, q, args...)
+	if err != nil {
+		return 0, fmt.Errorf("cancel mail: %w", err)
+	}
+	n, _ := r.RowsAffected()
+	return int(n), nil
+}
+
+// RetryOutbox puts failed and cancelled messages (those among ids, or all of
+// the community when ids is empty) back to pending and returns their ids.
+func (s *Store) RetryOutbox(ctx context.Context, community int64, ids []int64) ([]int64, error) {
+	where := `community_id = ? AND state IN ('failed', 'cancelled')`
+	args := []any{community}
+	if len(ids) > 0 {
+		where += ` AND id IN (` + placeholders(len(ids)) + `)`
+		for _, id := range ids {
+			args = append(args, id)
+		}
+	}
+	var out []int64
+	err := s.Tx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT id FROM outbox WHERE `+where+` ORDER BY id`, args...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			out = append(out, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE outbox SET state = 'pending', committed_at = NULL, updated_at = ? WHERE `+where,
+			append([]any{now()}, args...)...)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("retry mail: %w", err)
+	}
+	return out, nil
+}
+
+// OutboxFilter narrows ListOutbox.
+type OutboxFilter struct {
+	States []string // empty: every state
+	Kinds  []string // empty: every kind
+	IDs    []int64  // empty: every message
+	Limit  int      // 0: no limit
+}
+
+// ListOutbox lists a community's messages, newest first, for the "Enviados" view.
+func (s *Store) ListOutbox(ctx context.Context, community int64, f OutboxFilter) ([]OutboxMessage, error) {
+	where := `o.community_id = ?`
+	args := []any{community}
+	in := func(col string, n int) { where += ` AND ` + col + ` IN (` + placeholders(n) + `)` }
+	if len(f.States) > 0 {
+		in("o.state", len(f.States))
+		for _, v := range f.States {
+			args = append(args, v)
+		}
+	}
+	if len(f.Kinds) > 0 {
+		in("o.kind", len(f.Kinds))
+		for _, v := range f.Kinds {
+			args = append(args, v)
+		}
+	}
+	if len(f.IDs) > 0 {
+		in("o.id", len(f.IDs))
+		for _, v := range f.IDs {
+			args = append(args, v)
+		}
+	}
+	q := `SELECT ` + outboxCols + outboxFrom + `WHERE ` + where + ` ORDER BY o.id DESC`
+	if f.Limit > 0 {
+		q += fmt.Sprintf(` LIMIT %d`, f.Limit)
+	}
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list mail: %w", err)
+	}
+	defer rows.Close()
+	var out []OutboxMessage
+	for rows.Next() {
+		m, err := scanOutbox(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list mail: %w", err)
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// OutboxCounts counts a community's messages by state.
+func (s *Store) OutboxCounts(ctx context.Context, community int64) (map[string]int, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT state, count(*) FROM outbox WHERE community_id = ? GROUP BY state`, community)
+	if err != nil {
+		return nil, fmt.Errorf("count mail: %w", err)
+	}
+	defer rows.Close()
+	m := map[string]int{}
+	for rows.Next() {
+		var st string
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, err
+		}
+		m[st] = n
+	}
+	return m, rows.Err()
+}
+
+// NoticeTemplateName names the new-user notification email among the
+// community's templates of kind 'email'.
+const NoticeTemplateName = "Notificación de nuevo usuario"
+
+// NoticeTemplate returns the community's new-user email (title is the
+// subject); ok is false when the administrator never saved one.
+func (s *Store) NoticeTemplate(ctx context.Context, community int64) (subject, body string, ok bool, err error) {
+	err = s.r.QueryRowContext(ctx, `SELECT title, body FROM templates WHERE community_id = ? AND kind = 'email' AND name = ?`,
+		community, NoticeTemplateName).Scan(&subject, &body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", false, nil
+	}
+	if err != nil {
+		return "", "", false, fmt.Errorf("read notice email: %w", err)
+	}
+	return subject, body, true, nil
+}
+
+// SaveNoticeTemplate stores the community's new-user email.
+func (s *Store) SaveNoticeTemplate(ctx context.Context, community int64, subject, body string) error {
+	_, err := s.w.ExecContext(ctx, `INSERT INTO templates (community_id, kind, name, title, body, is_default, updated_at)
+		VALUES (?, 'email', ?, ?, ?, 1, ?)
+		ON CONFLICT (community_id, kind, name) DO UPDATE SET title = excluded.title, body = excluded.body, updated_at = excluded.updated_at`,
+		community, NoticeTemplateName, subject, body, now())
+	if err != nil {
+		return fmt.Errorf("save notice email: %w", err)
+	}
+	return nil
+}
+
+// DeleteNoticeTemplate forgets the community's own new-user email, so the
+// suggested one applies again ("Restaurar").
+func (s *Store) DeleteNoticeTemplate(ctx context.Context, community int64) error {
+	_, err := s.w.ExecContext(ctx, `DELETE FROM templates WHERE community_id = ? AND kind = 'email' AND name = ?`, community, NoticeTemplateName)
+	return err
+}
