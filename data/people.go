@@ -1,0 +1,708 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// This file holds the administrator's own writes on a unit: the additional
+// users added in Comunidad (at most MaxLocalUsers per unit) and the secondary
+// emails. Kastor rows are never modified here: the sync owns them.
+
+// Fields a FieldError can name, so a form can show the message beside the field.
+const (
+	FieldFirstNames = "first_names"
+	FieldLastNames  = "last_names"
+	FieldEmail      = "email"
+	FieldRUT        = "rut"
+	FieldPhone      = "phone"
+	FieldType       = "type"
+	FieldLabel      = "label"
+)
+
+// FieldError is a validation problem with one field of a form; its message is
+// Spanish and meant for the user as it is.
+type FieldError struct {
+	Field string
+	Msg   string
+}
+
+func (e *FieldError) Error() string { return e.Msg }
+
+// ErrLimit is wrapped by the error returned when a unit already has
+// MaxLocalUsers additional users.
+var ErrLimit = errors.New("límite de usuarios adicionales")
+
+// ErrKastor is wrapped by the error returned when asked to change a row that
+// came from Kastor.
+var ErrKastor = errors.New("viene de Kastor: cámbialo allí y usa Importar datos")
+
+// LocalUser is what the administrator types for an additional user.
+type LocalUser struct {
+	FirstNames string
+	LastNames  string
+	Email      string
+	RUT        string // any usual spelling; stored normalised
+	Phone      string
+	Type       UserType // "" means residente
+}
+
+// CleanName trims a name and collapses its inner spaces ("  Ana   María " ->
+// "Ana María").
+func CleanName(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// ValidateName checks a required name field and returns it cleaned.
+func ValidateName(field, s string) (string, error) {
+	s = CleanName(s)
+	what := "los nombres"
+	if field == FieldLastNames {
+		what = "los apellidos"
+	}
+	if s == "" {
+		return "", &FieldError{field, "Faltan " + what + ": son obligatorios"}
+	}
+	for _, r := range s {
+		if unicode.IsDigit(r) || strings.ContainsRune("@<>{}[]|\\/#$%&=+*_;:\"", r) || unicode.IsControl(r) {
+			return "", &FieldError{field, fmt.Sprintf("%s no pueden llevar %q: revise lo escrito", capitalize(what), r)}
+		}
+	}
+	if len([]rune(s)) > 100 {
+		return "", &FieldError{field, capitalize(what) + " son demasiado largos (máximo 100 caracteres)"}
+	}
+	return s, nil
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	r := []rune(s)
+	r[0] = unicode.ToUpper(r[0])
+	return string(r)
+}
+
+// ValidateEmail checks a required email and returns it normalised.
+func ValidateEmail(s string) (string, error) {
+	if strings.TrimSpace(s) == "" {
+		return "", &FieldError{FieldEmail, "Falta el correo: es obligatorio"}
+	}
+	e, err := NormalizeEmail(s)
+	if err != nil {
+		return "", &FieldError{FieldEmail, fmt.Sprintf("Correo inválido %q: escríbalo como nombre@dominio.cl", strings.TrimSpace(s))}
+	}
+	return e, nil
+}
+
+// ValidateRUT checks an optional RUT and returns it normalised ("" stays "").
+func ValidateRUT(s string) (string, error) {
+	r, err := NormalizeRUT(s)
+	if err != nil {
+		return "", &FieldError{FieldRUT, fmt.Sprintf("RUT inválido %q: revise los números y el dígito verificador", strings.TrimSpace(s))}
+	}
+	return r, nil
+}
+
+// ValidatePhone checks an optional phone number: digits with the usual
+// separators, 8 to 15 digits ("+56 9 1234 5678"). It returns it trimmed.
+func ValidatePhone(s string) (string, error) {
+	s = CleanName(s)
+	if s == "" {
+		return "", nil
+	}
+	digits := 0
+	for i, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case r == '+' && i == 0, r == ' ', r == '-', r == '(', r == ')', r == '.':
+		default:
+			return "", &FieldError{FieldPhone, fmt.Sprintf("Teléfono inválido %q: use solo números, espacios y +", s)}
+		}
+	}
+	if digits < 8 || digits > 15 {
+		return "", &FieldError{FieldPhone, fmt.Sprintf("Teléfono inválido %q: debe tener entre 8 y 15 dígitos", s)}
+	}
+	return s, nil
+}
+
+// ParseUserType reads a user type as typed ("Arrendatario", "residente");
+// "" is residente, the usual case for someone added here.
+func ParseUserType(s string) (UserType, error) {
+	f := Fold(strings.TrimSpace(s))
+	if f == "" {
+		return Residente, nil
+	}
+	for _, t := range UserTypes {
+		if string(t) == f {
+			return t, nil
+		}
+	}
+	return "", &FieldError{FieldType, fmt.Sprintf("Tipo de usuario inválido %q: use propietario, arrendatario, residente u otro", strings.TrimSpace(s))}
+}
+
+// Validate checks every field and returns the user with them normalised.
+// It does not look at the database (see AddLocalUser for that).
+func (in LocalUser) Validate() (LocalUser, error) {
+	var out LocalUser
+	var err error
+	if out.FirstNames, err = ValidateName(FieldFirstNames, in.FirstNames); err != nil {
+		return out, err
+	}
+	if out.LastNames, err = ValidateName(FieldLastNames, in.LastNames); err != nil {
+		return out, err
+	}
+	if out.Email, err = ValidateEmail(in.Email); err != nil {
+		return out, err
+	}
+	if out.RUT, err = ValidateRUT(in.RUT); err != nil {
+		return out, err
+	}
+	if out.Phone, err = ValidatePhone(in.Phone); err != nil {
+		return out, err
+	}
+	if out.Type, err = ParseUserType(string(in.Type)); err != nil {
+		return out, err
+	}
+	return out, nil
+}
+
+// Member is a person as they belong to one unit.
+type Member struct {
+	Person
+	Role           Role
+	MemberOrigin   Origin
+	MemberArchived bool
+	// NoticeState is the state of the person's "new user" notification
+	// ("" when none is owed); NoticeError the last sending error.
+	NoticeState string
+	NoticeError string
+}
+
+// Local reports whether the administrator added this membership (and may
+// edit or remove it).
+func (m Member) Local() bool { return m.MemberOrigin == OriginLocal }
+
+// UnitDetail is everything the Herramientas modal shows about one unit.
+type UnitDetail struct {
+	Unit            Unit
+	Members         []Member // main account first, then Kastor's, then the local ones
+	SecondaryEmails []SecondaryEmail
+}
+
+// Main returns the unit's main account (the person the Gasto Común is
+// billed to), if any.
+func (d UnitDetail) Main() (Member, bool) {
+	for _, m := range d.Members {
+		if m.Role == RoleMain && !m.MemberArchived {
+			return m, true
+		}
+	}
+	return Member{}, false
+}
+
+// LocalCount is how many additional users the administrator added (the ones
+// MaxLocalUsers limits).
+func (d UnitDetail) LocalCount() int {
+	n := 0
+	for _, m := range d.Members {
+		if m.Local() && !m.MemberArchived {
+			n++
+		}
+	}
+	return n
+}
+
+// UnitDetail reads one unit with its people and secondary emails.
+func (s *Store) UnitDetail(ctx context.Context, unitID int64) (UnitDetail, error) {
+	return unitDetail(ctx, s.r, unitID)
+}
+
+func unitDetail(ctx context.Context, q Querier, unitID int64) (UnitDetail, error) {
+	var d UnitDetail
+	u, err := unitByID(ctx, q, unitID)
+	if err != nil {
+		return d, err
+	}
+	d.Unit = u
+	rows, err := q.QueryContext(ctx, `
+SELECT p.id, p.community_id, coalesce(p.kastor_key, ''), p.first_names, p.last_names, p.rut, p.email, p.phone,
+       p.user_type, p.origin, p.archived, p.created_at, m.role, m.origin, m.archived, m.position,
+       coalesce((SELECT state FROM outbox o WHERE o.person_id = p.id AND o.kind = 'new_user' ORDER BY o.id DESC LIMIT 1), ''),
+       coalesce((SELECT last_error FROM outbox o WHERE o.person_id = p.id AND o.kind = 'new_user' ORDER BY o.id DESC LIMIT 1), '')
+FROM memberships m JOIN people p ON p.id = m.person_id
+WHERE m.unit_id = ?`, unitID)
+	if err != nil {
+		return d, fmt.Errorf("unit %d: %w", unitID, err)
+	}
+	defer rows.Close()
+	type keyed struct {
+		Member
+		pos int
+	}
+	var ms []keyed
+	for rows.Next() {
+		var k keyed
+		var typ, origin, role, morigin, created string
+		var archived, marchived int
+		if err := rows.Scan(&k.ID, &k.CommunityID, &k.KastorKey, &k.FirstNames, &k.LastNames, &k.RUT, &k.Email, &k.Phone,
+			&typ, &origin, &archived, &created, &role, &morigin, &marchived, &k.pos, &k.NoticeState, &k.NoticeError); err != nil {
+			return d, fmt.Errorf("unit %d: %w", unitID, err)
+		}
+		k.Type, k.Origin, k.Role, k.MemberOrigin = UserType(typ), Origin(origin), Role(role), Origin(morigin)
+		k.Archived, k.MemberArchived = archived != 0, marchived != 0
+		k.CreatedAt = ParseTime(created)
+		ms = append(ms, k)
+	}
+	if err := rows.Err(); err != nil {
+		return d, fmt.Errorf("unit %d: %w", unitID, err)
+	}
+	rank := func(m Member) int {
+		switch {
+		case m.Role == RoleMain:
+			return 0
+		case m.MemberOrigin == OriginKastor:
+			return 1
+		}
+		return 2
+	}
+	sort.SliceStable(ms, func(i, j int) bool {
+		if a, b := rank(ms[i].Member), rank(ms[j].Member); a != b {
+			return a < b
+		}
+		if ms[i].pos != ms[j].pos {
+			return ms[i].pos < ms[j].pos
+		}
+		return ms[i].ID < ms[j].ID
+	})
+	for _, k := range ms {
+		d.Members = append(d.Members, k.Member)
+	}
+	srows, err := q.QueryContext(ctx, `SELECT id, unit_id, email, label, created_at FROM secondary_emails WHERE unit_id = ? ORDER BY id`, unitID)
+	if err != nil {
+		return d, fmt.Errorf("unit %d: %w", unitID, err)
+	}
+	defer srows.Close()
+	for srows.Next() {
+		var e SecondaryEmail
+		var created string
+		if err := srows.Scan(&e.ID, &e.UnitID, &e.Email, &e.Label, &created); err != nil {
+			return d, fmt.Errorf("unit %d: %w", unitID, err)
+		}
+		e.CreatedAt = ParseTime(created)
+		d.SecondaryEmails = append(d.SecondaryEmails, e)
+	}
+	return d, srows.Err()
+}
+
+func unitByID(ctx context.Context, q Querier, id int64) (Unit, error) {
+	var u Unit
+	var archived int
+	err := q.QueryRowContext(ctx, `SELECT id, community_id, code, name, assigned, sector, floor, factor, archived
+		FROM units WHERE id = ?`, id).
+		Scan(&u.ID, &u.CommunityID, &u.Code, &u.Name, &u.Assigned, &u.Sector, &u.Floor, &u.Factor, &archived)
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, fmt.Errorf("unidad %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return u, fmt.Errorf("unit %d: %w", id, err)
+	}
+	u.Archived = archived != 0
+	return u, nil
+}
+
+// PersonByEmail finds the person of a community whose login is email.
+func (s *Store) PersonByEmail(ctx context.Context, community int64, email string) (Person, error) {
+	e, err := NormalizeEmail(email)
+	if err != nil || e == "" {
+		return Person{}, fmt.Errorf("correo %q: %w", email, ErrNotFound)
+	}
+	return personWhere(ctx, s.r, `community_id = ? AND email = ?`, community, e)
+}
+
+func personWhere(ctx context.Context, q Querier, where string, args ...any) (Person, error) {
+	var p Person
+	var typ, origin, created string
+	var archived int
+	err := q.QueryRowContext(ctx, `SELECT id, community_id, coalesce(kastor_key, ''), first_names, last_names, rut, email, phone,
+		user_type, origin, archived, created_at FROM people WHERE `+where, args...).
+		Scan(&p.ID, &p.CommunityID, &p.KastorKey, &p.FirstNames, &p.LastNames, &p.RUT, &p.Email, &p.Phone,
+			&typ, &origin, &archived, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, fmt.Errorf("persona: %w", ErrNotFound)
+	}
+	if err != nil {
+		return p, fmt.Errorf("person: %w", err)
+	}
+	p.Type, p.Origin, p.Archived, p.CreatedAt = UserType(typ), Origin(origin), archived != 0, ParseTime(created)
+	return p, nil
+}
+
+// unitCodesOf lists, in natural order, the codes of the units a person belongs to.
+func unitCodesOf(ctx context.Context, q Querier, personID int64) ([]string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT u.code FROM memberships m JOIN units u ON u.id = m.unit_id
+		WHERE m.person_id = ? AND m.archived = 0`, personID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var codes []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		codes = append(codes, c)
+	}
+	sort.Slice(codes, func(i, j int) bool { return NaturalCompare(codes[i], codes[j]) < 0 })
+	return codes, rows.Err()
+}
+
+// whereUnits is "la unidad 101" or "las unidades 101, 102".
+func whereUnits(codes []string) string {
+	switch len(codes) {
+	case 0:
+		return "ninguna unidad"
+	case 1:
+		return "la unidad " + codes[0]
+	}
+	return "las unidades " + strings.Join(codes, ", ")
+}
+
+// emailTaken explains who already uses email in the community, other than
+// the person with id self (0 for none) and the secondary email with id
+// selfSecondary. It returns nil when the address is free.
+func emailTaken(ctx context.Context, q Querier, community int64, email string, self, selfSecondary int64) error {
+	p, err := personWhere(ctx, q, `community_id = ? AND email = ? AND id <> ?`, community, email, self)
+	if err == nil {
+		codes, err := unitCodesOf(ctx, q, p.ID)
+		if err != nil {
+			return fmt.Errorf("check email: %w", err)
+		}
+		from := ""
+		if p.Origin == OriginKastor {
+			from = ", que viene de Kastor"
+		}
+		return &FieldError{FieldEmail, fmt.Sprintf("El correo %s ya es de %s (%s%s): cada correo es el acceso de una sola persona",
+			email, nameOr(p.FullName(), "otra persona"), whereUnits(codes), from)}
+	}
+	if !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	var code string
+	err = q.QueryRowContext(ctx, `SELECT u.code FROM secondary_emails s JOIN units u ON u.id = s.unit_id
+		WHERE u.community_id = ? AND s.email = ? AND s.id <> ? ORDER BY u.id LIMIT 1`, community, email, selfSecondary).Scan(&code)
+	if err == nil {
+		return &FieldError{FieldEmail, fmt.Sprintf("El correo %s ya está registrado como correo secundario de la unidad %s", email, code)}
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("check email: %w", err)
+	}
+	return nil
+}
+
+func nameOr(name, other string) string {
+	if strings.TrimSpace(name) == "" {
+		return other
+	}
+	return name
+}
+
+// localCount counts a unit's additional users added here.
+func localCount(ctx context.Context, q Querier, unitID int64) (int, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM memberships WHERE unit_id = ? AND origin = 'local' AND archived = 0`, unitID).Scan(&n)
+	return n, err
+}
+
+// LimitMessage is the refusal shown when a unit already has its five
+// additional users.
+func LimitMessage(code string) string {
+	return fmt.Sprintf("La unidad %s ya tiene %d usuarios adicionales, el máximo: quite uno para agregar otro", code, MaxLocalUsers)
+}
+
+// AddLocalUser adds an additional user to a unit, in one transaction: it
+// validates the fields, refuses a sixth user and an email that is already
+// another person's login, creates the person (or, when the email is already
+// the login of a person added here with the same names, links that person:
+// one person may hold several units), and queues their "new user"
+// notification in the outbox. It returns the person's id.
+func (s *Store) AddLocalUser(ctx context.Context, unitID int64, in LocalUser) (int64, error) {
+	in, err := in.Validate()
+	if err != nil {
+		return 0, err
+	}
+	var personID int64
+	err = s.Tx(ctx, func(tx *sql.Tx) error {
+		u, err := unitByID(ctx, tx, unitID)
+		if err != nil {
+			return err
+		}
+		if u.Archived {
+			return fmt.Errorf("La unidad %s está archivada: ya no viene en Kastor", u.Code)
+		}
+		n, err := localCount(ctx, tx, unitID)
+		if err != nil {
+			return fmt.Errorf("count users: %w", err)
+		}
+		if n >= MaxLocalUsers {
+			return fmt.Errorf("%s: %w", LimitMessage(u.Code), ErrLimit)
+		}
+		p, err := personWhere(ctx, tx, `community_id = ? AND email = ?`, u.CommunityID, in.Email)
+		switch {
+		case err == nil:
+			if err := reusable(ctx, tx, p, in, u); err != nil {
+				return err
+			}
+			personID = p.ID
+			if p.RUT == "" && in.RUT != "" || p.Phone == "" && in.Phone != "" {
+				if _, err := tx.ExecContext(ctx, `UPDATE people SET rut = CASE WHEN rut = '' THEN ? ELSE rut END,
+					phone = CASE WHEN phone = '' THEN ? ELSE phone END, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+					WHERE id = ?`, in.RUT, in.Phone, p.ID); err != nil {
+					return fmt.Errorf("update person: %w", err)
+				}
+			}
+		case errors.Is(err, ErrNotFound):
+			if err := emailTaken(ctx, tx, u.CommunityID, in.Email, 0, 0); err != nil {
+				return err
+			}
+			res, err := tx.ExecContext(ctx, `INSERT INTO people (community_id, first_names, last_names, rut, email, phone, user_type, origin)
+				VALUES (?, ?, ?, ?, ?, ?, ?, 'local')`, u.CommunityID, in.FirstNames, in.LastNames, in.RUT, in.Email, in.Phone, string(in.Type))
+			if err != nil {
+				return fmt.Errorf("add person: %w", err)
+			}
+			if personID, err = res.LastInsertId(); err != nil {
+				return fmt.Errorf("add person: %w", err)
+			}
+		default:
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO memberships (unit_id, person_id, role, origin, position)
+			VALUES (?, ?, 'additional', 'local', (SELECT coalesce(max(position), 0) + 1 FROM memberships WHERE unit_id = ?))`,
+			unitID, personID, unitID); err != nil {
+			return fmt.Errorf("add membership: %w", err)
+		}
+		return queueNewUser(ctx, tx, u.CommunityID, personID, unitID, in.Email, in.FirstNames+" "+in.LastNames)
+	})
+	if err != nil {
+		return 0, err
+	}
+	return personID, nil
+}
+
+// reusable decides whether an existing person with the typed email may be
+// linked to another unit: only a person added here, with the same names and
+// no conflicting RUT, who is not in the unit yet.
+func reusable(ctx context.Context, q Querier, p Person, in LocalUser, u Unit) error {
+	codes, err := unitCodesOf(ctx, q, p.ID)
+	if err != nil {
+		return fmt.Errorf("check email: %w", err)
+	}
+	for _, c := range codes {
+		if c == u.Code {
+			return &FieldError{FieldEmail, fmt.Sprintf("%s (%s) ya es usuario de la unidad %s", nameOr(p.FullName(), p.Email), p.Email, u.Code)}
+		}
+	}
+	if p.Origin == OriginKastor {
+		return &FieldError{FieldEmail, fmt.Sprintf("El correo %s ya es de %s, que viene de Kastor (%s): no se puede usar para otro usuario agregado",
+			p.Email, nameOr(p.FullName(), "otra persona"), whereUnits(codes))}
+	}
+	if Fold(p.FirstNames) != Fold(in.FirstNames) || Fold(p.LastNames) != Fold(in.LastNames) {
+		return &FieldError{FieldEmail, fmt.Sprintf("El correo %s ya es de %s (%s): cada correo es el acceso de una sola persona",
+			p.Email, nameOr(p.FullName(), "otra persona"), whereUnits(codes))}
+	}
+	if p.RUT != "" && in.RUT != "" && p.RUT != in.RUT {
+		return &FieldError{FieldRUT, fmt.Sprintf("%s ya está registrado con el RUT %s (%s), no %s",
+			p.FullName(), FormatRUT(p.RUT), whereUnits(codes), FormatRUT(in.RUT))}
+	}
+	return nil
+}
+
+// NewUserDedupeKey is the outbox key of a person's "new user" notification:
+// one per person, however many units they are added to.
+func NewUserDedupeKey(community, person int64) string {
+	return "new_user:" + strconv.FormatInt(community, 10) + ":" + strconv.FormatInt(person, 10)
+}
+
+// queueNewUser records that the person is owed a "new user" email. The
+// subject and body are left empty: the sender fills them from the template.
+func queueNewUser(ctx context.Context, tx Querier, community, person, unit int64, to, name string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO outbox (community_id, kind, dedupe_key, person_id, unit_id, to_addr, to_name, state)
+		VALUES (?, 'new_user', ?, ?, ?, ?, ?, 'pending') ON CONFLICT (dedupe_key) DO NOTHING`,
+		community, NewUserDedupeKey(community, person), person, unit, to, CleanName(name))
+	if err != nil {
+		return fmt.Errorf("queue notification: %w", err)
+	}
+	return nil
+}
+
+// localPerson loads a person who must be an additional user of the unit
+// added here.
+func localPerson(ctx context.Context, q Querier, unitID, personID int64) (Person, Unit, error) {
+	u, err := unitByID(ctx, q, unitID)
+	if err != nil {
+		return Person{}, u, err
+	}
+	p, err := personWhere(ctx, q, `id = ? AND community_id = ?`, personID, u.CommunityID)
+	if err != nil {
+		return p, u, err
+	}
+	var origin string
+	err = q.QueryRowContext(ctx, `SELECT origin FROM memberships WHERE unit_id = ? AND person_id = ?`, unitID, personID).Scan(&origin)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, u, fmt.Errorf("%s no es usuario de la unidad %s", nameOr(p.FullName(), p.Email), u.Code)
+	}
+	if err != nil {
+		return p, u, fmt.Errorf("membership: %w", err)
+	}
+	if origin != string(OriginLocal) || p.Origin != OriginLocal {
+		return p, u, fmt.Errorf("%s %w", nameOr(p.FullName(), p.Email), ErrKastor)
+	}
+	return p, u, nil
+}
+
+// UpdateLocalUser saves the fields of an additional user added here. A
+// changed email also readdresses their notification if it is not sent yet.
+func (s *Store) UpdateLocalUser(ctx context.Context, unitID, personID int64, in LocalUser) error {
+	in, err := in.Validate()
+	if err != nil {
+		return err
+	}
+	return s.Tx(ctx, func(tx *sql.Tx) error {
+		p, u, err := localPerson(ctx, tx, unitID, personID)
+		if err != nil {
+			return err
+		}
+		if in.Email != p.Email {
+			if err := emailTaken(ctx, tx, u.CommunityID, in.Email, p.ID, 0); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE people SET first_names = ?, last_names = ?, rut = ?, email = ?, phone = ?,
+			user_type = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ? AND origin = 'local'`,
+			in.FirstNames, in.LastNames, in.RUT, in.Email, in.Phone, string(in.Type), p.ID); err != nil {
+			return fmt.Errorf("update person: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET to_addr = ?, to_name = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+			WHERE person_id = ? AND kind = 'new_user' AND state IN ('pending', 'failed')`,
+			in.Email, in.FirstNames+" "+in.LastNames, p.ID); err != nil {
+			return fmt.Errorf("readdress notification: %w", err)
+		}
+		return nil
+	})
+}
+
+// RemoveLocalUser takes an additional user added here out of a unit. A
+// person left without units is deleted, and a notification not sent yet is
+// cancelled.
+func (s *Store) RemoveLocalUser(ctx context.Context, unitID, personID int64) error {
+	return s.Tx(ctx, func(tx *sql.Tx) error {
+		p, _, err := localPerson(ctx, tx, unitID, personID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM memberships WHERE unit_id = ? AND person_id = ? AND origin = 'local'`, unitID, p.ID); err != nil {
+			return fmt.Errorf("remove membership: %w", err)
+		}
+		var left int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM memberships WHERE person_id = ?`, p.ID).Scan(&left); err != nil {
+			return fmt.Errorf("remove person: %w", err)
+		}
+		if left > 0 {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'cancelled', updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+			WHERE person_id = ? AND kind = 'new_user' AND state IN ('pending', 'failed')`, p.ID); err != nil {
+			return fmt.Errorf("cancel notification: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM people WHERE id = ? AND origin = 'local'`, p.ID); err != nil {
+			return fmt.Errorf("remove person: %w", err)
+		}
+		return nil
+	})
+}
+
+// ValidateLabel checks a secondary email's optional label ("Conserjería").
+func ValidateLabel(s string) (string, error) {
+	s = CleanName(s)
+	if len([]rune(s)) > 60 {
+		return "", &FieldError{FieldLabel, "La descripción es demasiado larga (máximo 60 caracteres)"}
+	}
+	return s, nil
+}
+
+// AddSecondaryEmail adds an address on a unit. It refuses an address that is
+// already a person's login or a secondary email elsewhere.
+func (s *Store) AddSecondaryEmail(ctx context.Context, unitID int64, email, label string) (int64, error) {
+	e, err := ValidateEmail(email)
+	if err != nil {
+		return 0, err
+	}
+	if label, err = ValidateLabel(label); err != nil {
+		return 0, err
+	}
+	var id int64
+	err = s.Tx(ctx, func(tx *sql.Tx) error {
+		u, err := unitByID(ctx, tx, unitID)
+		if err != nil {
+			return err
+		}
+		if err := emailTaken(ctx, tx, u.CommunityID, e, 0, 0); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO secondary_emails (unit_id, email, label) VALUES (?, ?, ?)`, unitID, e, label)
+		if err != nil {
+			return fmt.Errorf("add secondary email: %w", err)
+		}
+		id, err = res.LastInsertId()
+		return err
+	})
+	return id, err
+}
+
+// UpdateSecondaryEmail changes a secondary email's address and label.
+func (s *Store) UpdateSecondaryEmail(ctx context.Context, id int64, email, label string) error {
+	e, err := ValidateEmail(email)
+	if err != nil {
+		return err
+	}
+	if label, err = ValidateLabel(label); err != nil {
+		return err
+	}
+	return s.Tx(ctx, func(tx *sql.Tx) error {
+		var community int64
+		err := tx.QueryRowContext(ctx, `SELECT u.community_id FROM secondary_emails s JOIN units u ON u.id = s.unit_id WHERE s.id = ?`, id).Scan(&community)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("correo secundario %d: %w", id, ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("secondary email %d: %w", id, err)
+		}
+		if err := emailTaken(ctx, tx, community, e, 0, id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE secondary_emails SET email = ?, label = ? WHERE id = ?`, e, label, id); err != nil {
+			return fmt.Errorf("update secondary email: %w", err)
+		}
+		return nil
+	})
+}
+
+// RemoveSecondaryEmail deletes a secondary email.
+func (s *Store) RemoveSecondaryEmail(ctx context.Context, id int64) error {
+	return s.Tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM secondary_emails WHERE id = ?`, id)
+		if err != nil {
+			return fmt.Errorf("remove secondary email: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("correo secundario %d: %w", id, ErrNotFound)
+		}
+		return nil
+	})
+}
