@@ -262,7 +262,7 @@ func TestKastorRowsAreNotTouched(t *testing.T) {
 	ctx := context.Background()
 	before := dump(t, s)
 	for name, err := range map[string]error{
-		"update main": s.UpdateLocalUser(ctx, 1, 1, ana("otra@example.cl")),
+		"update main":              s.UpdateLocalUser(ctx, 1, 1, ana("otra@example.cl")),
 		"update kastor additional": s.UpdateLocalUser(ctx, 1, 2, ana("otra@example.cl")),
 		"remove main":              s.RemoveLocalUser(ctx, 1, 1),
 		"remove kastor additional": s.RemoveLocalUser(ctx, 1, 2),
