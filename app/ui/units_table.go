@@ -1,0 +1,279 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"comunidad/data"
+)
+
+// unitsTable is the users table: a widget.Table whose cells are recycled
+// (one label, icon and button per visible cell, however many rows), with
+// Enter opening the modal of the row under the keyboard cursor.
+type unitsTable struct {
+	widget.Table
+	t    *unitsTab
+	cols []unitColumn
+}
+
+func newUnitsTable(t *unitsTab) *unitsTable {
+	tb := &unitsTable{t: t, cols: unitColumns()}
+	tb.Length = func() (int, int) { return len(t.shown), len(tb.cols) }
+	tb.CreateCell = newUnitCell
+	tb.UpdateCell = tb.updateCell
+	tb.ShowHeaderRow = true
+	tb.CreateHeader = func() fyne.CanvasObject {
+		b := widget.NewButton("", nil)
+		b.Importance = widget.LowImportance
+		b.Alignment = widget.ButtonAlignLeading
+		b.IconPlacement = widget.ButtonIconTrailingText
+		return b
+	}
+	tb.UpdateHeader = tb.updateHeader
+	tb.OnSelected = tb.onSelected
+	tb.ExtendBaseWidget(tb)
+	tb.setWidths()
+	return tb
+}
+
+// setWidths makes every column at least as wide as its header (with the sort
+// arrow), so no header is cut at any language or text size.
+func (tb *unitsTable) setWidths() {
+	pad := theme.Padding()
+	icon := theme.IconInlineSize()
+	for i, c := range tb.cols {
+		w := c.width
+		if c.title != "" {
+			title := lang.X(c.key, c.title)
+			need := fyne.MeasureText(title, theme.TextSize(), fyne.TextStyle{Bold: true}).Width + icon + pad*5
+			w = max(w, need)
+		} else {
+			w = max(w, icon+pad*4)
+		}
+		tb.SetColumnWidth(i, w)
+	}
+}
+
+func (tb *unitsTable) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
+	b := o.(*widget.Button)
+	if id.Col < 0 || id.Col >= len(tb.cols) {
+		b.SetText("")
+		return
+	}
+	c := tb.cols[id.Col]
+	t := tb.t
+	switch {
+	case id.Col == colSelect:
+		b.SetText("")
+		if t.allShownSelected() {
+			b.SetIcon(theme.CheckButtonCheckedIcon())
+			b.OnTapped = t.onClearSelection
+		} else {
+			b.SetIcon(theme.CheckButtonIcon())
+			b.OnTapped = t.onSelectAll
+		}
+		return
+	case c.sortKey < 0:
+		b.SetIcon(nil)
+		b.OnTapped = nil
+	default:
+		switch {
+		case t.filter.sortKey != c.sortKey:
+			b.SetIcon(nil)
+		case t.filter.desc:
+			b.SetIcon(theme.MenuDropUpIcon())
+		default:
+			b.SetIcon(theme.MenuDropDownIcon())
+		}
+		key := c.sortKey
+		b.OnTapped = func() { t.onSort(key) }
+	}
+	b.SetText(lang.X(c.key, c.title))
+}
+
+// unitCell is the recycled content of one cell: a label, and the icon or
+// button of the selection and Herramientas columns.
+type unitCell struct {
+	label  *widget.Label
+	icon   *widget.Icon
+	button *widget.Button
+}
+
+func newUnitCell() fyne.CanvasObject {
+	l := widget.NewLabel("Depto 1234 · Torre A")
+	l.Truncation = fyne.TextTruncateEllipsis
+	icon := widget.NewIcon(theme.CheckButtonIcon())
+	b := widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), nil)
+	b.Importance = widget.LowImportance
+	return container.NewStack(l, container.NewCenter(icon), b)
+}
+
+func cellParts(o fyne.CanvasObject) unitCell {
+	c := o.(*fyne.Container)
+	return unitCell{
+		label:  c.Objects[0].(*widget.Label),
+		icon:   c.Objects[1].(*fyne.Container).Objects[0].(*widget.Icon),
+		button: c.Objects[2].(*widget.Button),
+	}
+}
+
+func (tb *unitsTable) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
+	t := tb.t
+	p := cellParts(o)
+	if id.Row < 0 || id.Row >= len(t.shown) {
+		return
+	}
+	r := &t.snap.rows[t.shown[id.Row]]
+	p.icon.Hide()
+	p.button.Hide()
+	p.label.Show()
+	style := fyne.TextStyle{}
+	imp := widget.MediumImportance
+	var s string
+	switch id.Col {
+	case colSelect:
+		p.label.Hide()
+		if t.selected[r.UnitID] {
+			p.icon.SetResource(theme.CheckButtonCheckedIcon())
+		} else {
+			p.icon.SetResource(theme.CheckButtonIcon())
+		}
+		p.icon.Show()
+		return
+	case colUnit:
+		s = unitText(r.UnitCode, r.UnitName)
+		if r.UnitArchived {
+			s += " " + lang.X("units.archived.unit", "(archivada)")
+			imp = widget.LowImportance
+		}
+	case colFirst:
+		switch {
+		case r.Empty():
+			s, style, imp = lang.X("units.row.nousers", "sin usuarios"), fyne.TextStyle{Italic: true}, widget.LowImportance
+		default:
+			s = r.FirstNames
+		}
+	case colLast:
+		s = r.LastNames
+	case colEmail:
+		s = r.Email
+		if s == "" && !r.Empty() {
+			s, style, imp = lang.X("units.row.noemail", "sin correo"), fyne.TextStyle{Italic: true}, widget.WarningImportance
+		}
+	case colType:
+		if r.PersonID != 0 {
+			s = typeLabel(r.Type)
+		}
+	case colMain:
+		if r.IsMain() {
+			s, style = lang.X("common.yes", "Sí"), fyne.TextStyle{Bold: true}
+		}
+	case colOrigin:
+		s = originText(*r)
+		if r.Role == data.RoleSecondaryEmail {
+			style = fyne.TextStyle{Italic: true}
+		}
+		if r.Archived {
+			s += " " + lang.X("units.archived.user", "(archivado)")
+			imp = widget.LowImportance
+		}
+	case colLetter:
+		if !r.LetterSentAt.IsZero() {
+			s = r.LetterSentAt.Local().Format("02-01-2006")
+		}
+	case colNotice:
+		s = noticeText(r.NoticeState)
+		if r.NoticeState == "failed" {
+			imp = widget.DangerImportance
+		}
+	case colTools:
+		p.label.Hide()
+		unit := r.UnitID
+		p.button.OnTapped = func() { t.openModal(unit) }
+		p.button.Show()
+		return
+	}
+	if p.label.TextStyle != style || p.label.Importance != imp {
+		p.label.TextStyle = style
+		p.label.Importance = imp
+		p.label.Text = s
+		p.label.Refresh()
+		return
+	}
+	p.label.SetText(s)
+}
+
+// unitText is "101 · Depto 101", or just the code when the name adds nothing.
+func unitText(code, name string) string {
+	if name == "" || data.Fold(name) == data.Fold(code) {
+		return code
+	}
+	return code + " · " + name
+}
+
+func originText(r data.UserRow) string {
+	switch {
+	case r.Role == data.RoleSecondaryEmail:
+		return lang.X("units.origin.secondary", "Correo secundario")
+	case r.Origin == data.OriginKastor:
+		return "Kastor"
+	case r.Origin == data.OriginLocal:
+		return lang.X("units.origin.added", "Agregado")
+	}
+	return ""
+}
+
+// noticeText is the state of a "new user" notification as the user reads it.
+func noticeText(state string) string {
+	switch state {
+	case "pending", "sending":
+		return lang.X("units.notice.pending", "pendiente")
+	case "sent":
+		return lang.X("units.notice.sent", "enviado")
+	case "failed":
+		return lang.X("units.notice.failed", "falló")
+	case "cancelled":
+		return lang.X("units.notice.cancelled", "cancelado")
+	}
+	return ""
+}
+
+// onSelected: a click (or Space) on a row selects or unselects its unit; on
+// the Herramientas column it opens the modal. The table's own selection is
+// cleared at once so the next click on the same cell counts again.
+func (tb *unitsTable) onSelected(id widget.TableCellID) {
+	t := tb.t
+	tb.Unselect(id)
+	if id.Row < 0 || id.Row >= len(t.shown) {
+		return
+	}
+	t.cursor = id.Row
+	if id.Col == colTools {
+		t.openRow(id.Row)
+		return
+	}
+	t.toggleUnit(t.snap.rows[t.shown[id.Row]].UnitID)
+}
+
+// TypedKey adds Enter (open the row's modal) to the table's keys, and
+// follows the keyboard cursor up and down.
+func (tb *unitsTable) TypedKey(k *fyne.KeyEvent) {
+	t := tb.t
+	switch k.Name {
+	case fyne.KeyReturn, fyne.KeyEnter:
+		t.openRow(t.cursor)
+		return
+	case fyne.KeyDown:
+		if t.cursor < len(t.shown)-1 {
+			t.cursor++
+		}
+	case fyne.KeyUp:
+		if t.cursor > 0 {
+			t.cursor--
+		}
+	}
+	tb.Table.TypedKey(k)
+}

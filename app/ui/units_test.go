@@ -1,0 +1,292 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"comunidad/data"
+)
+
+// seedUnits fills a community the way a Kastor import would (the import is
+// another engineer's work, so plain SQL here).
+func seedUnits(t *testing.T, st *data.Store) data.Community {
+	t.Helper()
+	ctx := context.Background()
+	c, err := st.CreateCommunity(ctx, "Edificio Los Álamos")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		fmt.Sprintf(`INSERT INTO units (id, community_id, code, name, assigned, sector, floor, factor, archived) VALUES
+			(1, %[1]d, '101', 'Depto 101', 'Depto 101, Bod. 12, Est. 34', 'Torre A', '1', 0.0123, 0),
+			(2, %[1]d, '102', 'Depto 102', '', 'Torre A', '1', 0.02, 0),
+			(3, %[1]d, '103', 'Depto 103', '', 'Torre B', '1', 0.01, 0),
+			(4, %[1]d, '104', 'Depto 104', '', 'Torre B', '1', 0.01, 0),
+			(5, %[1]d, '105', 'Depto 105', '', 'Torre B', '1', 0.01, 1)`, c.ID),
+		fmt.Sprintf(`INSERT INTO people (id, community_id, kastor_key, first_names, last_names, rut, email, phone, user_type, origin) VALUES
+			(1, %[1]d, 'k1', 'José', 'Núñez Pérez', '12345678-5', 'jose@example.cl', '+56 9 8765 4321', 'propietario', 'kastor'),
+			(2, %[1]d, 'k2', 'Marta', 'Rojas', '', 'marta@example.cl', '', 'arrendatario', 'kastor'),
+			(3, %[1]d, 'k3', 'Pedro', 'Soto', '7654321-6', '', '', 'propietario', 'kastor'),
+			(4, %[1]d, 'k4', 'Viejo', 'Archivado', '', 'viejo@example.cl', '', 'propietario', 'kastor')`, c.ID),
+		`INSERT INTO memberships (unit_id, person_id, role, origin, position) VALUES
+			(1, 1, 'main', 'kastor', 1), (1, 2, 'additional', 'kastor', 2), (2, 3, 'main', 'kastor', 1), (5, 4, 'main', 'kastor', 1)`,
+		`INSERT INTO secondary_emails (unit_id, email, label) VALUES (4, 'conserje@example.cl', 'Conserjería')`,
+	} {
+		if _, err := st.Writer().ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return c
+}
+
+// shownRows renders every row the table shows through its own cell code, as
+// "unit|first|last|email|type|main|origin".
+func shownRows(tb *unitsTable) []string {
+	var out []string
+	rows, _ := tb.Length()
+	for r := 0; r < rows; r++ {
+		var cells []string
+		for c := colUnit; c <= colOrigin; c++ {
+			o := newUnitCell()
+			tb.updateCell(widget.TableCellID{Row: r, Col: c}, o)
+			cells = append(cells, cellParts(o).label.Text)
+		}
+		out = append(out, strings.Join(cells, "|"))
+	}
+	return out
+}
+
+func loadedTab(t *testing.T) (*UI, fyne.Window, *unitsTab) {
+	t.Helper()
+	st := openStore(t)
+	seedUnits(t, st)
+	u, w := newTestUI(t, st)
+	tab := u.units
+	eventually(t, "the listing", func() bool { return tab.loads > 0 })
+	return u, w, tab
+}
+
+func TestUnitsTabShowsEveryRow(t *testing.T) {
+	_, _, tab := loadedTab(t)
+	want := []string{
+		"101 · Depto 101|José|Núñez Pérez|jose@example.cl|Propietario|Sí|Kastor",
+		"101 · Depto 101|Marta|Rojas|marta@example.cl|Arrendatario||Kastor",
+		"102 · Depto 102|Pedro|Soto|sin correo|Propietario|Sí|Kastor",
+		"103 · Depto 103|sin usuarios|||||",
+		"104 · Depto 104|||conserje@example.cl|||Correo secundario",
+	}
+	if got := shownRows(tab.table); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if tab.count.Text != "4 usuarios en 4 unidades" {
+		t.Fatalf("count = %q", tab.count.Text)
+	}
+}
+
+func TestUnitsSearchAsYouType(t *testing.T) {
+	_, _, tab := loadedTab(t)
+	tests := []struct {
+		typed string
+		want  []string // first cell of each row
+		count string
+	}{
+		{"nunez", []string{"101 · Depto 101|José"}, "1 usuario en 1 unidad (de 4)"},
+		{"NÚÑEZ jos", []string{"101 · Depto 101|José"}, "1 usuario en 1 unidad (de 4)"},
+		{"rojas", []string{"101 · Depto 101|Marta"}, "1 usuario en 1 unidad (de 4)"},
+		{"12.345.678-5", []string{"101 · Depto 101|José"}, "1 usuario en 1 unidad (de 4)"},
+		{"123456785", []string{"101 · Depto 101|José"}, "1 usuario en 1 unidad (de 4)"},
+		{"7654321", []string{"102 · Depto 102|Pedro"}, "1 usuario en 1 unidad (de 4)"},
+		{"conserje@", []string{"104 · Depto 104|"}, "1 usuario en 1 unidad (de 4)"},
+		{"103", []string{"103 · Depto 103|sin usuarios"}, "0 usuarios en 1 unidad (de 4)"},
+		{"depto 10", []string{"101 · Depto 101|José", "101 · Depto 101|Marta", "102 · Depto 102|Pedro", "103 · Depto 103|sin usuarios", "104 · Depto 104|"}, "4 usuarios en 4 unidades"},
+		{"zzz", nil, "0 usuarios en 0 unidades (de 4)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.typed, func(t *testing.T) {
+			tab.search.SetText("")
+			test.Type(tab.search, tt.typed)
+			var got []string
+			for _, r := range shownRows(tab.table) {
+				f := strings.Split(r, "|")
+				got = append(got, f[0]+"|"+f[1])
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+				t.Fatalf("typing %q shows %q, want %q", tt.typed, got, tt.want)
+			}
+			if !strings.HasPrefix(tab.count.Text, strings.TrimSuffix(tt.count, " (de 4)")) {
+				t.Fatalf("count = %q, want %q", tab.count.Text, tt.count)
+			}
+			if tt.want == nil && !tab.empty.Visible() {
+				t.Fatal("no rows and no empty-state message")
+			}
+		})
+	}
+	// Escape clears the search.
+	tab.search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if tab.search.Text != "" || len(tab.shown) != 5 {
+		t.Fatalf("after Escape: %q, %d rows", tab.search.Text, len(tab.shown))
+	}
+}
+
+func TestUnitsFilters(t *testing.T) {
+	_, _, tab := loadedTab(t)
+	firstCells := func() []string {
+		var got []string
+		for _, r := range shownRows(tab.table) {
+			f := strings.Split(r, "|")
+			got = append(got, f[0][:3]+"/"+f[1])
+		}
+		return got
+	}
+	check := func(what string, want ...string) {
+		t.Helper()
+		if got := firstCells(); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("%s: %q, want %q", what, got, want)
+		}
+	}
+	if fmt.Sprint(tab.sector.Options) != "[Todos los sectores Torre A Torre B]" {
+		t.Fatalf("sector options %q", tab.sector.Options)
+	}
+	tab.sector.SetSelected("Torre B")
+	check("Torre B", "103/sin usuarios", "104/")
+	tab.archived.SetChecked(true)
+	check("Torre B with archived", "103/sin usuarios", "104/", "105/Viejo")
+	tab.sector.SetSelectedIndex(0)
+	tab.archived.SetChecked(false)
+	tab.userType.SetSelected("Arrendatario")
+	check("arrendatarios", "101/Marta")
+	tab.userType.SetSelectedIndex(0)
+	tab.origin.SetSelected("Correo secundario")
+	check("secondary emails", "104/")
+	tab.origin.SetSelected("Agregado")
+	check("added", []string{}...)
+	tab.origin.SetSelected("Kastor")
+	check("kastor", "101/José", "101/Marta", "102/Pedro")
+	tab.origin.SetSelectedIndex(0)
+	tab.noEmail.SetChecked(true)
+	check("sin correo", "102/Pedro")
+	tab.noEmail.SetChecked(false)
+	check("no filters", "101/José", "101/Marta", "102/Pedro", "103/sin usuarios", "104/")
+}
+
+func TestUnitsSortByHeader(t *testing.T) {
+	_, w, tab := loadedTab(t)
+	header := findButton(w.Content(), "Apellidos")
+	if header == nil {
+		t.Fatal("no Apellidos header button")
+	}
+	test.Tap(header)
+	var got []string
+	for _, r := range shownRows(tab.table) {
+		got = append(got, strings.Split(r, "|")[2])
+	}
+	if want := "[Núñez Pérez Rojas Soto  ]"; fmt.Sprint(got) != want {
+		t.Fatalf("by surname: %q, want %s", got, want)
+	}
+	test.Tap(findButton(w.Content(), "Apellidos"))
+	got = nil
+	for _, r := range shownRows(tab.table) {
+		got = append(got, strings.Split(r, "|")[2])
+	}
+	if want := "[  Soto Rojas Núñez Pérez]"; fmt.Sprint(got) != want {
+		t.Fatalf("by surname, descending: %q, want %s", got, want)
+	}
+}
+
+func TestUnitsSelection(t *testing.T) {
+	_, _, tab := loadedTab(t)
+	// A click on a row selects its unit; on another row of the same unit, unselects it.
+	tab.table.Select(widget.TableCellID{Row: 0, Col: colFirst})
+	if ids := tab.selectedIDs(); fmt.Sprint(ids) != "[1]" || tab.selInfo.Text != "1 unidad seleccionada" {
+		t.Fatalf("after one click: %v %q", ids, tab.selInfo.Text)
+	}
+	tab.table.Select(widget.TableCellID{Row: 2, Col: colSelect})
+	if ids := tab.selectedIDs(); fmt.Sprint(ids) != "[1 2]" || tab.selInfo.Text != "2 unidades seleccionadas" {
+		t.Fatalf("after two clicks: %v %q", ids, tab.selInfo.Text)
+	}
+	tab.table.Select(widget.TableCellID{Row: 1, Col: colEmail})
+	if ids := tab.selectedIDs(); fmt.Sprint(ids) != "[2]" {
+		t.Fatalf("clicking the unit's other row: %v", ids)
+	}
+	// "Seleccionar todas" selects what the search shows, not everything.
+	tab.search.SetText("10")
+	tab.sector.SetSelected("Torre B")
+	test.Tap(tab.selectAll)
+	if ids := tab.selectedIDs(); fmt.Sprint(ids) != "[2 3 4]" {
+		t.Fatalf("select all in Torre B (plus 102 from before): %v", ids)
+	}
+	if !tab.selectAll.Disabled() {
+		t.Fatal("Seleccionar todas enabled with everything shown selected")
+	}
+	test.Tap(tab.clearSel)
+	if len(tab.selectedIDs()) != 0 || tab.selInfo.Text != "Ninguna unidad seleccionada" || !tab.clearSel.Disabled() {
+		t.Fatalf("after clearing: %v %q", tab.selectedIDs(), tab.selInfo.Text)
+	}
+}
+
+func TestUnitsKeyboard(t *testing.T) {
+	u, w, tab := loadedTab(t)
+	// Ctrl+F focuses the search box from the Configuración tab too.
+	u.tabs.SelectIndex(1)
+	w.Canvas().(fyne.Shortcutable).TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault})
+	if w.Canvas().Focused() != tab.search || u.tabs.SelectedIndex() != 0 {
+		t.Fatalf("Ctrl+F: focused %T, tab %d", w.Canvas().Focused(), u.tabs.SelectedIndex())
+	}
+	// Down twice, then Enter opens the third row's unit (102).
+	tab.table.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
+	tab.table.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
+	tab.table.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if tab.modal == nil {
+		t.Fatal("Enter opened no modal")
+	}
+	eventually(t, "the modal of 102", func() bool { return tab.modal.detail.Unit.Code == "102" })
+}
+
+func TestUnitsActionsGetSelection(t *testing.T) {
+	_, w, tab := loadedTab(t)
+	if got := texts(w.Content()); !contains(got, "Carta de bienvenida") || !contains(got, "Importar datos") ||
+		!contains(got, "Generar usuarios") || !contains(got, "Enviados") {
+		t.Fatalf("action bar: %q", got)
+	}
+	if len(tab.letterMenu.Items) != 2 || tab.letterMenu.Items[0].Label != "Descargar" || tab.letterMenu.Items[1].Label != "Enviar" {
+		t.Fatalf("letter menu: %+v", tab.letterMenu.Items)
+	}
+	test.Tap(tab.letter)
+	if len(w.Canvas().Overlays().List()) == 0 {
+		t.Fatal("the letter button shows no menu")
+	}
+}
+
+// findButton finds a button by its text anywhere under o.
+func findButton(o fyne.CanvasObject, text string) *widget.Button {
+	var found *widget.Button
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if found != nil || o == nil {
+			return
+		}
+		if b, ok := o.(*widget.Button); ok && b.Text == text {
+			found = b
+			return
+		}
+		if c, ok := o.(*fyne.Container); ok {
+			for _, ch := range c.Objects {
+				walk(ch)
+			}
+		}
+		if wd, ok := o.(fyne.Widget); ok {
+			for _, ch := range test.WidgetRenderer(wd).Objects() {
+				walk(ch)
+			}
+		}
+	}
+	walk(o)
+	return found
+}
