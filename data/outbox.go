@@ -184,12 +184,12 @@ func (s *Store) OutboxByID(ctx context.Context, id int64) (OutboxMessage, error)
 }
 
 // AcquireOutbox makes owner the only sender of the community's mail. A lock
-// whose heartbeat is older than stale belongs to a sender that died: it is
-// taken over. Whenever the lock is taken, the rows a dead sender left in
+// held by another owner is taken over only when takeOver says its holder is
+// gone (a dead process, a heartbeat too old); otherwise ErrOutboxBusy. Whenever the lock is taken, the rows a dead sender left in
 // 'sending' are recovered: back to pending when the server cannot have
 // accepted them (committed_at NULL), failed with OutboxInterrupted otherwise.
 // It returns how many rows went each way.
-func (s *Store) AcquireOutbox(ctx context.Context, community int64, owner string, stale time.Duration) (requeued, interrupted int, err error) {
+func (s *Store) AcquireOutbox(ctx context.Context, community int64, owner string, takeOver func(holder string, heartbeat time.Time) bool) (requeued, interrupted int, err error) {
 	err = s.Tx(ctx, func(tx *sql.Tx) error {
 		var holder, beat string
 		err := tx.QueryRowContext(ctx, `SELECT owner, heartbeat FROM outbox_lock WHERE community_id = ?`, community).Scan(&holder, &beat)
@@ -197,7 +197,7 @@ func (s *Store) AcquireOutbox(ctx context.Context, community int64, owner string
 		case errors.Is(err, sql.ErrNoRows):
 		case err != nil:
 			return fmt.Errorf("outbox lock: %w", err)
-		case holder != owner && time.Since(ParseTime(beat)) < stale:
+		case holder != owner && (takeOver == nil || !takeOver(holder, ParseTime(beat))):
 			return ErrOutboxBusy
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO outbox_lock (community_id, owner, heartbeat) VALUES (?, ?, ?)

@@ -126,6 +126,8 @@ func TestClaimCommitFinish(t *testing.T) {
 	}
 }
 
+func stale(holder string, beat time.Time) bool { return time.Since(beat) > time.Minute }
+
 func TestAcquireOutboxRecoversAfterCrash(t *testing.T) {
 	s, c, unit, person := outboxFixture(t)
 	ctx := context.Background()
@@ -133,7 +135,7 @@ func TestAcquireOutboxRecoversAfterCrash(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := s.AcquireOutbox(ctx, c, "dead", time.Minute); err != nil {
+	if _, _, err := s.AcquireOutbox(ctx, c, "dead", stale); err != nil {
 		t.Fatal(err)
 	}
 	// The dead sender had claimed two rows; the server may have the second one.
@@ -142,13 +144,13 @@ func TestAcquireOutboxRecoversAfterCrash(t *testing.T) {
 	if err := s.CommitOutbox(ctx, b.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := s.AcquireOutbox(ctx, c, "alive", time.Minute); !errors.Is(err, ErrOutboxBusy) {
+	if _, _, err := s.AcquireOutbox(ctx, c, "alive", stale); !errors.Is(err, ErrOutboxBusy) {
 		t.Fatalf("second sender while the first is fresh: %v", err)
 	}
 	if _, err := s.w.ExecContext(ctx, `UPDATE outbox_lock SET heartbeat = ?`, FormatTime(time.Now().Add(-2*time.Minute))); err != nil {
 		t.Fatal(err)
 	}
-	requeued, interrupted, err := s.AcquireOutbox(ctx, c, "alive", time.Minute)
+	requeued, interrupted, err := s.AcquireOutbox(ctx, c, "alive", stale)
 	if err != nil || requeued != 1 || interrupted != 1 {
 		t.Fatalf("take over: %d %d %v", requeued, interrupted, err)
 	}
@@ -163,7 +165,7 @@ func TestAcquireOutboxRecoversAfterCrash(t *testing.T) {
 	if err := s.ReleaseOutbox(ctx, c, "alive"); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := s.AcquireOutbox(ctx, c, "other", time.Minute); err != nil {
+	if _, _, err := s.AcquireOutbox(ctx, c, "other", stale); err != nil {
 		t.Fatalf("after release: %v", err)
 	}
 	_ = res

@@ -1,0 +1,318 @@
+package mailer
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"comunidad/data"
+)
+
+// Composer turns an outbox row into the message to send: a notice's subject
+// and bodies come from the community's template, a letter's PDF is rendered.
+type Composer interface {
+	Compose(ctx context.Context, m data.OutboxMessage) (Content, error)
+}
+
+// Progress is reported after each message.
+type Progress struct {
+	Total   int // messages in the batch when it started
+	Done    int // sent or failed so far
+	Sent    int
+	Failed  int
+	Current string // the address just handled
+}
+
+// Report is what a batch did.
+type Report struct {
+	Sent, Failed, Cancelled int
+	// Recovered and Interrupted count the rows a crashed sender had left in
+	// 'sending': put back to pending, or failed because the server may have
+	// them (see the package comment).
+	Recovered, Interrupted int
+}
+
+// Sender runs the outbox of one community.
+type Sender struct {
+	Store     *data.Store
+	Community int64
+	Account   Account
+	// Composer builds each message; nil sends the rows as they are, without PDF.
+	Composer Composer
+	// Progress, when set, is called after each message, on the sending goroutine.
+	Progress func(Progress)
+	// TLSConfig adds to the default TLS settings (tests pass their own CA).
+	TLSConfig *tls.Config
+	// Timeout bounds each network step; 30 s when zero.
+	Timeout time.Duration
+	// MaxAttempts is how many times one batch tries a message that fails
+	// temporarily (4xx, lost connection); 4 when zero.
+	MaxAttempts int
+	// Backoff is the wait before try n+1; 2 s, 4 s, 8 s... up to a minute when nil.
+	Backoff func(try int) time.Duration
+	// OneConnectionPerMessage dials and quits for every message, as a naive
+	// sender would (kept for the benchmark that compares both).
+	OneConnectionPerMessage bool
+}
+
+// staleLock is how long a silent lock holder on another machine (the
+// database on a shared folder) is waited for before its lock is taken over.
+const staleLock = 10 * time.Minute
+
+func (s *Sender) backoff(try int) time.Duration {
+	if s.Backoff != nil {
+		return s.Backoff(try)
+	}
+	d := 2 * time.Second << (try - 1)
+	if d > time.Minute || d <= 0 {
+		d = time.Minute
+	}
+	return d
+}
+
+func (s *Sender) maxAttempts() int {
+	if s.MaxAttempts > 0 {
+		return s.MaxAttempts
+	}
+	return 4
+}
+
+// Run sends the community's pending messages (only those in only, when it is
+// not empty), one connection for all of them, until none is left, the
+// context is cancelled (the rest are marked cancelled and the context's
+// error returned), or the server refuses the account (*AuthError) or cannot
+// be reached (*ConnectError), which leave the rest pending.
+func (s *Sender) Run(ctx context.Context, only []int64) (rep Report, err error) {
+	if err := s.Account.Check(); err != nil {
+		return rep, err
+	}
+	// Bookkeeping must land even when ctx is cancelled.
+	db := context.WithoutCancel(ctx)
+	owner := lockOwner()
+	rep.Recovered, rep.Interrupted, err = s.Store.AcquireOutbox(db, s.Community, owner, takeOver)
+	if err != nil {
+		return rep, err
+	}
+	defer s.Store.ReleaseOutbox(db, s.Community, owner)
+
+	pending, err := s.Store.ListOutbox(db, s.Community, data.OutboxFilter{States: []string{data.OutboxPending}, IDs: only})
+	if err != nil {
+		return rep, err
+	}
+	prog := Progress{Total: len(pending)}
+	tr := newTransport(s.Account, s.TLSConfig, s.Timeout, !s.OneConnectionPerMessage)
+	defer tr.close()
+
+	var interval time.Duration
+	if r := s.Account.RatePerMinute; r > 0 {
+		interval = time.Minute / time.Duration(r)
+	}
+	var next time.Time
+	tries := map[int64]int{}
+	cancel := func() (Report, error) {
+		n, cerr := s.Store.CancelOutbox(db, s.Community, only)
+		rep.Cancelled += n
+		return rep, errors.Join(ctx.Err(), cerr)
+	}
+	for {
+		if ctx.Err() != nil {
+			return cancel()
+		}
+		if err := sleep(ctx, time.Until(next)); err != nil {
+			return cancel()
+		}
+		m, ok, err := s.Store.ClaimOutbox(db, s.Community, only)
+		if err != nil {
+			return rep, err
+		}
+		if !ok {
+			return rep, nil
+		}
+		_ = s.Store.HeartbeatOutbox(db, s.Community, owner)
+		if interval > 0 {
+			next = time.Now().Add(interval)
+		}
+		tries[m.ID]++
+		sendErr := s.sendOne(ctx, tr, m)
+		var se *SendError
+		var ae *AuthError
+		var ce *ConnectError
+		switch {
+		case sendErr == nil:
+			if err := s.Store.FinishOutbox(db, m.ID, data.OutboxSent, ""); err != nil {
+				return rep, err
+			}
+			rep.Sent++
+			prog.Sent++
+		case errors.As(sendErr, &ae), errors.Is(sendErr, context.Canceled), errors.Is(sendErr, context.DeadlineExceeded):
+			// Not this message's fault: it waits for the next batch.
+			if err := s.Store.FinishOutbox(db, m.ID, data.OutboxPending, m.LastError); err != nil {
+				return rep, err
+			}
+			if ae != nil {
+				return rep, sendErr
+			}
+			return cancel()
+		case errors.As(sendErr, &ce), errors.As(sendErr, &se) && se.Temporary:
+			if tries[m.ID] < s.maxAttempts() {
+				if err := s.Store.FinishOutbox(db, m.ID, data.OutboxPending, sendErr.Error()); err != nil {
+					return rep, err
+				}
+				if err := sleep(ctx, s.backoff(tries[m.ID])); err != nil {
+					return cancel()
+				}
+				continue
+			}
+			if ce != nil {
+				// The server is unreachable: every other message would fail too.
+				if err := s.Store.FinishOutbox(db, m.ID, data.OutboxPending, sendErr.Error()); err != nil {
+					return rep, err
+				}
+				return rep, sendErr
+			}
+			if err := s.Store.FinishOutbox(db, m.ID, data.OutboxFailed, sendErr.Error()); err != nil {
+				return rep, err
+			}
+			rep.Failed++
+			prog.Failed++
+		case errors.As(sendErr, &se) && se.Uncertain:
+			if err := s.Store.FinishOutbox(db, m.ID, data.OutboxFailed, data.OutboxInterrupted+" ("+se.Reply+")"); err != nil {
+				return rep, err
+			}
+			rep.Failed++
+			prog.Failed++
+		case errors.As(sendErr, &se):
+			if err := s.Store.FinishOutbox(db, m.ID, data.OutboxFailed, se.Reply); err != nil {
+				return rep, err
+			}
+			rep.Failed++
+			prog.Failed++
+		default:
+			// The message could not be built (a template error, a bad address).
+			if err := s.Store.FinishOutbox(db, m.ID, data.OutboxFailed, sendErr.Error()); err != nil {
+				return rep, err
+			}
+			rep.Failed++
+			prog.Failed++
+		}
+		prog.Done = prog.Sent + prog.Failed
+		prog.Current = m.ToAddr
+		if s.Progress != nil {
+			s.Progress(prog)
+		}
+	}
+}
+
+// sendOne builds and sends one claimed row.
+func (s *Sender) sendOne(ctx context.Context, tr *transport, m data.OutboxMessage) error {
+	db := context.WithoutCancel(ctx)
+	c := Content{ToAddr: m.ToAddr, ToName: m.ToName, Subject: m.Subject, HTML: m.BodyHTML, Text: m.BodyText}
+	if s.Composer != nil {
+		var err error
+		if c, err = s.Composer.Compose(ctx, m); err != nil {
+			return err
+		}
+	}
+	if strings.TrimSpace(c.Subject) == "" && strings.TrimSpace(c.Text) == "" {
+		return errors.New("el mensaje no tiene asunto ni texto")
+	}
+	id := m.MessageID
+	if id == "" {
+		id = NewMessageID(s.Account.From, m.ID)
+	}
+	// The outbox keeps exactly what is sent, and the Message-ID stays the
+	// same on every try.
+	if c.Subject != m.Subject || c.HTML != m.BodyHTML || c.Text != m.BodyText || id != m.MessageID {
+		if err := s.Store.SetOutboxContent(db, m.ID, c.Subject, c.HTML, c.Text, id); err != nil {
+			return err
+		}
+	}
+	msg, err := s.Account.Build(c, id, time.Now())
+	if err != nil {
+		return err
+	}
+	_, err = tr.send(ctx, msg, func() error { return s.Store.CommitOutbox(db, m.ID) })
+	return err
+}
+
+// sleep waits d or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+var hostname = func() string { h, _ := os.Hostname(); return h }()
+
+// lockOwner names this sender: host, process and a random part (two
+// senders in one process are two owners).
+func lockOwner() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return fmt.Sprintf("%s:%d:%s", hostname, os.Getpid(), hex.EncodeToString(b[:]))
+}
+
+// takeOver decides whether a lock held by holder may be taken: its process,
+// on this machine, is gone, or it has been silent for staleLock.
+func takeOver(holder string, heartbeat time.Time) bool {
+	if time.Since(heartbeat) > staleLock {
+		return true
+	}
+	parts := strings.Split(holder, ":")
+	if len(parts) != 3 || parts[0] != hostname {
+		return false
+	}
+	pid, err := strconv.Atoi(parts[1])
+	if err != nil {
+		return true
+	}
+	return !processAlive(pid)
+}
+
+// SendTest sends "Enviar correo de prueba" to addr through the outbox, and
+// returns the server's refusal as an error.
+func SendTest(ctx context.Context, st *data.Store, community data.Community, acc Account, addr string, tlsConfig *tls.Config) error {
+	if err := acc.Check(); err != nil {
+		return err
+	}
+	addr = strings.TrimSpace(addr)
+	if addr == "" {
+		addr = acc.From
+	}
+	subject := "Correo de prueba de Comunidad — " + community.Name
+	text := fmt.Sprintf("Este es un correo de prueba enviado por Comunidad para %s.\n\nSi lo recibió, la cuenta de correo está bien configurada: las cartas de bienvenida y los avisos a los nuevos usuarios saldrán desde %s.", community.Name, acc.From)
+	res, err := st.QueueOutbox(ctx, []data.OutboxMessage{{
+		CommunityID: community.ID, Kind: data.OutboxTest, DedupeKey: fmt.Sprintf("test:%d:%d", community.ID, time.Now().UnixNano()),
+		ToAddr: addr, Subject: subject, BodyText: text, BodyHTML: TextToHTML(text),
+	}})
+	if err != nil {
+		return err
+	}
+	snd := &Sender{Store: st, Community: community.ID, Account: acc, TLSConfig: tlsConfig, MaxAttempts: 1}
+	if _, err := snd.Run(ctx, res.IDs); err != nil {
+		return err
+	}
+	m, err := st.OutboxByID(context.WithoutCancel(ctx), res.IDs[0])
+	if err != nil {
+		return err
+	}
+	if m.State != data.OutboxSent {
+		return fmt.Errorf("el servidor no aceptó el correo de prueba: %s", m.LastError)
+	}
+	return nil
+}
