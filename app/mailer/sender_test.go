@@ -184,7 +184,9 @@ func TestSendParsesBack(t *testing.T) {
 
 type composerFunc func(ctx context.Context, m data.OutboxMessage) (Content, error)
 
-func (f composerFunc) Compose(ctx context.Context, m data.OutboxMessage) (Content, error) { return f(ctx, m) }
+func (f composerFunc) Compose(ctx context.Context, m data.OutboxMessage) (Content, error) {
+	return f(ctx, m)
+}
 
 type part struct {
 	ctype, filename string
