@@ -224,6 +224,7 @@ type applier struct {
 	units      map[string]*dbUnit // by code
 	unitIDs    []int64            // per snapshot unit
 	people     map[string]*dbPerson
+	ids        map[int64]*dbPerson
 	byRUT      map[string]*dbPerson
 	byEmail    map[string]*dbPerson
 	localEmail map[string]bool
@@ -253,6 +254,17 @@ func (a *applier) run() error {
 		return err
 	}
 	return a.ctx.Err()
+}
+
+// byID finds a loaded Kastor person by id.
+func (a *applier) byID(id int64) *dbPerson {
+	if a.ids == nil {
+		a.ids = make(map[int64]*dbPerson, len(a.people))
+		for _, p := range a.people {
+			a.ids[p.id] = p
+		}
+	}
+	return a.ids[id]
 }
 
 func (a *applier) load() error {
@@ -422,6 +434,34 @@ func (a *applier) applyPeopleAndMembers() error {
 		}
 		if p != nil && !p.matched {
 			p.matched, matched[i] = true, p
+		}
+	}
+	// Last, someone Kastor listed without RUT or email who now has one: the
+	// same name on one of the same units.
+	type nameUnit struct {
+		name string
+		unit int64
+	}
+	byName := map[nameUnit]*dbPerson{}
+	for k, m := range a.members {
+		if m.origin != OriginKastor {
+			continue
+		}
+		if p := a.byID(k.person); p != nil && !p.matched {
+			byName[nameUnit{Fold(joinNonEmpty(p.first, p.last)), k.unit}] = p
+		}
+	}
+	if len(byName) > 0 {
+		for ui, su := range snap.Units {
+			for _, m := range su.Members {
+				if m.Person < 0 || m.Person >= len(snap.People) || matched[m.Person] != nil {
+					continue
+				}
+				sp := snap.People[m.Person]
+				if p := byName[nameUnit{Fold(joinNonEmpty(sp.FirstNames, sp.LastNames)), a.unitIDs[ui]}]; p != nil && !p.matched {
+					p.matched, matched[m.Person] = true, p
+				}
+			}
 		}
 	}
 

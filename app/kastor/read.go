@@ -1,0 +1,250 @@
+package kastor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"comunidad/data"
+)
+
+// headerSearchRows is how far down a sheet the header row is looked for:
+// exports put a title, the community's name or a date above it.
+const headerSearchRows = 30
+
+// Result is an export read into a snapshot.
+type Result struct {
+	Snapshot *data.Snapshot
+	Layout   Layout
+	Name     string // the file's name
+	Sheet    string // the worksheet read (xlsx)
+	Encoding string // the text encoding found (csv)
+	Title    string // the first line above the header row, if any
+	Rows     int    // data rows read
+}
+
+// SuggestedName is a name for a community imported from this export: the
+// title above the header (Kastor puts the community's name there), else the
+// file's name without its extension.
+func (r *Result) SuggestedName() string {
+	if t := strings.TrimSpace(r.Title); t != "" && len([]rune(t)) <= 80 {
+		return t
+	}
+	n := strings.TrimSuffix(r.Name, filepath.Ext(r.Name))
+	n = strings.NewReplacer("_", " ", "-", " ").Replace(n)
+	return strings.Join(strings.Fields(n), " ")
+}
+
+// Read reads a Kastor export (.xlsx or .csv file path, or http(s) URL) into
+// a snapshot. It writes nothing. A file it cannot use (missing, empty,
+// damaged, of another type, without the required columns) is an error
+// whose message is for the user, in Spanish.
+func Read(ctx context.Context, source string, opts Options) (*Result, error) {
+	in, err := open(ctx, source, opts)
+	if err != nil {
+		return nil, err
+	}
+	return read(ctx, in, opts)
+}
+
+// ReadBytes is Read on a file's content already in memory (the embedded
+// demo export); name is the file's name, for messages.
+func ReadBytes(ctx context.Context, name string, b []byte, opts Options) (*Result, error) {
+	if int64(len(b)) > opts.maxBytes() {
+		return nil, fmt.Errorf("el archivo %s pesa %s: es más de lo que admite una exportación (%s)", name, megabytes(int64(len(b))), megabytes(opts.maxBytes()))
+	}
+	return read(ctx, &input{name: name, data: b, head: b[:min(len(b), 4096)]}, opts)
+}
+
+func read(ctx context.Context, in *input, opts Options) (*Result, error) {
+	k, err := sniff(in.name, in.head)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Name: in.name}
+	if k == kindCSV {
+		rows, enc, err := openCSV(in)
+		if err != nil {
+			return nil, err
+		}
+		res.Encoding = enc
+		if err := readRows(ctx, rows, res, opts); err != nil {
+			return nil, csvError(in.name, err)
+		}
+		return res, nil
+	}
+	f, err := openXLSX(in)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var firstErr error
+	for _, sheet := range f.GetSheetList() {
+		rows, err := sheetRows(f, in.name, sheet)
+		if err != nil {
+			return nil, err
+		}
+		res.Sheet = sheet
+		err = readRows(ctx, rows, res, opts)
+		rows.close()
+		var missing *MissingColumnError
+		if errors.As(err, &missing) {
+			// Maybe another sheet holds the export; report the first one's problem.
+			if firstErr == nil || len(missing.Found) > 0 && !hasFound(firstErr) {
+				firstErr = err
+			}
+			continue
+		}
+		if err != nil {
+			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+				return nil, err
+			}
+			return nil, xlsxError(in.name, err)
+		}
+		return res, nil
+	}
+	if firstErr == nil {
+		firstErr = fmt.Errorf("el Excel %s no tiene hojas", in.name)
+	}
+	return nil, firstErr
+}
+
+func hasFound(err error) bool {
+	var m *MissingColumnError
+	return errors.As(err, &m) && len(m.Found) > 0
+}
+
+func csvError(name string, err error) error {
+	var m *MissingColumnError
+	if errors.As(err, &m) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return fmt.Errorf("no se pudo leer el CSV %s: %v", name, err)
+}
+
+// readRows finds the header row, then builds the snapshot from the rows below.
+func readRows(ctx context.Context, rows rowReader, res *Result, opts Options) error {
+	var (
+		cols  *columns
+		b     *builder
+		best  []string
+		score int
+		title string
+	)
+	for n := 0; ; n++ {
+		num, cells, err := rows.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		if n%512 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			opts.progress(rows.fraction())
+		}
+		if b != nil {
+			b.add(num, cells)
+			continue
+		}
+		if num > headerSearchRows {
+			break
+		}
+		s, hasCode := headerScore(cells)
+		if s >= 3 && hasCode || s >= 2 && hasCode && len(nonEmpty(cells)) == s {
+			c, err := parseHeader(cells)
+			if err != nil {
+				return err
+			}
+			cols, b = c, newBuilder(c)
+			res.Title = title
+			continue
+		}
+		if s > score {
+			best, score = cells, s
+		}
+		if title == "" && s == 0 {
+			title = strings.Join(nonEmpty(cells), " ")
+		}
+	}
+	if b == nil {
+		if best == nil {
+			return &MissingColumnError{Missing: []string{"Código", "Correo"}}
+		}
+		// The row most like a header: say what it lacks.
+		if _, err := parseHeader(best); err != nil {
+			return err
+		}
+		return &MissingColumnError{Missing: []string{"Código"}, Found: nonEmpty(best)}
+	}
+	if len(b.snap.Units) == 0 {
+		return fmt.Errorf("la exportación no tiene ninguna fila de datos bajo los encabezados")
+	}
+	res.Layout, res.Rows, res.Snapshot = cols.layout, b.rows, b.finish()
+	opts.progress(1)
+	return nil
+}
+
+func nonEmpty(cells []string) []string {
+	var out []string
+	for _, c := range cells {
+		if c = strings.TrimSpace(c); c != "" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Import reads source and applies it to the target community in one
+// transaction (see data.Store.ApplySnapshot); a community without a source remembers
+// this one. Reading is the first half of
+// the progress, saving the second. When target names no community, the
+// export's suggested name is used.
+func Import(ctx context.Context, st *data.Store, target data.SyncTarget, source string, opts Options) (data.SyncReport, *Result, error) {
+	readOpts := opts
+	readOpts.Progress = func(f float64) { opts.progress(f / 2) }
+	res, err := Read(ctx, source, readOpts)
+	if err != nil {
+		return data.SyncReport{}, nil, err
+	}
+	if target.Source == "" {
+		target.Source = strings.TrimSpace(source)
+		if !IsURL(source) {
+			target.Source = Describe(source)
+		}
+	}
+	if target.CommunityID == 0 && strings.TrimSpace(target.CommunityName) == "" {
+		target.CommunityName = res.SuggestedName()
+	}
+	rep, err := st.ApplySnapshot(ctx, target, Describe(source), res.Snapshot, func(f float64) { opts.progress(0.5 + f/2) })
+	if err != nil {
+		return rep, res, err
+	}
+	return rep, res, nil
+}
+
+// Describe is how a source is recorded in the history and the status line:
+// a file's absolute path, or a URL without its query string or password.
+func Describe(source string) string {
+	source = strings.TrimSpace(source)
+	if IsURL(source) {
+		if i := strings.IndexAny(source, "?#"); i >= 0 {
+			source = source[:i]
+		}
+		if at := strings.Index(source, "@"); at >= 0 {
+			if scheme := strings.Index(source, "://"); scheme >= 0 && scheme < at && !strings.Contains(source[scheme+3:at], "/") {
+				source = source[:scheme+3] + source[at+1:]
+			}
+		}
+		return source
+	}
+	if abs, err := filepath.Abs(source); err == nil {
+		return abs
+	}
+	return source
+}

@@ -1,0 +1,98 @@
+package kastor
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestReadURL(t *testing.T) {
+	xlsx, err := os.ReadFile(writeXLSX(t, "x.xlsx", perPersonRows))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/export.xlsx", func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer s3creto" {
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		w.Header().Set("Content-Disposition", `attachment; filename="aromos.xlsx"`)
+		w.Write(xlsx)
+	})
+	mux.HandleFunc("/login", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte("<html><body>Inicie sesión</body></html>"))
+	})
+	mux.HandleFunc("/html-as-file", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/octet-stream")
+		w.Write([]byte("\n<!DOCTYPE html><html></html>"))
+	})
+	mux.HandleFunc("/big.csv", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/csv")
+		for i := 0; i < 2000; i++ {
+			w.Write([]byte("Código;Nombres;Correo\n")) // no Content-Length: streamed
+		}
+	})
+	mux.HandleFunc("/slow.csv", func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(5 * time.Second):
+		}
+	})
+	mux.HandleFunc("/error", func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "boom", http.StatusInternalServerError)
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+
+	ok, err := Read(context.Background(), srv.URL+"/export.xlsx?key=abc", Options{Token: "s3creto"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok.Name != "aromos.xlsx" || len(ok.Snapshot.Units) != 4 {
+		t.Fatalf("downloaded: name %q, %d units", ok.Name, len(ok.Snapshot.Units))
+	}
+
+	for _, tt := range []struct {
+		name, path string
+		opts       Options
+		want       string
+	}{
+		{"no token", "/export.xlsx", Options{}, "rechazó el acceso"},
+		{"wrong token", "/export.xlsx", Options{Token: "otro"}, "revise el token"},
+		{"not found", "/no-existe.xlsx", Options{}, "no se encontró la exportación"},
+		{"html page", "/login", Options{}, "página web (HTML)"},
+		{"html sent as a file", "/html-as-file", Options{}, "página web (HTML)"},
+		{"too large", "/big.csv", Options{MaxBytes: 10 << 10}, "más grande de lo que se admite"},
+		{"timeout", "/slow.csv", Options{Timeout: 200 * time.Millisecond}, "no respondió"},
+		{"server error", "/error", Options{}, "500 Internal Server Error"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Read(context.Background(), srv.URL+tt.path+"?key=abc", tt.opts)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want %q", err, tt.want)
+			}
+			if strings.Contains(err.Error(), "s3creto") || strings.Contains(err.Error(), "key=abc") {
+				t.Fatalf("the message shows a secret: %v", err)
+			}
+		})
+	}
+}
+
+func TestDescribe(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://user:pw@kastor.example.cl/x.xlsx?token=1": "https://kastor.example.cl/x.xlsx",
+		"http://kastor.example.cl/a/b.csv#x":               "http://kastor.example.cl/a/b.csv",
+		"/tmp/export.xlsx":                                 "/tmp/export.xlsx",
+	} {
+		if got := Describe(in); got != want {
+			t.Errorf("Describe(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
