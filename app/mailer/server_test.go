@@ -25,7 +25,7 @@ import (
 // made for the test) and AUTH PLAIN, recording what it accepts. Hooks make it
 // refuse recipients, answer 4xx, drop the connection or hang.
 type testServer struct {
-	t        *testing.T
+	t        testing.TB
 	srv      *smtp.Server
 	host     string
 	port     int
@@ -57,7 +57,7 @@ type received struct {
 	data []byte
 }
 
-func newTestServer(t *testing.T) *testServer {
+func newTestServer(t testing.TB) *testServer {
 	t.Helper()
 	ts := &testServer{t: t, host: "127.0.0.1", user: "oficina@example.cl", password: "clave secreta ñ"}
 	cert, certPEM := makeCert(t)
@@ -231,7 +231,7 @@ func (quietLog) Printf(string, ...interface{}) {}
 func (quietLog) Println(...interface{})        {}
 
 // makeCert makes a self-signed certificate for 127.0.0.1 and localhost.
-func makeCert(t *testing.T) (tls.Certificate, []byte) {
+func makeCert(t testing.TB) (tls.Certificate, []byte) {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
