@@ -388,8 +388,8 @@ func emailTaken(ctx context.Context, q Querier, community int64, email string, s
 		if p.Origin == OriginKastor {
 			from = ", que viene de Kastor"
 		}
-		return &FieldError{FieldEmail, fmt.Sprintf("El correo %s ya es de %s (%s%s): cada correo es el acceso de una sola persona",
-			email, nameOr(p.FullName(), "otra persona"), whereUnits(codes), from)}
+		return &FieldError{FieldEmail, fmt.Sprintf("El correo %s ya es de %s%s (%s): cada correo es el acceso de una sola persona",
+			email, nameOr(p.FullName(), "otra persona"), from, whereUnits(codes))}
 	}
 	if !errors.Is(err, ErrNotFound) {
 		return err

@@ -295,7 +295,7 @@ func TestUpdateLocalUser(t *testing.T) {
 		want string
 	}{
 		{ana("luis@example.cl"), "ya es de Luis Vera (la unidad 101)"},
-		{ana("jose@example.cl"), "ya es de José Núñez Pérez (las unidades 101, 102, que viene de Kastor)"},
+		{ana("jose@example.cl"), "ya es de José Núñez Pérez, que viene de Kastor (las unidades 101, 102)"},
 		{LocalUser{FirstNames: "Ana", LastNames: "", Email: "ana@example.cl"}, "Faltan los apellidos"},
 		{LocalUser{FirstNames: "Ana", LastNames: "Soto", Email: "ana@example.cl", RUT: "1-1"}, "RUT inválido"},
 	} {

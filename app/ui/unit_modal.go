@@ -34,6 +34,7 @@ type unitModal struct {
 	form      *userForm  // the add/edit user form, while open
 	emailForm *emailForm // the add/edit secondary email form, while open
 	confirm   dialog.Dialog
+	renders   int // times the modal was filled (tests wait on it)
 }
 
 // openModal opens the Herramientas modal of a unit and loads it off the UI goroutine.
@@ -56,10 +57,12 @@ func (t *unitsTab) openModal(unitID int64) {
 	m.dlg.Resize(fyne.NewSize(min(980, ws.Width-40), min(680, ws.Height-40)))
 	t.modal = m
 	m.dlg.Show()
-	m.load()
+	m.load(nil)
 }
 
-func (m *unitModal) load() {
+// load reads the unit off the UI goroutine and shows it; then runs after
+// (on the UI goroutine), if any.
+func (m *unitModal) load(after func()) {
 	st := m.t.u.st
 	go func() {
 		d, err := st.UnitDetail(context.Background(), m.unitID)
@@ -71,14 +74,18 @@ func (m *unitModal) load() {
 			}
 			m.detail = d
 			m.render()
+			m.renders++
+			if after != nil {
+				after()
+			}
 		})
 	}()
 }
 
-// changed reloads the modal and the table after a write.
+// changed reloads the modal, then the table, after a write: one after the
+// other, so that two loads never update widgets at the same time.
 func (m *unitModal) changed() {
-	m.load()
-	m.t.reload()
+	m.load(m.t.reload)
 }
 
 func (m *unitModal) render() {
