@@ -39,6 +39,12 @@ func (e *FieldError) Error() string { return e.Msg }
 // MaxLocalUsers additional users.
 var ErrLimit = errors.New("límite de usuarios adicionales")
 
+// limitError is the refusal of a sixth additional user.
+type limitError string
+
+func (e limitError) Error() string { return string(e) }
+func (e limitError) Unwrap() error { return ErrLimit }
+
 // ErrKastor is wrapped by the error returned when asked to change a row that
 // came from Kastor.
 var ErrKastor = errors.New("viene de Kastor: cámbialo allí y usa Importar datos")
@@ -451,7 +457,7 @@ func (s *Store) AddLocalUser(ctx context.Context, unitID int64, in LocalUser) (i
 			return fmt.Errorf("count users: %w", err)
 		}
 		if n >= MaxLocalUsers {
-			return fmt.Errorf("%s: %w", LimitMessage(u.Code), ErrLimit)
+			return limitError(LimitMessage(u.Code))
 		}
 		p, err := personWhere(ctx, tx, `community_id = ? AND email = ?`, u.CommunityID, in.Email)
 		switch {
