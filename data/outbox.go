@@ -102,8 +102,9 @@ type QueueResult struct {
 }
 
 // QueueOutbox records messages in the outbox, all or none. Queuing is
-// idempotent through dedupe_key: a message already sent, or pending, is not
-// queued again; a failed or cancelled one is armed again with the new content.
+// idempotent through dedupe_key: a message already sent, being sent or
+// pending is not queued again (a pending one takes the new content); a failed
+// or cancelled one is armed again with the new content.
 func (s *Store) QueueOutbox(ctx context.Context, msgs []OutboxMessage) (QueueResult, error) {
 	var res QueueResult
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
@@ -161,15 +162,20 @@ func QueueOutboxTx(ctx context.Context, q Querier, m OutboxMessage) (id int64, s
 	case err != nil:
 		return 0, "", "", fmt.Errorf("queue mail to %s: %w", m.ToAddr, err)
 	}
-	if state != OutboxFailed && state != OutboxCancelled {
+	if state != OutboxFailed && state != OutboxCancelled && state != OutboxPending {
 		return id, state, "already", nil
 	}
+	// A row not yet in flight takes the new content (a pending one stays
+	// queued once: it counts as already there).
 	_, err = q.ExecContext(ctx, `UPDATE outbox SET state = 'pending', to_addr = ?, to_name = ?, subject = ?, body_html = ?,
 		body_text = ?, attach_pdf = ?, template_id = ?, last_error = '', committed_at = NULL, updated_at = ?
-		WHERE id = ? AND state IN ('failed', 'cancelled')`,
+		WHERE id = ? AND state IN ('pending', 'failed', 'cancelled')`,
 		m.ToAddr, m.ToName, m.Subject, m.BodyHTML, m.BodyText, attach, nullID(m.TemplateID), now(), id)
 	if err != nil {
 		return 0, "", "", fmt.Errorf("queue mail to %s: %w", m.ToAddr, err)
+	}
+	if state == OutboxPending {
+		return id, OutboxPending, "already", nil
 	}
 	return id, OutboxPending, "requeued", nil
 }

@@ -1,0 +1,380 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"comunidad/app/letter"
+	"comunidad/app/mailer"
+	"comunidad/data"
+)
+
+func init() {
+	register(&command{
+		name:    "letters send",
+		args:    "(--units CÓDIGO,CÓDIGO... | --all) [--template NOMBRE] [--recipients main|all] [--subject ASUNTO] [--attach-pdf] [--dry-run] [--community NOMBRE]",
+		summary: "envía por correo la carta de bienvenida a las unidades elegidas (una vez por destinatario)",
+		run:     runLettersSend,
+	})
+	register(&command{
+		name:    "outbox",
+		args:    "[--retry] [--limit N] [--community NOMBRE]",
+		summary: "lista los correos enviados, pendientes y fallidos; --retry reintenta los fallidos y envía los pendientes",
+		run:     runOutbox,
+	})
+	register(&command{
+		name:    "config set",
+		args:    "CLAVE VALOR [--community NOMBRE]   (smtp.password se lee de la entrada estándar)",
+		summary: "guarda un ajuste de la cuenta de correo: " + strings.Join(mailer.Keys, ", ") + ", " + mailer.KeyPassword,
+		run:     runConfigSet,
+	})
+	register(&command{
+		name:    "config get",
+		args:    "[CLAVE] [--community NOMBRE]",
+		summary: "muestra un ajuste de la cuenta de correo (o todos); la contraseña nunca se muestra",
+		run:     runConfigGet,
+	})
+}
+
+// mailTLS lets tests trust their own server's certificate; nil in the product.
+var mailTLS *tls.Config
+
+// parseWithArgs parses flags that may come before, between or after the
+// positional arguments ("config set smtp.host x --community y").
+func parseWithArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := parseFlags(fs, args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+func runConfigSet(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet("config set")
+	comm := fs.String("community", "", "")
+	pos, err := parseWithArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return errorf("config set: falta la CLAVE (claves: %s, %s)", strings.Join(mailer.Keys, ", "), mailer.KeyPassword)
+	}
+	key := pos[0]
+	if key == mailer.KeyPassword {
+		if len(pos) > 1 {
+			return errorf("config set: la contraseña no se escribe en la línea de comandos (quedaría en el historial): escríbala en la entrada estándar")
+		}
+	} else if len(pos) != 2 {
+		return errorf("config set: use comunidad config set CLAVE VALOR")
+	}
+	st, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	c, err := community(ctx, st, *comm)
+	if err != nil {
+		return err
+	}
+	if key == mailer.KeyPassword {
+		pass, err := readPassword(e.stdin)
+		if err != nil {
+			return err
+		}
+		if err := mailer.SetPassword(mailer.OpenSecrets(st.Path()), c.ID, pass); err != nil {
+			return userError{err.Error()}
+		}
+		if pass == "" {
+			fmt.Fprintf(e.stdout, "Contraseña SMTP de %s borrada.\n", c.Name)
+		} else {
+			fmt.Fprintf(e.stdout, "Contraseña SMTP de %s guardada en el almacén de credenciales.\n", c.Name)
+		}
+		return nil
+	}
+	if err := mailer.SetKey(ctx, st, c.ID, key, pos[1]); err != nil {
+		return userError{err.Error()}
+	}
+	s, err := mailer.LoadSettings(ctx, st, c.ID)
+	if err != nil {
+		return err
+	}
+	v, _ := s.Get(key)
+	fmt.Fprintf(e.stdout, "%s = %s\n", key, v)
+	return nil
+}
+
+// readPassword takes the first line of standard input, without its end.
+func readPassword(r io.Reader) (string, error) {
+	line, err := bufio.NewReader(r).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("leer la contraseña: %w", err)
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+func runConfigGet(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet("config get")
+	comm := fs.String("community", "", "")
+	pos, err := parseWithArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 1 {
+		return errorf("config get: use comunidad config get [CLAVE]")
+	}
+	st, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	c, err := community(ctx, st, *comm)
+	if err != nil {
+		return err
+	}
+	s, err := mailer.LoadSettings(ctx, st, c.ID)
+	if err != nil {
+		return err
+	}
+	passState := "no guardada"
+	if mailer.HasPassword(mailer.OpenSecrets(st.Path()), c.ID) {
+		passState = "guardada"
+	}
+	if len(pos) == 1 {
+		if pos[0] == mailer.KeyPassword {
+			fmt.Fprintln(e.stdout, passState)
+			return nil
+		}
+		v, err := s.Get(pos[0])
+		if err != nil {
+			return userError{err.Error()}
+		}
+		fmt.Fprintln(e.stdout, v)
+		return nil
+	}
+	tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
+	for _, k := range mailer.Keys {
+		v, _ := s.Get(k)
+		fmt.Fprintf(tw, "%s\t%s\n", k, v)
+	}
+	fmt.Fprintf(tw, "%s\t(%s)\n", mailer.KeyPassword, passState)
+	return tw.Flush()
+}
+
+func runLettersSend(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet("letters send")
+	units := fs.String("units", "", "")
+	all := fs.Bool("all", false, "")
+	tpl := fs.String("template", "", "")
+	who := fs.String("recipients", "main", "")
+	subject := fs.String("subject", "", "")
+	attach := fs.Bool("attach-pdf", false, "")
+	dry := fs.Bool("dry-run", false, "")
+	comm := fs.String("community", "", "")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return errorf("letters send: argumento de más %q (vea comunidad letters send --help)", fs.Arg(0))
+	}
+	if (*units == "") == !*all {
+		return errorf("letters send: elija las unidades con --units CÓDIGO,CÓDIGO... o todas con --all")
+	}
+	if *who != string(letter.MainAccount) && *who != string(letter.AllUsers) {
+		return errorf("letters send: --recipients debe ser main (cuenta principal) o all (todos los usuarios), no %q", *who)
+	}
+	st, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	c, err := community(ctx, st, *comm)
+	if err != nil {
+		return err
+	}
+	req := mailer.LetterRequest{Template: *tpl, Recipients: letter.Recipients(*who), Subject: *subject, AttachPDF: *attach}
+	if !*all {
+		for _, code := range strings.Split(*units, ",") {
+			if code = strings.TrimSpace(code); code == "" {
+				continue
+			}
+			u, err := st.UnitByCode(ctx, c.ID, code)
+			if err != nil {
+				if errors.Is(err, data.ErrNotFound) {
+					return errorf("la comunidad %s no tiene la unidad %q", c.Name, code)
+				}
+				return err
+			}
+			req.UnitIDs = append(req.UnitIDs, u.ID)
+		}
+		if len(req.UnitIDs) == 0 {
+			return errorf("letters send: --units no nombra ninguna unidad")
+		}
+	}
+	plan, err := mailer.PlanLetters(ctx, st, c, req)
+	if err != nil {
+		return userError{err.Error()}
+	}
+	for _, r := range plan.NoEmail {
+		fmt.Fprintf(e.stdout, "Sin correo: %s (unidad %s)\n", r.FullName(), r.UnitCode)
+	}
+	for _, r := range plan.Skipped {
+		fmt.Fprintf(e.stdout, "Sin destinatario: unidad %s\n", r.UnitCode)
+	}
+	for _, r := range plan.AlreadySent {
+		fmt.Fprintf(e.stdout, "Ya enviada: %s <%s> (unidad %s)\n", r.FullName(), r.Email, r.UnitCode)
+	}
+	if *dry {
+		for _, m := range plan.Messages {
+			fmt.Fprintf(e.stdout, "Se enviaría a %s <%s> (unidad %s): %s\n", m.ToName, m.ToAddr, unitCode(ctx, st, m.UnitID), m.Subject)
+		}
+		fmt.Fprintf(e.stdout, "Prueba: se enviarían %d correos con la plantilla %q; no se envió nada.\n", len(plan.Messages), plan.Template.Name)
+		return nil
+	}
+	if len(plan.Messages) == 0 {
+		fmt.Fprintln(e.stdout, "No hay correos que enviar.")
+		return nil
+	}
+	snd, err := mailer.NewSender(ctx, st, mailer.OpenSecrets(st.Path()), c)
+	if err != nil {
+		return userError{err.Error()}
+	}
+	res, err := st.QueueOutbox(ctx, plan.Messages)
+	if err != nil {
+		return err
+	}
+	return sendAndReport(ctx, e, st, c, snd, res.IDs)
+}
+
+func unitCode(ctx context.Context, st *data.Store, unitID int64) string {
+	d, err := st.UnitDetail(ctx, unitID)
+	if err != nil {
+		return ""
+	}
+	return d.Unit.Code
+}
+
+// sendAndReport runs the batch and prints what happened; failures make it exit 1.
+func sendAndReport(ctx context.Context, e *env, st *data.Store, c data.Community, snd *mailer.Sender, ids []int64) error {
+	snd.TLSConfig = mailTLS
+	snd.Progress = func(p mailer.Progress) {
+		if p.Done%50 == 0 && p.Done < p.Total {
+			fmt.Fprintf(e.stderr, "%d de %d…\n", p.Done, p.Total)
+		}
+	}
+	rep, runErr := snd.Run(ctx, ids)
+	if rep.Interrupted > 0 {
+		fmt.Fprintf(e.stdout, "%d correos de un envío interrumpido quedaron como fallidos: puede que hayan llegado (vea comunidad outbox).\n", rep.Interrupted)
+	}
+	failed, err := st.ListOutbox(context.WithoutCancel(ctx), c.ID, data.OutboxFilter{IDs: ids, States: []string{data.OutboxFailed}})
+	if err != nil {
+		return err
+	}
+	for _, m := range failed {
+		fmt.Fprintf(e.stdout, "Falló %s: %s\n", m.ToAddr, m.LastError)
+	}
+	fmt.Fprintf(e.stdout, "Enviados: %d. Fallidos: %d.", rep.Sent, rep.Failed)
+	if rep.Cancelled > 0 {
+		fmt.Fprintf(e.stdout, " Cancelados: %d.", rep.Cancelled)
+	}
+	fmt.Fprintln(e.stdout)
+	switch {
+	case runErr != nil && !errors.Is(runErr, context.Canceled):
+		return userError{runErr.Error()}
+	case runErr != nil:
+		return runErr
+	case rep.Failed > 0:
+		return errorf("%d correos no se pudieron enviar: revíselos con comunidad outbox y reintente con comunidad outbox --retry", rep.Failed)
+	}
+	return nil
+}
+
+var stateLabels = map[string]string{
+	data.OutboxPending:   "pendiente",
+	data.OutboxSending:   "enviando",
+	data.OutboxSent:      "enviado",
+	data.OutboxFailed:    "fallido",
+	data.OutboxCancelled: "cancelado",
+}
+
+var kindLabels = map[string]string{
+	data.OutboxLetter:  "carta",
+	data.OutboxNewUser: "aviso nuevo usuario",
+	data.OutboxTest:    "prueba",
+}
+
+func runOutbox(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet("outbox")
+	retry := fs.Bool("retry", false, "")
+	limit := fs.Int("limit", 100, "")
+	comm := fs.String("community", "", "")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return errorf("outbox: argumento de más %q (vea comunidad outbox --help)", fs.Arg(0))
+	}
+	st, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	c, err := community(ctx, st, *comm)
+	if err != nil {
+		return err
+	}
+	if *retry {
+		snd, err := mailer.NewSender(ctx, st, mailer.OpenSecrets(st.Path()), c)
+		if err != nil {
+			return userError{err.Error()}
+		}
+		again, err := st.RetryOutbox(ctx, c.ID, nil)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "Reintentando %d correos fallidos o cancelados, y los pendientes.\n", len(again))
+		return sendAndReport(ctx, e, st, c, snd, nil)
+	}
+	ms, err := st.ListOutbox(ctx, c.ID, data.OutboxFilter{Limit: *limit})
+	if err != nil {
+		return err
+	}
+	counts, err := st.OutboxCounts(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	if len(ms) == 0 {
+		fmt.Fprintln(e.stdout, "No se ha enviado ningún correo.")
+		return nil
+	}
+	tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ESTADO\tFECHA\tTIPO\tUNIDAD\tDESTINATARIO\tASUNTO\tERROR")
+	for _, m := range ms {
+		when := m.UpdatedAt
+		if !m.SentAt.IsZero() {
+			when = m.SentAt
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", stateLabels[m.State], when.Local().Format("02-01-2006 15:04"),
+			kindLabels[m.Kind], m.UnitCode, m.ToAddr, m.Subject, oneLine(m.LastError))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Enviados: %d. Pendientes: %d. Fallidos: %d. Cancelados: %d.\n",
+		counts[data.OutboxSent], counts[data.OutboxPending]+counts[data.OutboxSending], counts[data.OutboxFailed], counts[data.OutboxCancelled])
+	return nil
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
