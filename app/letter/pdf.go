@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"image"
 	"io"
+	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -121,10 +123,45 @@ func (r *Renderer) PDF(ctx context.Context, docs []Doc, w io.Writer) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if len(docs) > 20 {
+		defer relaxGC()()
+	}
 	if _, err := pdf.WriteTo(w); err != nil {
 		return fmt.Errorf("escribir el PDF: %w", err)
 	}
 	return nil
+}
+
+// gopdf compresses each page with a new zlib writer (most of a megabyte,
+// at once garbage) while the whole document is still in memory, so for a
+// long document the collector keeps scanning the same live pages. Letting
+// the heap grow more between collections while a long PDF is written
+// halves that cost; the setting comes back when the last writer is done.
+var (
+	gcMu    sync.Mutex
+	gcUsers int
+	gcOld   int
+)
+
+const relaxedGCPercent = 400
+
+func relaxGC() (restore func()) {
+	gcMu.Lock()
+	defer gcMu.Unlock()
+	if gcUsers == 0 {
+		gcOld = debug.SetGCPercent(relaxedGCPercent)
+		if gcOld < 0 || gcOld >= relaxedGCPercent {
+			debug.SetGCPercent(gcOld) // off, or already relaxed: leave it
+		}
+	}
+	gcUsers++
+	return func() {
+		gcMu.Lock()
+		defer gcMu.Unlock()
+		if gcUsers--; gcUsers == 0 {
+			debug.SetGCPercent(gcOld)
+		}
+	}
 }
 
 // PDFBytes renders one letter as a PDF file's bytes (to attach to an e-mail).
@@ -153,7 +190,7 @@ type pdfDoc struct {
 func (r *Renderer) start(docs []Doc) (*pdfDoc, error) {
 	g := &gopdf.GoPdf{}
 	g.Start(gopdf.Config{PageSize: gopdf.Rect{W: r.pageW, H: r.pageH}, Unit: gopdf.UnitPT})
-	g.SetCompressLevel(6)
+	g.SetCompressLevel(1) // BestSpeed: the content streams are small; the fonts dominate the size
 	title := "Cartas de bienvenida"
 	if len(docs) == 1 && docs[0].Title != "" {
 		title = docs[0].Title
@@ -201,10 +238,12 @@ func (p *pdfDoc) setFont(st Style, size float64, gray bool) error {
 		p.curFont, p.curSize = st, size
 	}
 	if gray != p.curGray {
+		// A gray fill is set once in the stream; a text colour would be
+		// repeated in every text operation.
 		if gray {
-			p.SetTextColor(90, 90, 90)
+			p.SetGrayFill(0.35)
 		} else {
-			p.SetTextColor(0, 0, 0)
+			p.SetGrayFill(0)
 		}
 		p.curGray = gray
 	}
@@ -382,17 +421,50 @@ func (l *layout) text(line []Span, x0, maxW, size, leading float64, justify bool
 			}
 			gap = (maxW - total) / float64(len(ln)-1)
 		}
-		x := x0
-		for _, w := range ln {
-			px := x
-			for _, p := range w.parts {
-				l.add(op{kind: opText, x: px, y: base, text: p.Text, style: p.Style, size: size})
-				px += r.width(p.Text, p.Style, size)
+		if gap == space {
+			l.runs(ln, x0, base, size)
+		} else {
+			// Justified: each word at its place, the gaps spread evenly.
+			x := x0
+			for _, w := range ln {
+				px := x
+				for _, p := range w.parts {
+					l.add(op{kind: opText, x: px, y: base, text: p.Text, style: p.Style, size: size})
+					px += r.width(p.Text, p.Style, size)
+				}
+				x += w.w + gap
 			}
-			x += w.w + gap
 		}
 		l.y += leading
 	}
+}
+
+// runs adds a line set with natural spaces as one operation per style
+// run: fewer, shorter drawing operations make smaller and faster PDFs.
+func (l *layout) runs(ln []word, x, base, size float64) {
+	var cur strings.Builder
+	st, start := Style(0), x
+	flush := func() {
+		if cur.Len() > 0 {
+			t := cur.String()
+			l.add(op{kind: opText, x: start, y: base, text: t, style: st, size: size})
+			start += l.r.width(t, st, size)
+			cur.Reset()
+		}
+	}
+	for i, w := range ln {
+		for j, p := range w.parts {
+			if p.Style != st {
+				flush()
+				st = p.Style
+			}
+			if i > 0 && j == 0 {
+				cur.WriteByte(' ')
+			}
+			cur.WriteString(p.Text)
+		}
+	}
+	flush()
 }
 
 func (r *Renderer) layout(d Doc) [][]op {
