@@ -47,7 +47,6 @@ func BenchmarkCombined1000(b *testing.B) {
 	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/float64(b.N)/1000/1000, "cpu-ms/page")
 }
 
-
 // BenchmarkSeparateLetters renders letters as separate PDFs (one per
 // recipient, as "one PDF per recipient" and the e-mail attachments do),
 // with the fonts parsed once and shared, against parsing them for every
