@@ -12,10 +12,13 @@ FYNE_VERSION := v1.7.4
 BUILD_PKGS := gcc libc6-dev pkg-config libgl-dev libx11-dev libxcursor-dev libxrandr-dev \
               libxinerama-dev libxi-dev libxxf86vm-dev
 TEST_PKGS  := xvfb xauth imagemagick poppler-utils cups printer-driver-cups-pdf libreoffice-calc-nogui
+# Packaging: xz for the Linux bundle, mingw-w64 to cross-build for Windows.
+PKG_PKGS   := xz-utils
+WIN_PKGS   := gcc-mingw-w64-x86-64
 # Tests speak Spanish and Fyne complains under the C locale.
 TEST_ENV   := LANG=es_CL.UTF-8 LC_ALL=
 
-.PHONY: run build deps test-deps test race bench lint package screenshot clean
+.PHONY: run build deps test-deps test race bench lint package package-windows test-package screenshot clean
 
 run: build
 	./$(BIN) --demo
@@ -45,16 +48,25 @@ lint: deps
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt:"; echo "$$out"; exit 1; fi
 	$(GO) vet -tags $(TAGS) ./...
 
-# Linux bundle (.tar.xz with binary, icon and desktop entry). The fyne tool
-# reads FyneApp.toml beside the main package; the one at the root is the
-# source of truth, so a copy (with the icon path made relative to it) is
-# written there for the tool and removed afterwards.
+# Desktop bundles with the fyne tool (scripts/package.sh), named, identified
+# and versioned by the root FyneApp.toml alone. The tool works on a copy of
+# the tree in build/pkgsrc-<os>, so nothing it writes lands in cmd/comunidad.
+# Linux: build/Comunidad.tar.xz (binary, icon, desktop entry).
 package: deps $(FYNE)
-	sed 's#^Icon = "assets/#Icon = "../../assets/#' FyneApp.toml > cmd/comunidad/FyneApp.toml
-	cd cmd/comunidad && $(FYNE) package --os linux --tags $(TAGS) --release; \
-	  status=$$?; rm -f FyneApp.toml; exit $$status
-	mkdir -p build && mv cmd/comunidad/*.tar.xz build/
-	@ls -l build/*.tar.xz
+	@./scripts/install-deps.sh $(PKG_PKGS)
+	FYNE=$(FYNE) GO=$(GO) ./scripts/package.sh linux
+
+# Windows: build/Comunidad.exe with icon and version, no console window,
+# cross-built with mingw-w64.
+package-windows: deps $(FYNE)
+	@./scripts/install-deps.sh $(WIN_PKGS)
+	FYNE=$(FYNE) GO=$(GO) ./scripts/package.sh windows
+
+# The packaged Linux build, unpacked and started under Xvfb on a fresh data
+# folder: its first window appears, it exits 0, a second instance on the same
+# database is refused. Prints the sizes and the time to the first window.
+test-package: package test-deps
+	$(TEST_ENV) ./scripts/test-package.sh build/Comunidad.tar.xz
 
 $(FYNE):
 	$(GO) install fyne.io/tools/cmd/fyne@$(FYNE_VERSION)

@@ -69,6 +69,7 @@ func New(a fyne.App, w fyne.Window, opts Options) *UI {
 	)
 	w.SetTitle("Comunidad")
 	w.SetContent(u.Content())
+	u.installAbout() // about.go: the "Ayuda" menu with "Acerca de"
 	u.Reload()
 	return u
 }

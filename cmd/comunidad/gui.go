@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -29,25 +30,27 @@ func runGUI(e *env) error {
 	w.Resize(fyne.NewSize(1280, 800))
 
 	ctx := context.Background()
-	var st *data.Store
-	var err error
-	if e.demo {
-		st, err = openDemo(ctx, e)
+	var u *ui.UI
+	start := func(st *data.Store) {
+		u = ui.New(a, w, ui.Options{
+			Store:    st,
+			Version:  m.Version,
+			OpenDemo: func(ctx context.Context) (*data.Store, error) { return openDemoLocked(ctx, e) },
+		})
+	}
+	// openForWindow (lock.go): one instance per database, integrity check,
+	// daily backup; startupScreen offers a backup for a damaged database.
+	if st, err := openForWindow(ctx, e); err != nil {
+		w.SetContent(startupScreen(ctx, e, w, err, start))
 	} else {
-		st, err = e.open(ctx)
+		start(st)
 	}
-	if err != nil {
-		w.SetContent(ui.ErrorScreen(err))
-		w.ShowAndRun()
-		return nil
-	}
-	u := ui.New(a, w, ui.Options{
-		Store:    st,
-		Version:  m.Version,
-		OpenDemo: func(ctx context.Context) (*data.Store, error) { return openDemo(ctx, e) },
-	})
+	watchSmoke(e, a, w)
 	w.ShowAndRun()
-	return u.Store().Close()
+	if u == nil {
+		return smokeResult(e)
+	}
+	return errors.Join(u.Store().Close(), smokeResult(e))
 }
 
 // openDemo opens the demo database (kept apart from the user's own), building

@@ -30,6 +30,7 @@ type env struct {
 	stdout, stderr io.Writer
 	dbPath         string // "" until resolved: the user's database
 	demo           bool
+	smoke          bool // --smoke: the window quits after its first frame (smoke.go)
 }
 
 // command is one subcommand. Each lives in its own file and registers itself
@@ -69,6 +70,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&e.dbPath, "db", "", "")
 	fs.BoolVar(&e.demo, "demo", false, "")
+	fs.BoolVar(&e.smoke, "smoke", false, "")
 	version := fs.Bool("version", false, "")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

@@ -1,0 +1,196 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"github.com/gofrs/flock"
+
+	"comunidad/app/ui"
+	"comunidad/data"
+)
+
+// One window per database. The window takes an exclusive lock on a file
+// beside the database (<db>.lock) and holds it until the process ends; the
+// operating system drops it when the process dies, even when killed, so a
+// crash never leaves a stale lock behind. A second launch on the same
+// database finds it taken and says so instead of writing alongside the first.
+
+// errAlreadyOpen is a database another Comunidad process holds.
+type errAlreadyOpen struct {
+	db     string
+	holder string // "proceso 1234, desde las 13:45", when the lock file says
+}
+
+func (e errAlreadyOpen) Error() string {
+	who := ""
+	if e.holder != "" {
+		who = " (" + e.holder + ")"
+	}
+	return fmt.Sprintf("Comunidad ya está abierta con esta base de datos en otra ventana%s: %s. "+
+		"Use esa ventana, o ciérrela antes de abrir otra: dos ventanas escribiendo en la misma base podrían perder cambios.", who, e.db)
+}
+
+var (
+	locksMu sync.Mutex
+	locks   = map[string]*flock.Flock{} // held by this process, by lock file
+)
+
+func lockPath(dbPath string) string { return dbPath + ".lock" }
+
+// lockDatabase takes the instance lock of the database at dbPath for the
+// rest of the process (a no-op when this process holds it already).
+func lockDatabase(dbPath string) error {
+	abs, err := filepath.Abs(dbPath)
+	if err != nil {
+		return err
+	}
+	lp := lockPath(abs)
+	locksMu.Lock()
+	defer locksMu.Unlock()
+	if _, ok := locks[lp]; ok {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
+		return fmt.Errorf("abrir %s: %w", abs, err)
+	}
+	fl := flock.New(lp, flock.SetPermissions(0o600))
+	ok, err := fl.TryLock()
+	if err != nil {
+		return fmt.Errorf("no se pudo bloquear %s para esta ventana: %w", abs, err)
+	}
+	if !ok {
+		return errAlreadyOpen{db: abs, holder: lockHolder(lp)}
+	}
+	locks[lp] = fl
+	// Who holds it, for the message a second launch shows. On Windows the
+	// locked file cannot be written through another handle; the message
+	// then goes without it.
+	_ = os.WriteFile(lp, []byte(fmt.Sprintf("%d %s\n", os.Getpid(), time.Now().Format(time.RFC3339))), 0o600)
+	return nil
+}
+
+// lockHolder reads "pid time" from a lock file, in words.
+func lockHolder(lp string) string {
+	b, err := os.ReadFile(lp)
+	if err != nil {
+		return ""
+	}
+	pid, when, ok := strings.Cut(strings.TrimSpace(string(b)), " ")
+	if _, err := strconv.Atoi(pid); !ok || err != nil {
+		return ""
+	}
+	t, err := time.Parse(time.RFC3339, when)
+	if err != nil {
+		return "proceso " + pid
+	}
+	return fmt.Sprintf("proceso %s, abierta el %s", pid, t.Format("02-01-2006 15:04"))
+}
+
+// errDamaged is a database that fails the integrity check (or that SQLite
+// finds malformed): the window does not use it.
+type errDamaged struct {
+	db  string
+	err error
+}
+
+func (e errDamaged) Error() string {
+	return fmt.Sprintf("la base de datos %s está dañada y no se usará: %v", e.db, e.err)
+}
+
+func (e errDamaged) Unwrap() error { return e.err }
+
+// damaged says whether an error opening a database means its file is damaged
+// (as opposed to read-only, newer, locked or missing).
+func damaged(err error) bool {
+	var d errDamaged
+	if errors.As(err, &d) {
+		return true
+	}
+	if errors.Is(err, data.ErrNotDatabase) {
+		return true
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "malformed") || strings.Contains(msg, "disk image")
+}
+
+// openForWindow opens the database the window will work on: it takes the
+// instance lock, opens (for --demo, building the demo community), checks
+// its integrity, and starts the day's backup in the background.
+func openForWindow(ctx context.Context, e *env) (*data.Store, error) {
+	path, err := e.databasePath()
+	if err != nil {
+		return nil, err
+	}
+	if err := lockDatabase(path); err != nil {
+		return nil, err
+	}
+	var st *data.Store
+	if e.demo {
+		st, err = openDemo(ctx, e)
+	} else {
+		st, err = e.open(ctx)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := st.IntegrityCheck(ctx); err != nil {
+		st.Close()
+		return nil, errDamaged{db: path, err: err}
+	}
+	go dailyBackup(st, e)
+	return st, nil
+}
+
+// openDemoLocked is openDemo for the window's "Abrir comunidad de
+// demostración": the demo database gets its own instance lock.
+func openDemoLocked(ctx context.Context, e *env) (*data.Store, error) {
+	d := *e
+	d.dbPath, d.demo = "", true
+	path, err := d.databasePath()
+	if err != nil {
+		return nil, err
+	}
+	if err := lockDatabase(path); err != nil {
+		return nil, err
+	}
+	return openDemo(ctx, e)
+}
+
+// dailyBackup backs the database up once a day, at the first start.
+func dailyBackup(st *data.Store, e *env) {
+	if _, _, err := st.BackupIfDue(context.Background(), data.ReasonDaily, 24*time.Hour); err != nil {
+		fmt.Fprintf(e.stderr, "comunidad: copia de seguridad diaria: %v\n", err)
+	}
+}
+
+// startupScreen is the window's content when its database cannot be used.
+// A damaged database offers its latest good backup; anything else (a second
+// instance, a read-only or newer file) says what happened. open continues
+// into the normal window once a backup has been put in place.
+func startupScreen(ctx context.Context, e *env, w fyne.Window, problem error, open func(*data.Store)) fyne.CanvasObject {
+	smokeProblem = problem
+	path, err := e.databasePath()
+	if err != nil || !damaged(problem) {
+		return ui.ErrorScreen(problem)
+	}
+	r := ui.Recovery{Problem: problem, DBPath: path, Open: open}
+	if b, err := data.LatestGoodBackup(ctx, path); err == nil {
+		r.Backup = &b
+		r.Restore = func(ctx context.Context) (*data.Store, error) {
+			if _, err := data.RecoverFromBackup(ctx, path, b.Path); err != nil {
+				return nil, err
+			}
+			return openForWindow(ctx, e)
+		}
+	}
+	return ui.RecoverScreen(w, r)
+}
