@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"comunidad/app/letter"
+	"comunidad/data"
+)
+
+func init() {
+	register(&command{
+		name:    "letters pdf",
+		args:    "--out RUTA [--combined] [--units CÓDIGO,CÓDIGO... | --all] [--template NOMBRE] [--recipients main|all] [--community NOMBRE]",
+		summary: "genera la carta de bienvenida en PDF: un archivo por destinatario en la carpeta RUTA, o uno solo con --combined",
+		run:     runLettersPDF,
+	})
+}
+
+func runLettersPDF(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet("letters pdf")
+	out := fs.String("out", "", "")
+	combined := fs.Bool("combined", false, "")
+	units := fs.String("units", "", "")
+	all := fs.Bool("all", false, "")
+	tpl := fs.String("template", "", "")
+	who := fs.String("recipients", string(letter.MainAccount), "")
+	comm := fs.String("community", "", "")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return errorf("letters pdf: argumento de más %q (vea comunidad letters pdf --help)", fs.Arg(0))
+	}
+	if strings.TrimSpace(*out) == "" {
+		return errorf("letters pdf: falta --out: la carpeta de las cartas (o el archivo, con --combined)")
+	}
+	if *units != "" && *all {
+		return errorf("letters pdf: use --units o --all, no ambos")
+	}
+	if *who != string(letter.MainAccount) && *who != string(letter.AllUsers) {
+		return errorf("letters pdf: --recipients debe ser main (cuenta principal) o all (todos los usuarios), no %q", *who)
+	}
+	if *combined {
+		if info, err := os.Stat(*out); err == nil && info.IsDir() {
+			return errorf("letters pdf: con --combined, --out es el archivo PDF a escribir y %s es una carpeta", *out)
+		}
+	} else if info, err := os.Stat(*out); err == nil && !info.IsDir() {
+		return errorf("letters pdf: %s es un archivo: sin --combined, --out es la carpeta donde quedan las cartas", *out)
+	}
+
+	st, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	c, err := community(ctx, st, *comm)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	if *units != "" {
+		for _, code := range strings.Split(*units, ",") {
+			if code = strings.TrimSpace(code); code == "" {
+				continue
+			}
+			u, err := st.UnitByCode(ctx, c.ID, code)
+			if errors.Is(err, data.ErrNotFound) {
+				return errorf("letters pdf: la comunidad %s no tiene la unidad %q", c.Name, code)
+			} else if err != nil {
+				return err
+			}
+			ids = append(ids, u.ID)
+		}
+		if len(ids) == 0 {
+			return errorf("letters pdf: --units no nombra ninguna unidad")
+		}
+	}
+	t, err := letter.FindTemplate(ctx, st, c.ID, *tpl)
+	if err != nil {
+		return userError{"letters pdf: " + err.Error()}
+	}
+	settings, err := letter.LoadSettings(ctx, st, c.ID)
+	if err != nil {
+		return err
+	}
+	rows, err := st.UserRows(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	sel := letter.SelectRecipients(rows, ids, letter.Recipients(*who))
+	for _, s := range sel.Skipped {
+		fmt.Fprintf(e.stderr, "aviso: la unidad %s no tiene a quién dirigir la carta (sin usuarios o sin cuenta principal)\n", s.UnitCode)
+	}
+	if len(sel.Rows) == 0 {
+		return errorf("letters pdf: ninguna de las unidades elegidas tiene destinatarios")
+	}
+	b := letter.Batch{Template: letter.FromData(t), Settings: settings, Community: c, Rows: sel.Rows}
+	if *combined {
+		if err := b.WriteCombined(ctx, *out); err != nil {
+			return pdfError(err)
+		}
+		fmt.Fprintf(e.stdout, "%d cartas (plantilla «%s») en %s\n", len(sel.Rows), t.Name, *out)
+		return nil
+	}
+	paths, err := b.WriteFolder(ctx, *out)
+	if err != nil {
+		return pdfError(err)
+	}
+	abs, _ := filepath.Abs(*out)
+	fmt.Fprintf(e.stdout, "%d cartas (plantilla «%s») en %s\n", len(paths), t.Name, abs)
+	return nil
+}
+
+// pdfError puts a template's problems or a file error on one user line.
+func pdfError(err error) error {
+	if errors.Is(err, context.Canceled) {
+		return err
+	}
+	return userError{"letters pdf: " + err.Error()}
+}

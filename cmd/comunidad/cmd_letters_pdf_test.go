@@ -1,0 +1,156 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"comunidad/data"
+)
+
+// seedLetterDB makes a database with one community, its letter settings and
+// a few units and people, inserted with SQL as a Kastor import would leave them.
+func seedLetterDB(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "cartas.db")
+	ctx := context.Background()
+	st, err := data.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	_, err = st.Writer().ExecContext(ctx, `
+INSERT INTO communities (id, name, address) VALUES (1, 'Edificio Los Álamos', 'Av. Irarrázaval 1234, Ñuñoa');
+INSERT INTO units (id, community_id, code, name, assigned) VALUES
+  (1, 1, '101', 'Depto 101', 'Depto 101, Bod. 12'),
+  (2, 1, '102', 'Depto 102', ''),
+  (3, 1, '../../etc', 'Depto raro', ''),
+  (4, 1, 'A/B', 'Local A/B', '');
+INSERT INTO people (id, community_id, kastor_key, first_names, last_names, email, origin) VALUES
+  (1, 1, 'k1', 'José Ignacio', 'Núñez Peña', 'jose@ejemplo.cl', 'kastor'),
+  (2, 1, NULL, 'María', 'Muñoz', 'maria@ejemplo.cl', 'local'),
+  (3, 1, 'k3', 'Íñigo', 'Pérez', '', 'kastor'),
+  (4, 1, 'k4', 'Ana', 'Soto', 'ana@ejemplo.cl', 'kastor');
+INSERT INTO memberships (unit_id, person_id, role, origin) VALUES
+  (1, 1, 'main', 'kastor'), (1, 2, 'additional', 'local'), (3, 3, 'main', 'kastor'), (4, 4, 'main', 'kastor');
+INSERT INTO settings (community_id, key, value) VALUES
+  (1, 'letter.admin_name', 'Administradora Ñuñoa Ltda.'),
+  (1, 'letter.portal_url', 'https://portal.ejemplo.cl');`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func pdftotext(t *testing.T, path string) string {
+	t.Helper()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext is not installed (apt-get install poppler-utils): cannot read the PDF back")
+	}
+	out, err := exec.Command("pdftotext", "-enc", "UTF-8", path, "-").CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdftotext %s: %v\n%s", path, err, out)
+	}
+	return strings.Join(strings.Fields(string(out)), " ")
+}
+
+func TestLettersPDFFolder(t *testing.T) {
+	db := seedLetterDB(t)
+	dir := filepath.Join(t.TempDir(), "cartas")
+	code, out, errOut := runCLI(t, "", "--db", db, "letters", "pdf", "--out", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "3 cartas (plantilla «Bienvenida nuevo residente»)") || !strings.Contains(errOut, "la unidad 102 no tiene a quién") {
+		t.Fatalf("stdout %q stderr %q", out, errOut)
+	}
+	entries, _ := os.ReadDir(dir)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	sort.Strings(names)
+	if got := strings.Join(names, "|"); got != "101 - José Ignacio Núñez Peña.pdf|A-B - Ana Soto.pdf|etc - Íñigo Pérez.pdf" {
+		t.Fatalf("files: %s", got)
+	}
+	text := pdftotext(t, filepath.Join(dir, "101 - José Ignacio Núñez Peña.pdf"))
+	for _, want := range []string{"Estimado(a) José Ignacio Núñez Peña:", "Edificio Los Álamos", "Av. Irarrázaval 1234, Ñuñoa",
+		"https://portal.ejemplo.cl", "Usuario: jose@ejemplo.cl", "Administradora Ñuñoa Ltda."} {
+		if !strings.Contains(text, want) {
+			t.Errorf("letter lacks %q:\n%s", want, text)
+		}
+	}
+	// Nothing escaped the folder.
+	if _, err := os.Stat(filepath.Join(filepath.Dir(dir), "etc")); err == nil {
+		t.Fatal("a unit code made a path outside the folder")
+	}
+}
+
+func TestLettersPDFCombinedAllUsers(t *testing.T) {
+	db := seedLetterDB(t)
+	out := filepath.Join(t.TempDir(), "todas.pdf")
+	code, stdout, errOut := runCLI(t, "", "--db", db, "letters", "pdf", "--out", out, "--combined", "--units", "101", "--recipients", "all",
+		"--template", "cambio de administracion", "--community", "edificio los alamos")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(stdout, "2 cartas (plantilla «Cambio de administración»)") {
+		t.Fatalf("stdout %q", stdout)
+	}
+	text := pdftotext(t, out)
+	if !strings.Contains(text, "Estimado(a) José Ignacio Núñez Peña:") || !strings.Contains(text, "Estimado(a) María Muñoz:") ||
+		!strings.Contains(text, "Cambio de administración en Edificio Los Álamos") {
+		t.Fatalf("combined text:\n%s", text)
+	}
+}
+
+func TestLettersPDFErrors(t *testing.T) {
+	db := seedLetterDB(t)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "x.pdf")
+	os.WriteFile(file, []byte("x"), 0o644)
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no out", []string{"letters", "pdf"}, "falta --out"},
+		{"units and all", []string{"letters", "pdf", "--out", dir, "--units", "101", "--all"}, "no ambos"},
+		{"bad recipients", []string{"letters", "pdf", "--out", dir, "--recipients", "todos"}, "--recipients debe ser main"},
+		{"unknown unit", []string{"letters", "pdf", "--out", dir, "--units", "999"}, `no tiene la unidad "999"`},
+		{"unknown template", []string{"letters", "pdf", "--out", dir, "--template", "Otra"}, `no existe la plantilla de carta "Otra"`},
+		{"no recipients", []string{"letters", "pdf", "--out", dir, "--units", "102"}, "ninguna de las unidades elegidas tiene destinatarios"},
+		{"combined into a folder", []string{"letters", "pdf", "--out", dir, "--combined"}, "es una carpeta"},
+		{"folder that is a file", []string{"letters", "pdf", "--out", file}, "es un archivo"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, errOut := runCLI(t, "", append([]string{"--db", db}, tt.args...)...)
+			if code != 1 || !strings.Contains(errOut, tt.want) || strings.Count(errOut, "comunidad:") != 1 {
+				t.Fatalf("exit %d, stderr %q, want %q", code, errOut, tt.want)
+			}
+		})
+	}
+	// A broken template is refused with its place, and writes nothing.
+	st, err := data.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = st.SaveTemplate(context.Background(), data.Template{CommunityID: 1, Kind: data.TemplateLetter, Name: "Rota", Title: "T", Body: "Hola {nombres}"})
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "rota.pdf")
+	code, _, errOut := runCLI(t, "", "--db", db, "letters", "pdf", "--out", out, "--combined", "--template", "rota")
+	if code != 1 || !strings.Contains(errOut, "línea 1, columna 6: campo desconocido {nombres}") {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Fatal("a broken template wrote a file")
+	}
+}
