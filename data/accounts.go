@@ -259,7 +259,7 @@ func planAccounts(ctx context.Context, q Querier, community int64, unitIDs []int
 			}
 		case emailErr != nil:
 			row.Reason = ReasonInvalidEmail
-			rep.exclude(r, ReasonInvalidEmail, fmt.Sprintf("«%s»", strings.TrimSpace(r.Email)))
+			rep.exclude(r, ReasonInvalidEmail, "")
 		case login == "":
 			row.Reason = ReasonNoEmail
 			rep.exclude(r, ReasonNoEmail, "")
