@@ -1,0 +1,325 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"comunidad/app/atomicfile"
+	"comunidad/data"
+)
+
+// newDB makes a database with the given communities, each with n units.
+func newDB(t *testing.T, n int, names ...string) string {
+	t.Helper()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "comunidad.db")
+	st, err := data.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for _, name := range names {
+		err := st.Tx(ctx, func(tx *sql.Tx) error {
+			c, err := data.EnsureCommunity(ctx, tx, name)
+			if err != nil {
+				return err
+			}
+			for i := range n {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO units (community_id, code) VALUES (?, ?)`, c.ID, fmt.Sprintf("%d", 101+i)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return path
+}
+
+func TestBackupCommands(t *testing.T) {
+	db := newDB(t, 12, "Edificio Los Álamos")
+	code, out, errOut := runCLI(t, "", "--db", db, "backup", "create")
+	if code != 0 || !strings.Contains(out, "copia creada: ") || !strings.Contains(out, "(1 comunidades, 12 unidades, 0 personas)") {
+		t.Fatalf("backup create: %d %q %q", code, out, errOut)
+	}
+	// Something changes after the backup.
+	if code, _, errOut := runCLI(t, "", "--db", db, "backup", "create", "--reason", "antes de probar"); code != 0 {
+		t.Fatal(errOut)
+	}
+	st, err := data.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.CreateCommunity(context.Background(), "Condominio Las Brisas")
+	st.Close()
+
+	code, out, _ = runCLI(t, "", "--db", db, "backup", "list")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != 0 || len(lines) != 3 || !strings.HasPrefix(lines[0], "N ") || !strings.Contains(lines[1], "antes-de-probar") || !strings.Contains(lines[2], "manual") {
+		t.Fatalf("backup list: %d\n%s", code, out)
+	}
+	// Restore the oldest (number 2): the second community goes, and the
+	// state before the restore is kept as a new backup.
+	code, out, errOut = runCLI(t, "", "--db", db, "backup", "restore", "2")
+	if code != 0 || !strings.Contains(out, "el estado anterior quedó en") {
+		t.Fatalf("backup restore: %d %q %q", code, out, errOut)
+	}
+	_, out, _ = runCLI(t, "", "--db", db, "communities")
+	if strings.Contains(out, "Las Brisas") || !strings.Contains(out, "Los Álamos") {
+		t.Fatalf("communities after restore:\n%s", out)
+	}
+	_, out, _ = runCLI(t, "", "--db", db, "backup", "list")
+	if !strings.Contains(out, "pre-restore") || strings.Count(out, "\n") != 4 {
+		t.Fatalf("after restore:\n%s", out)
+	}
+	if code, out, _ := runCLI(t, "", "--db", db, "backup", "keep", "2"); code != 0 || !strings.Contains(out, "últimas 2") {
+		t.Fatalf("backup keep: %d %q", code, out)
+	}
+	_, out, _ = runCLI(t, "", "--db", db, "backup", "list")
+	if strings.Count(out, "\n") != 3 {
+		t.Fatalf("after keep 2:\n%s", out)
+	}
+
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"restore without which", []string{"backup", "restore"}, "indique qué copia restaurar"},
+		{"restore out of range", []string{"backup", "restore", "9"}, "no existe la copia 9: hay 2"},
+		{"restore missing file", []string{"backup", "restore", filepath.Join(t.TempDir(), "nada.db")}, "restaurar nada.db"},
+		{"keep zero", []string{"backup", "keep", "0"}, "entre 1 y 100"},
+		{"keep words", []string{"backup", "keep", "diez"}, `"diez" no es un número`},
+		{"create with argument", []string{"backup", "create", "x"}, "no recibe argumentos"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, errOut := runCLI(t, "", append([]string{"--db", db}, tt.args...)...)
+			if code != 1 || !strings.Contains(errOut, tt.want) || strings.Count(errOut, "\n") != 1 {
+				t.Fatalf("exit %d, stderr %q, want one line with %q", code, errOut, tt.want)
+			}
+		})
+	}
+	empty := filepath.Join(t.TempDir(), "otra.db")
+	if code, out, _ := runCLI(t, "", "--db", empty, "backup", "list"); code != 0 || !strings.Contains(out, "no hay copias de seguridad") {
+		t.Fatalf("empty list: %d %q", code, out)
+	}
+}
+
+// A damaged database that does not pass the check is replaced by the
+// backup from the command line too, and kept aside.
+func TestBackupRestoreDamagedDatabase(t *testing.T) {
+	db := newDB(t, 400, "Edificio Los Álamos")
+	if code, _, errOut := runCLI(t, "", "--db", db, "backup", "create"); code != 0 {
+		t.Fatal(errOut)
+	}
+	f, _ := os.OpenFile(db, os.O_RDWR, 0)
+	f.WriteAt([]byte(strings.Repeat("\xba\xad", 2048)), 4*4096)
+	f.Close()
+	code, out, errOut := runCLI(t, "", "--db", db, "backup", "restore", "1")
+	if code != 0 || !strings.Contains(out, "la base dañada quedó en") {
+		t.Fatalf("restore over damaged: %d %q %q", code, out, errOut)
+	}
+	st, err := data.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.IntegrityCheck(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if us, _ := st.Units(context.Background(), 1); len(us) != 400 {
+		t.Fatalf("units after recovery = %d", len(us))
+	}
+	if m, _ := filepath.Glob(db + ".danada-*"); len(m) != 1 {
+		t.Fatalf("damaged file kept aside: %v", m)
+	}
+}
+
+// helper runs the test binary again as a helper process (name is the test
+// function that does the helper's work), with COMUNIDAD_HELPER=arg.
+func helper(t *testing.T, name, arg string) (*exec.Cmd, *bufio.Scanner, io.WriteCloser) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^"+name+"$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "COMUNIDAD_HELPER="+arg)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	return cmd, bufio.NewScanner(stdout), stdin
+}
+
+// waitFor reads the helper's output until a line equals want.
+func waitFor(t *testing.T, lines *bufio.Scanner, want string) {
+	t.Helper()
+	for lines.Scan() {
+		if lines.Text() == want {
+			return
+		}
+	}
+	t.Fatalf("helper ended before saying %q", want)
+}
+
+// TestHelperHoldLock takes the window's lock on a database, as a running
+// window does, and holds it until its standard input closes.
+func TestHelperHoldLock(t *testing.T) {
+	db := os.Getenv("COMUNIDAD_HELPER")
+	if db == "" {
+		t.Skip("helper process for TestSecondInstanceRefused")
+	}
+	if err := lockDatabase(db); err != nil {
+		fmt.Println("error:", err)
+		os.Exit(3)
+	}
+	fmt.Println("locked")
+	io.Copy(io.Discard, os.Stdin)
+	os.Exit(0)
+}
+
+func TestSecondInstanceRefused(t *testing.T) {
+	db := newDB(t, 1, "Edificio Los Álamos")
+	for _, how := range []string{"closed", "killed"} {
+		t.Run(how, func(t *testing.T) {
+			cmd, lines, stdin := helper(t, "TestHelperHoldLock", db)
+			waitFor(t, lines, "locked")
+
+			// This process is the second instance: the window is refused,
+			// and so is a restore from the command line.
+			err := lockDatabase(db)
+			var open errAlreadyOpen
+			if !errors.As(err, &open) {
+				t.Fatalf("second instance: %v", err)
+			}
+			if msg := err.Error(); !strings.Contains(msg, "ya está abierta con esta base de datos") || !strings.Contains(msg, fmt.Sprintf("proceso %d", cmd.Process.Pid)) {
+				t.Fatalf("message: %q", msg)
+			}
+			code, _, errOut := runCLI(t, "", "--db", db, "backup", "restore", "1")
+			if code != 1 || !strings.Contains(errOut, "ya está abierta") {
+				t.Fatalf("restore while open elsewhere: %d %q", code, errOut)
+			}
+
+			// When the first ends, however it ends, the database is free.
+			if how == "closed" {
+				stdin.Close()
+			} else {
+				cmd.Process.Kill() // SIGKILL: the OS drops the lock
+			}
+			cmd.Wait()
+			if err := lockDatabase(db); err != nil {
+				t.Fatalf("after the first instance %s: %v", how, err)
+			}
+			releaseForTest(t, db)
+		})
+	}
+}
+
+// releaseForTest drops this process's lock on db so a later subtest can
+// play the second instance again.
+func releaseForTest(t *testing.T, db string) {
+	t.Helper()
+	abs, _ := filepath.Abs(db)
+	locksMu.Lock()
+	defer locksMu.Unlock()
+	if fl, ok := locks[lockPath(abs)]; ok {
+		fl.Unlock()
+		delete(locks, lockPath(abs))
+	}
+}
+
+// TestHelperKilledWriter does what the product's writers do (the users
+// Excel file, the letters): inside one database transaction, it changes
+// rows and writes an output file through atomicfile; it says "writing" half
+// way and waits to be killed.
+func TestHelperKilledWriter(t *testing.T) {
+	arg := os.Getenv("COMUNIDAD_HELPER")
+	if arg == "" {
+		t.Skip("helper process for TestKilledWhileWritingOutput")
+	}
+	db, out, _ := strings.Cut(arg, "|")
+	ctx := context.Background()
+	st, err := data.Open(ctx, db)
+	if err != nil {
+		fmt.Println("error:", err)
+		os.Exit(3)
+	}
+	err = st.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE units SET name = 'a medio cambiar'`); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM communities WHERE name = 'Condominio Las Brisas'`); err != nil {
+			return err
+		}
+		f, err := atomicfile.Create(out)
+		if err != nil {
+			return err
+		}
+		defer f.Abort()
+		chunk := []byte(strings.Repeat("nuevo contenido ", 4096))
+		for i := range 200 {
+			if _, err := f.Write(chunk); err != nil {
+				return err
+			}
+			if i == 100 {
+				fmt.Println("writing")
+				io.Copy(io.Discard, os.Stdin) // until killed
+			}
+		}
+		return f.Commit()
+	})
+	fmt.Println("error:", err)
+	os.Exit(3)
+}
+
+func TestKilledWhileWritingOutput(t *testing.T) {
+	db := newDB(t, 50, "Edificio Los Álamos", "Condominio Las Brisas")
+	out := filepath.Join(filepath.Dir(db), "usuarios.xlsx")
+	if err := os.WriteFile(out, []byte("el archivo anterior"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, before, _ := runCLI(t, "", "--db", db, "communities")
+
+	cmd, lines, _ := helper(t, "TestHelperKilledWriter", db+"|"+out)
+	waitFor(t, lines, "writing")
+	tmps, _ := filepath.Glob(filepath.Join(filepath.Dir(out), ".usuarios.xlsx.*.tmp"))
+	if len(tmps) != 1 {
+		t.Fatalf("the writer should be writing a temporary file: %v", tmps)
+	}
+	cmd.Process.Kill() // SIGKILL on Unix
+	cmd.Wait()
+
+	if got, _ := os.ReadFile(out); string(got) != "el archivo anterior" {
+		t.Fatalf("the file the user chose holds %d bytes of something else", len(got))
+	}
+	st, err := data.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.IntegrityCheck(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var changed int
+	st.Reader().QueryRow(`SELECT count(*) FROM units WHERE name = 'a medio cambiar'`).Scan(&changed)
+	if _, after, _ := runCLI(t, "", "--db", db, "communities"); after != before || changed != 0 {
+		t.Fatalf("database changed by a killed writer (%d units renamed):\n%s\nwas\n%s", changed, after, before)
+	}
+}
