@@ -83,7 +83,7 @@ func read(ctx context.Context, in *input, opts Options) (*Result, error) {
 	defer f.Close()
 	var firstErr error
 	for _, sheet := range f.GetSheetList() {
-		rows, err := sheetRows(f, in.name, sheet)
+		rows, err := sheetRows(f, in, sheet)
 		if err != nil {
 			return nil, err
 		}
@@ -201,8 +201,7 @@ func nonEmpty(cells []string) []string {
 }
 
 // Import reads source and applies it to the target community in one
-// transaction (see data.Store.ApplySnapshot); a community without a source remembers
-// this one. Reading is the first half of
+// transaction (see data.Store.ApplySnapshot). Reading is the first half of
 // the progress, saving the second. When target names no community, the
 // export's suggested name is used.
 func Import(ctx context.Context, st *data.Store, target data.SyncTarget, source string, opts Options) (data.SyncReport, *Result, error) {
@@ -212,6 +211,16 @@ func Import(ctx context.Context, st *data.Store, target data.SyncTarget, source 
 	if err != nil {
 		return data.SyncReport{}, nil, err
 	}
+	saveOpts := opts
+	saveOpts.Progress = func(f float64) { opts.progress(0.5 + f/2) }
+	rep, err := Apply(ctx, st, target, source, res, saveOpts)
+	return rep, res, err
+}
+
+// Apply saves what Read returned for source into the target community (by
+// default, a community named after the export), recording source in the
+// history; a community without a remembered source remembers this one.
+func Apply(ctx context.Context, st *data.Store, target data.SyncTarget, source string, res *Result, opts Options) (data.SyncReport, error) {
 	if target.Source == "" {
 		target.Source = strings.TrimSpace(source)
 		if !IsURL(source) {
@@ -221,11 +230,7 @@ func Import(ctx context.Context, st *data.Store, target data.SyncTarget, source 
 	if target.CommunityID == 0 && strings.TrimSpace(target.CommunityName) == "" {
 		target.CommunityName = res.SuggestedName()
 	}
-	rep, err := st.ApplySnapshot(ctx, target, Describe(source), res.Snapshot, func(f float64) { opts.progress(0.5 + f/2) })
-	if err != nil {
-		return rep, res, err
-	}
-	return rep, res, nil
+	return st.ApplySnapshot(ctx, target, Describe(source), res.Snapshot, opts.Progress)
 }
 
 // Describe is how a source is recorded in the history and the status line:

@@ -1,6 +1,7 @@
 package kastor
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/csv"
@@ -309,5 +310,31 @@ func TestFactorParsing(t *testing.T) {
 	var f float64
 	if b.factor(2, "uno", &f) || len(b.snap.Problems) != 1 {
 		t.Error("a factor that is not a number was accepted")
+	}
+}
+
+func TestSheetRowCount(t *testing.T) {
+	// A workbook as Excel saves it says its dimension.
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for name, body := range map[string]string{
+		"xl/workbook.xml":            `<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Usuarios" sheetId="1" r:id="rId7"/></sheets></workbook>`,
+		"xl/_rels/workbook.xml.rels": `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId7" Target="worksheets/hoja.xml" Type="x"/></Relationships>`,
+		"xl/worksheets/hoja.xml":     `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:Q30002"/><sheetData></sheetData></worksheet>`,
+	} {
+		w, _ := zw.Create(name)
+		w.Write([]byte(body))
+	}
+	zw.Close()
+	if n := sheetRowCount(&input{data: buf.Bytes()}, "Usuarios"); n != 30002 {
+		t.Fatalf("rows = %d, want 30002", n)
+	}
+	// excelize leaves it as "A1": the count is an estimate from the size.
+	path := writeXLSX(t, "x.xlsx", perPersonRows)
+	if n := sheetRowCount(&input{path: path}, "Hoja1"); n < 1 || n > 100 {
+		t.Fatalf("estimated rows = %d", n)
+	}
+	if n := sheetRowCount(&input{path: path}, "Otra"); n != 0 {
+		t.Fatalf("unknown sheet: %d", n)
 	}
 }

@@ -82,20 +82,12 @@ func xlsxError(name string, err error) error {
 }
 
 // sheetRows opens one sheet's row iterator.
-func sheetRows(f *excelize.File, name, sheet string) (*xlsxRows, error) {
+func sheetRows(f *excelize.File, in *input, sheet string) (*xlsxRows, error) {
 	rows, err := f.Rows(sheet)
 	if err != nil {
-		return nil, xlsxError(name, err)
+		return nil, xlsxError(in.name, err)
 	}
-	r := &xlsxRows{rows: rows}
-	if dim, err := f.GetSheetDimension(sheet); err == nil {
-		if _, last, ok := strings.Cut(dim, ":"); ok {
-			if _, row, err := excelize.CellNameToCoordinates(last); err == nil {
-				r.total = row
-			}
-		}
-	}
-	return r, nil
+	return &xlsxRows{rows: rows, total: sheetRowCount(in, sheet)}, nil
 }
 
 // csvRows reads decoded CSV text.

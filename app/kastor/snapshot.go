@@ -361,7 +361,14 @@ func capitalize(s string) string {
 }
 
 func isYes(s string) bool {
-	switch data.Fold(strings.TrimSpace(s)) {
+	s = strings.TrimSpace(s)
+	switch s { // the usual spellings, without folding (it is slow for "Sí")
+	case "Sí", "SÍ", "sí", "Si", "SI", "si", "S", "s", "X", "x", "1":
+		return true
+	case "", "No", "NO", "no", "N", "n", "0":
+		return false
+	}
+	switch data.Fold(s) {
 	case "si", "s", "x", "1", "true", "verdadero", "yes", "y":
 		return true
 	}

@@ -1,0 +1,192 @@
+package kastor
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"comunidad/app/kastor/internal/fixture"
+	"comunidad/data"
+)
+
+// Benchmark sizes: the 10,000 inmuebles and 30,000 people.
+const (
+	benchUnits   = 10_000
+	benchPerUnit = 3
+)
+
+var (
+	benchOnce sync.Once
+	benchPath string
+	benchErr  error
+)
+
+// benchExport writes the generated export once per test binary run.
+func benchExport(b *testing.B) string {
+	b.Helper()
+	benchOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "kastor-bench")
+		if err != nil {
+			benchErr = err
+			return
+		}
+		benchPath = filepath.Join(dir, "kastor-10000.xlsx")
+		benchErr = fixture.WriteXLSX(benchPath, "Comunidad", fixture.Large(benchUnits, benchPerUnit))
+	})
+	if benchErr != nil {
+		b.Fatal(benchErr)
+	}
+	return benchPath
+}
+
+// readRowsOnly is the baseline: open the workbook and read every row's
+// cells with excelize, doing nothing with them.
+func readRowsOnly(path string) (int, error) {
+	f, err := excelize.OpenFile(path, excelize.Options{RawCellValue: true})
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	rows, err := f.Rows(f.GetSheetList()[0])
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		cells, err := rows.Columns()
+		if err != nil {
+			return 0, err
+		}
+		n += len(cells)
+	}
+	return n, rows.Error()
+}
+
+// peakHeap samples the Go heap while fn runs and returns the highest
+// HeapInuse+StackInuse seen, in MB (runtime.MemStats, every 5 ms).
+func peakHeap(fn func()) float64 {
+	var peak atomic.Uint64
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		var m runtime.MemStats
+		t := time.NewTicker(5 * time.Millisecond)
+		defer t.Stop()
+		for {
+			runtime.ReadMemStats(&m)
+			if v := m.HeapInuse + m.StackInuse; v > peak.Load() {
+				peak.Store(v)
+			}
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	fn()
+	close(done)
+	wg.Wait()
+	return float64(peak.Load()) / (1 << 20)
+}
+
+// BenchmarkImport10k measures, in the same run, on the same generated file
+// (10,000 inmuebles, 30,000 people, one row per person): reading its rows
+// with excelize alone, a first import into an empty database, and a
+// re-import of the same file (which must write no unit, person or
+// membership). Reported per iteration: the three times in seconds, the
+// ratios to the excelize baseline, and the peak Go heap in MB.
+func BenchmarkImport10k(b *testing.B) {
+	path := benchExport(b)
+	ctx := context.Background()
+	var readS, firstS, againS, peak float64
+	var readCPU, firstCPU, againCPU float64
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		st, err := data.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		runtime.GC()
+		b.StartTimer()
+
+		t0, c0 := time.Now(), cpuSeconds()
+		if _, err := readRowsOnly(path); err != nil {
+			b.Fatal(err)
+		}
+		t1, c1 := time.Now(), cpuSeconds()
+		var rep data.SyncReport
+		p := peakHeap(func() {
+			rep, _, err = Import(ctx, st, data.SyncTarget{CommunityName: "Bench"}, path, Options{})
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		t2, c2 := time.Now(), cpuSeconds()
+		if rep.Units.New != benchUnits || rep.Users.New != benchUnits*benchPerUnit {
+			b.Fatalf("first import: %+v", rep.Units)
+		}
+		rep, _, err = Import(ctx, st, data.SyncTarget{CommunityID: rep.CommunityID}, path, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		t3, c3 := time.Now(), cpuSeconds()
+		if rep.Changed() {
+			b.Fatalf("re-import changed data: %+v %+v", rep.Units, rep.Users)
+		}
+		b.StopTimer()
+		st.Close()
+		readS += t1.Sub(t0).Seconds()
+		firstS += t2.Sub(t1).Seconds()
+		againS += t3.Sub(t2).Seconds()
+		readCPU += c1 - c0
+		firstCPU += c2 - c1
+		againCPU += c3 - c2
+		peak = max(peak, p)
+		b.StartTimer()
+	}
+	n := float64(b.N)
+	b.ReportMetric(readS/n, "excelize-read-s")
+	b.ReportMetric(firstS/n, "first-import-s")
+	b.ReportMetric(againS/n, "reimport-s")
+	b.ReportMetric(firstS/readS, "first/read")
+	b.ReportMetric(againS/readS, "reimport/read")
+	b.ReportMetric(peak, "peak-heap-MB")
+	if readCPU > 0 {
+		b.ReportMetric(readCPU/n, "excelize-read-cpu-s")
+		b.ReportMetric(firstCPU/n, "first-import-cpu-s")
+		b.ReportMetric(againCPU/n, "reimport-cpu-s")
+		b.ReportMetric(firstCPU/readCPU, "first/read-cpu")
+		b.ReportMetric(againCPU/readCPU, "reimport/read-cpu")
+	}
+}
+
+// BenchmarkReadRowsExcelize and BenchmarkRead10k split the baseline and the
+// parsing (no database) for profiling.
+func BenchmarkReadRowsExcelize(b *testing.B) {
+	path := benchExport(b)
+	for i := 0; i < b.N; i++ {
+		if _, err := readRowsOnly(path); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkRead10k(b *testing.B) {
+	path := benchExport(b)
+	for i := 0; i < b.N; i++ {
+		if _, err := Read(context.Background(), path, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

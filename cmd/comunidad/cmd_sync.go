@@ -1,0 +1,352 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"comunidad/app/kastor"
+	"comunidad/app/mailer"
+	"comunidad/data"
+)
+
+func init() {
+	register(&command{
+		name:    "sync",
+		args:    "ARCHIVO|URL [--community NOMBRE] [--token TOKEN] [--json]",
+		summary: "importa una exportación de Kastor (.xlsx, .csv o URL); crea la comunidad la primera vez",
+		run:     runSync,
+	})
+	register(&command{
+		name:    "units",
+		args:    "[--community NOMBRE] [--format table|csv|json]",
+		summary: "lista las unidades (inmuebles) de la comunidad",
+		run:     runUnits,
+	})
+	register(&command{
+		name:    "users",
+		args:    "[--community NOMBRE] [--format table|csv|json]",
+		summary: "lista los usuarios de cada unidad (Kastor, agregados y correos secundarios)",
+		run:     runUsers,
+	})
+}
+
+// envKastorToken is read when --token is not given.
+const envKastorToken = "KASTOR_TOKEN"
+
+// kastorTokenKey is where the window keeps a community's URL token in the
+// credential store.
+func kastorTokenKey(community int64) string { return "kastor.token:" + strconv.FormatInt(community, 10) }
+
+// parseInterleaved parses flags given before or after the positional
+// arguments ("sync x.xlsx --json" as well as "sync --json x.xlsx").
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := parseFlags(fs, args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if rest[0] == "--" {
+			return append(pos, rest[1:]...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+type syncOutput struct {
+	data.SyncReport
+	Layout string `json:"layout"`
+	Rows   int    `json:"rows"`
+	Sheet  string `json:"sheet,omitempty"`
+}
+
+func runSync(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet("sync")
+	name := fs.String("community", "", "")
+	token := fs.String("token", "", "")
+	asJSON := fs.Bool("json", false, "")
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return errorf("sync: indique un archivo .xlsx o .csv, o una URL (vea comunidad sync --help)")
+	}
+	source := pos[0]
+	st, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	// The community, if it exists already: by --community, or the only one.
+	var target data.SyncTarget
+	cs, err := st.Communities(ctx)
+	if err != nil {
+		return err
+	}
+	switch {
+	case *name != "":
+		if c, err := st.CommunityByName(ctx, *name); err == nil {
+			target.CommunityID = c.ID
+		} else if errors.Is(err, data.ErrNotFound) {
+			target.CommunityName = strings.TrimSpace(*name)
+		} else {
+			return err
+		}
+	case len(cs) == 1:
+		target.CommunityID = cs[0].ID
+	}
+
+	opts := kastor.Options{Token: *token}
+	if opts.Token == "" {
+		opts.Token = os.Getenv(envKastorToken)
+	}
+	if opts.Token == "" && target.CommunityID != 0 && kastor.IsURL(source) {
+		if t, err := mailer.OpenSecrets(st.Path()).Get(kastorTokenKey(target.CommunityID)); err == nil {
+			opts.Token = t
+		}
+	}
+	res, err := kastor.Read(ctx, source, opts)
+	if err != nil {
+		return userError{err.Error()}
+	}
+	if target.CommunityID == 0 && target.CommunityName == "" && len(cs) > 1 {
+		// Several communities: the export's title must name one of them.
+		c, err := st.CommunityByName(ctx, res.SuggestedName())
+		if err != nil {
+			return errorf("hay %d comunidades: elija a cuál importar con --community", len(cs))
+		}
+		target.CommunityID = c.ID
+	}
+	rep, err := kastor.Apply(ctx, st, target, source, res, opts)
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			return err
+		}
+		return userError{fmt.Sprintf("no se importó nada: %v", err)}
+	}
+	out := syncOutput{SyncReport: rep, Layout: res.Layout.String(), Rows: res.Rows, Sheet: res.Sheet}
+	if out.Problems == nil {
+		out.Problems = []data.SyncProblem{}
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	printReport(e.stdout, out)
+	return nil
+}
+
+func printReport(w io.Writer, r syncOutput) {
+	fmt.Fprintf(w, "Comunidad: %s\n", r.Community)
+	fmt.Fprintf(w, "Origen:    %s (%s, %d filas)\n", r.Source, r.Layout, r.Rows)
+	fmt.Fprintf(w, "Unidades:  %d nuevas, %d actualizadas, %d sin cambios, %d archivadas\n",
+		r.Units.New, r.Units.Updated, r.Units.Unchanged, r.Units.Archived)
+	fmt.Fprintf(w, "Usuarios:  %d nuevos, %d actualizados, %d sin cambios, %d archivados\n",
+		r.Users.New, r.Users.Updated, r.Users.Unchanged, r.Users.Archived)
+	if !r.Changed() {
+		fmt.Fprintln(w, "Sin cambios: la exportación es igual a lo ya importado.")
+	}
+	if len(r.Problems) == 0 {
+		fmt.Fprintln(w, "Sin observaciones.")
+		return
+	}
+	fmt.Fprintf(w, "Observaciones (%d):\n", len(r.Problems))
+	for _, p := range r.Problems {
+		fmt.Fprintf(w, "  %s\n", p)
+	}
+}
+
+// listFormat reads --format.
+func listFormat(fs *flag.FlagSet) *string { return fs.String("format", "table", "") }
+
+func checkFormat(cmd, f string) error {
+	switch f {
+	case "table", "csv", "json":
+		return nil
+	}
+	return errorf("%s: formato %q desconocido: use table, csv o json", cmd, f)
+}
+
+func runUnits(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet("units")
+	name := fs.String("community", "", "")
+	format := listFormat(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := checkFormat("units", *format); err != nil {
+		return err
+	}
+	st, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	c, err := community(ctx, st, *name)
+	if err != nil {
+		return err
+	}
+	units, err := st.Units(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	type unitJSON struct {
+		Community string  `json:"community"`
+		Code      string  `json:"code"`
+		Name      string  `json:"name"`
+		Assigned  string  `json:"assigned"`
+		Sector    string  `json:"sector"`
+		Floor     string  `json:"floor"`
+		Factor    float64 `json:"factor"`
+		Archived  bool    `json:"archived"`
+	}
+	switch *format {
+	case "json":
+		out := make([]unitJSON, 0, len(units))
+		for _, u := range units {
+			out = append(out, unitJSON{c.Name, u.Code, u.Name, u.Assigned, u.Sector, u.Floor, u.Factor, u.Archived})
+		}
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	case "csv":
+		w := csv.NewWriter(e.stdout)
+		w.Write([]string{"community", "code", "name", "assigned", "sector", "floor", "factor", "archived"})
+		for _, u := range units {
+			w.Write([]string{c.Name, u.Code, u.Name, u.Assigned, u.Sector, u.Floor,
+				strconv.FormatFloat(u.Factor, 'f', -1, 64), strconv.FormatBool(u.Archived)})
+		}
+		w.Flush()
+		return w.Error()
+	}
+	tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "CÓDIGO\tNOMBRE\tUNIDADES ASIGNADAS\tSECTOR\tPISO\tFACTOR\tESTADO")
+	for _, u := range units {
+		state := ""
+		if u.Archived {
+			state = "archivada"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", u.Code, u.Name, u.Assigned, u.Sector, u.Floor,
+			strings.Replace(strconv.FormatFloat(u.Factor, 'f', -1, 64), ".", ",", 1), state)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%d unidades\n", len(units))
+	return nil
+}
+
+// userJSON is one line of `comunidad users --format csv|json`: scripts and
+// tests read these keys.
+type userJSON struct {
+	Community  string `json:"community"`
+	UnitCode   string `json:"unit_code"`
+	UnitName   string `json:"unit_name"`
+	Role       string `json:"role"`
+	Origin     string `json:"origin"`
+	FirstNames string `json:"first_names"`
+	LastNames  string `json:"last_names"`
+	RUT        string `json:"rut"`
+	Email      string `json:"email"`
+	Phone      string `json:"phone"`
+	UserType   string `json:"user_type"`
+	Archived   bool   `json:"archived"`
+}
+
+var userCSVHeader = []string{"community", "unit_code", "unit_name", "role", "origin", "first_names", "last_names",
+	"rut", "email", "phone", "user_type", "archived"}
+
+func runUsers(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet("users")
+	name := fs.String("community", "", "")
+	format := listFormat(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return errorf("users: argumento inesperado %q (vea comunidad --help)", fs.Arg(0))
+	}
+	if err := checkFormat("users", *format); err != nil {
+		return err
+	}
+	st, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	c, err := community(ctx, st, *name)
+	if err != nil {
+		return err
+	}
+	rows, err := st.UserRows(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	users := make([]userJSON, 0, len(rows))
+	for _, r := range rows {
+		if r.Empty() {
+			continue // a unit without users
+		}
+		users = append(users, userJSON{
+			Community: r.Community, UnitCode: r.UnitCode, UnitName: r.UnitName, Role: string(r.Role),
+			Origin: string(r.Origin), FirstNames: r.FirstNames, LastNames: r.LastNames, RUT: r.RUT,
+			Email: r.Email, Phone: r.Phone, UserType: string(r.Type), Archived: r.Archived || r.UnitArchived,
+		})
+	}
+	switch *format {
+	case "json":
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(users)
+	case "csv":
+		w := csv.NewWriter(e.stdout)
+		w.Write(userCSVHeader)
+		for _, u := range users {
+			w.Write([]string{u.Community, u.UnitCode, u.UnitName, u.Role, u.Origin, u.FirstNames, u.LastNames,
+				u.RUT, u.Email, u.Phone, u.UserType, strconv.FormatBool(u.Archived)})
+		}
+		w.Flush()
+		return w.Error()
+	}
+	roles := map[string]string{"main": "principal", "additional": "adicional", "secondary_email": "correo secundario"}
+	origins := map[string]string{"kastor": "Kastor", "local": "agregado"}
+	tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "UNIDAD\tROL\tORIGEN\tNOMBRES\tAPELLIDOS\tRUT\tCORREO\tTIPO\tESTADO")
+	for _, u := range users {
+		state := ""
+		if u.Archived {
+			state = "archivado"
+		}
+		rut := u.RUT
+		if rut != "" {
+			rut = data.FormatRUT(rut)
+		}
+		typ := ""
+		if u.UserType != "" {
+			typ = data.UserType(u.UserType).Label()
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", u.UnitCode, roles[u.Role], origins[u.Origin],
+			u.FirstNames, u.LastNames, rut, u.Email, typ, state)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%d usuarios\n", len(users))
+	return nil
+}
