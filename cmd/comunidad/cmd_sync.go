@@ -44,7 +44,9 @@ const envKastorToken = "KASTOR_TOKEN"
 
 // kastorTokenKey is where the window keeps a community's URL token in the
 // credential store.
-func kastorTokenKey(community int64) string { return "kastor.token:" + strconv.FormatInt(community, 10) }
+func kastorTokenKey(community int64) string {
+	return "kastor.token:" + strconv.FormatInt(community, 10)
+}
 
 // parseInterleaved parses flags given before or after the positional
 // arguments ("sync x.xlsx --json" as well as "sync --json x.xlsx").
