@@ -1,9 +1,326 @@
 package ui
 
-import "fyne.io/fyne/v2/dialog"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
 
-// onLetterDownload acts on the units with the given ids (all units when empty).
-// Placeholder until its issue lands: owned by that issue's work.
-func (u *UI) onLetterDownload(unitIDs []int64) {
-	dialog.ShowInformation("Carta de bienvenida", "", u.win)
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"comunidad/app/letter"
+	"comunidad/data"
+)
+
+// onLetterDownload opens "Carta de bienvenida → Descargar" for the units
+// with the given ids (all units when empty).
+func (u *UI) onLetterDownload(unitIDs []int64) { u.newLetterDownload(unitIDs) }
+
+// letterDownload is the dialog: template, recipients and output in one
+// place; then the letters are written with a progress bar, and "Abrir" and
+// "Imprimir" are offered.
+type letterDownload struct {
+	u       *UI
+	c       data.Community
+	unitIDs []int64
+
+	template   *widget.Select
+	recipients *widget.RadioGroup
+	output     *widget.RadioGroup
+	summary    *widget.Label
+	skipped    *widget.Label
+	generate   *widget.Button
+	dlg        dialog.Dialog
+
+	templates []data.Template
+	rows      []data.UserRow
+	settings  letter.Settings
+	sel       letter.Selection
+
+	// Set while and after the letters are written.
+	bar      *widget.ProgressBar
+	progress *widget.Label
+	cancel   context.CancelFunc
+	result   dialog.Dialog
+	paths    []string // the files written
+	dest     string   // the folder or the combined file
+	done     chan struct{}
+}
+
+func (u *UI) newLetterDownload(unitIDs []int64) *letterDownload {
+	d := &letterDownload{u: u, c: u.community, unitIDs: unitIDs, done: make(chan struct{})}
+	d.template = widget.NewSelect(nil, func(string) { d.update() })
+	d.recipients = widget.NewRadioGroup([]string{
+		lang.X("letter.download.main", "Cuenta principal de cada unidad"),
+		lang.X("letter.download.all", "Todos los usuarios de cada unidad"),
+	}, func(string) { d.update() })
+	d.recipients.Required = true
+	d.recipients.SetSelected(d.recipients.Options[0])
+	d.output = widget.NewRadioGroup([]string{
+		lang.X("letter.download.folder", "Un PDF por destinatario, en una carpeta"),
+		lang.X("letter.download.combined", "Un solo PDF con todas las cartas (para imprimir)"),
+	}, nil)
+	d.output.Required = true
+	d.output.SetSelected(d.output.Options[0])
+	d.summary = widget.NewLabel(lang.X("letter.download.counting", "Calculando destinatarios…"))
+	d.summary.Wrapping = fyne.TextWrapWord
+	d.skipped = widget.NewLabel("")
+	d.skipped.Wrapping = fyne.TextWrapWord
+	d.generate = widget.NewButtonWithIcon(lang.X("letter.download.go", "Generar PDF…"), theme.DocumentSaveIcon(), d.onGenerate)
+	d.generate.Importance = widget.HighImportance
+	d.generate.Disable()
+	cancel := widget.NewButton(lang.X("letter.cancel", "Cancelar"), func() { d.dlg.Hide() })
+
+	form := widget.NewForm(
+		widget.NewFormItem(lang.X("letter.download.template", "Plantilla"), d.template),
+		widget.NewFormItem(lang.X("letter.download.recipients", "Destinatarios"), d.recipients),
+		widget.NewFormItem(lang.X("letter.download.output", "Archivos"), d.output),
+	)
+	body := container.NewBorder(container.NewVBox(form, widget.NewSeparator(), d.summary), nil, nil, nil,
+		container.NewVScroll(d.skipped))
+	d.dlg = dialog.NewCustomWithoutButtons(lang.X("letter.download.title", "Descargar carta de bienvenida"),
+		container.NewBorder(nil, container.NewHBox(layoutSpacer(), cancel, d.generate), nil, nil, body), u.win)
+	d.dlg.Resize(fyne.NewSize(620, 480))
+	d.dlg.Show()
+	d.load()
+	return d
+}
+
+// load reads the templates (the suggested ones the first time), the letter
+// settings and the users off the UI goroutine.
+func (d *letterDownload) load() {
+	st, c := d.u.st, d.c
+	go func() {
+		ctx := context.Background()
+		ts, err := letter.EnsureTemplates(ctx, st, c.ID)
+		var set letter.Settings
+		var rows []data.UserRow
+		if err == nil {
+			set, err = letter.LoadSettings(ctx, st, c.ID)
+		}
+		if err == nil {
+			rows, err = st.UserRows(ctx, c.ID)
+		}
+		fyne.Do(func() {
+			if err != nil {
+				d.summary.SetText(err.Error())
+				return
+			}
+			d.templates, d.settings, d.rows = ts, set, rows
+			names := make([]string, len(ts))
+			for i, t := range ts {
+				names[i] = t.Name
+			}
+			d.template.SetOptions(names)
+			if len(names) > 0 {
+				d.template.SetSelected(names[0]) // the default comes first
+			}
+			d.update()
+		})
+	}()
+}
+
+func (d *letterDownload) who() letter.Recipients {
+	if d.recipients.Selected == d.recipients.Options[1] {
+		return letter.AllUsers
+	}
+	return letter.MainAccount
+}
+
+func (d *letterDownload) combined() bool { return d.output.Selected == d.output.Options[1] }
+
+func (d *letterDownload) chosen() (data.Template, bool) {
+	for _, t := range d.templates {
+		if t.Name == d.template.Selected {
+			return t, true
+		}
+	}
+	return data.Template{}, false
+}
+
+// update counts the letters for the choices and lists the units left out.
+func (d *letterDownload) update() {
+	if d.rows == nil && d.templates == nil {
+		return
+	}
+	d.sel = letter.SelectRecipients(d.rows, d.unitIDs, d.who())
+	t, ok := d.chosen()
+	var msg string
+	switch {
+	case !ok:
+		msg = lang.X("letter.download.notemplate", "Elija una plantilla.")
+	case len(letter.Check(letter.FromData(t))) > 0:
+		msg = lang.X("letter.download.broken", "La plantilla «{{.Name}}» tiene errores: corríjala en Configuración → Carta de bienvenida.", map[string]any{"Name": t.Name})
+		ok = false
+	case len(d.sel.Rows) == 0:
+		msg = lang.X("letter.download.none", "Las unidades elegidas no tienen a quién dirigir la carta.")
+		ok = false
+	default:
+		msg = plural(len(d.sel.Rows), "letter.download.count.one", "Se generará 1 carta.", "letter.download.count", "Se generarán {{.N}} cartas.")
+	}
+	d.summary.SetText(msg)
+	var lines []string
+	if len(d.sel.Skipped) > 0 {
+		lines = append(lines, lang.X("letter.download.skipped", "Sin destinatario (la unidad no tiene usuarios o cuenta principal):"))
+		for _, r := range d.sel.Skipped {
+			lines = append(lines, "  • "+strings.TrimSpace(r.UnitCode+" "+r.UnitName))
+		}
+	}
+	d.skipped.SetText(strings.Join(lines, "\n"))
+	if ok {
+		d.generate.Enable()
+	} else {
+		d.generate.Disable()
+	}
+}
+
+// onGenerate asks where to write: a folder, or the combined file.
+func (d *letterDownload) onGenerate() {
+	if d.combined() {
+		fd := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+			if err != nil {
+				d.u.showError(err)
+				return
+			}
+			if w == nil {
+				return
+			}
+			path := w.URI().Path()
+			w.Close() // the letters are written beside it and renamed onto it
+			d.run(path)
+		}, d.u.win)
+		fd.SetFileName(letter.FileName(data.UserRow{UnitCode: lang.X("letter.download.filename", "Cartas de bienvenida"), FirstNames: d.c.Name}))
+		fd.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
+		fd.Show()
+		return
+	}
+	fd := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
+		if err != nil {
+			d.u.showError(err)
+			return
+		}
+		if l == nil {
+			return
+		}
+		d.run(l.Path())
+	}, d.u.win)
+	fd.Show()
+}
+
+// run writes the letters to dest (a folder, or the combined file) off the
+// UI goroutine, with a progress bar and "Cancelar".
+func (d *letterDownload) run(dest string) {
+	t, ok := d.chosen()
+	if !ok || len(d.sel.Rows) == 0 {
+		return
+	}
+	if d.combined() && !strings.EqualFold(filepath.Ext(dest), ".pdf") {
+		dest += ".pdf"
+	}
+	d.dlg.Hide()
+	d.dest = dest
+	ctx, cancel := context.WithCancel(context.Background())
+	d.cancel = cancel
+	d.bar = widget.NewProgressBar()
+	d.progress = widget.NewLabel(lang.X("letter.download.preparing", "Preparando las cartas…"))
+	stop := widget.NewButton(lang.X("letter.cancel", "Cancelar"), nil)
+	stop.OnTapped = func() {
+		stop.Disable()
+		d.progress.SetText(lang.X("letter.download.cancelling", "Cancelando…"))
+		cancel()
+	}
+	prog := dialog.NewCustomWithoutButtons(lang.X("letter.download.writing", "Generando cartas de bienvenida"),
+		container.NewVBox(d.progress, d.bar, container.NewCenter(stop)), d.u.win)
+	prog.Resize(fyne.NewSize(480, 170))
+	prog.Show()
+
+	b := letter.Batch{Template: letter.FromData(t), Settings: d.settings, Community: d.c, Rows: d.sel.Rows}
+	b.OnProgress = func(done, total int) {
+		fyne.Do(func() {
+			d.bar.SetValue(float64(done) / float64(total))
+			d.progress.SetText(lang.X("letter.download.progress", "{{.Done}} de {{.Total}} cartas", map[string]any{"Done": done, "Total": total}))
+		})
+	}
+	combined := d.combined()
+	go func() {
+		defer cancel()
+		var paths []string
+		var err error
+		if combined {
+			err = b.WriteCombined(ctx, dest)
+			if err == nil {
+				paths = []string{dest}
+			}
+		} else {
+			paths, err = b.WriteFolder(ctx, dest)
+		}
+		fyne.Do(func() {
+			prog.Hide()
+			d.paths = paths
+			d.showResult(len(d.sel.Rows), err)
+			close(d.done)
+		})
+	}()
+}
+
+// showResult says what was written, with "Abrir" and "Imprimir".
+func (d *letterDownload) showResult(total int, err error) {
+	switch {
+	case errors.Is(err, context.Canceled):
+		msg := lang.X("letter.download.cancelled", "Generación cancelada.")
+		if !d.combined() && len(d.paths) > 0 {
+			msg += " " + lang.X("letter.download.partial", "Quedaron {{.N}} cartas completas en {{.Path}}.", map[string]any{"N": len(d.paths), "Path": d.dest})
+		}
+		dialog.ShowInformation(lang.X("letter.download.title", "Descargar carta de bienvenida"), msg, d.u.win)
+		return
+	case err != nil:
+		d.u.showError(err)
+		return
+	}
+	msg := plural(len(d.paths), "letter.download.done.one", "Se guardó 1 carta en:", "letter.download.done", "Se guardaron {{.N}} cartas en:")
+	if d.combined() {
+		msg = plural(total, "letter.download.done.combined.one", "Se guardó 1 carta en el archivo:", "letter.download.done.combined", "Se guardaron {{.N}} cartas en el archivo:")
+	}
+	text := widget.NewLabel(msg + "\n" + d.dest)
+	text.Wrapping = fyne.TextWrapWord
+	status := widget.NewLabel("")
+	status.Wrapping = fyne.TextWrapWord
+	open := widget.NewButtonWithIcon(lang.X("letter.download.open", "Abrir"), theme.FolderOpenIcon(), func() {
+		if err := d.u.openPath(d.dest); err != nil {
+			d.u.showError(err)
+		}
+	})
+	printBtn := widget.NewButtonWithIcon(lang.X("letter.download.print", "Imprimir"), theme.DocumentPrintIcon(), nil)
+	printBtn.OnTapped = func() {
+		printBtn.Disable()
+		status.SetText(lang.X("letter.print.sending", "Enviando a la impresora…"))
+		paths := d.paths
+		go func() {
+			err := printFiles(context.Background(), "", paths)
+			fyne.Do(func() {
+				printBtn.Enable()
+				if err != nil {
+					status.SetText(err.Error())
+					return
+				}
+				status.SetText(plural(len(paths), "letter.print.sent.one", "Se envió 1 archivo a la impresora.", "letter.print.sent", "Se enviaron {{.N}} archivos a la impresora."))
+			})
+		}()
+	}
+	d.result = dialog.NewCustom(lang.X("letter.download.ready", "Cartas listas"), lang.X("letter.close", "Cerrar"),
+		container.NewVBox(text, container.NewHBox(open, printBtn), status), d.u.win)
+	d.result.Resize(fyne.NewSize(520, 240))
+	d.result.Show()
+}
+
+// String is for logs and tests.
+func (d *letterDownload) String() string {
+	return fmt.Sprintf("letterDownload(%s, %d units)", d.c.Name, len(d.unitIDs))
 }

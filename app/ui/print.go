@@ -1,0 +1,85 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os/exec"
+	"runtime"
+	"strings"
+
+	"fyne.io/fyne/v2/lang"
+)
+
+// printFiles sends PDF files to a printer: the system's default one when
+// printer is "". Linux and macOS use CUPS's lp (or lpr); Windows asks the
+// application registered for PDF to print through the shell's "print" verb.
+func printFiles(ctx context.Context, printer string, paths []string) error {
+	if len(paths) == 0 {
+		return nil
+	}
+	if runtime.GOOS == "windows" {
+		for _, p := range paths {
+			// Start-Process -Verb Print is the shell's print verb; the path is
+			// quoted for PowerShell (a ' is doubled).
+			q := "'" + strings.ReplaceAll(p, "'", "''") + "'"
+			cmd := exec.CommandContext(ctx, "powershell", "-NoProfile", "-NonInteractive", "-Command",
+				"Start-Process -FilePath "+q+" -Verb Print")
+			if out, err := cmd.CombinedOutput(); err != nil {
+				return printError(string(out), err, printer)
+			}
+		}
+		return nil
+	}
+	name, args := printCommand(printer, paths)
+	if name == "" {
+		return errors.New(lang.X("letter.print.nosystem", "No se encontró el sistema de impresión (lp o lpr): instale CUPS o imprima el PDF desde su visor."))
+	}
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Env = append(cmd.Environ(), "LANG=C", "LC_ALL=C") // messages we can recognise
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		return printError(out.String(), err, printer)
+	}
+	return nil
+}
+
+// printCommand is lp, or lpr where lp is missing, with its arguments.
+func printCommand(printer string, paths []string) (string, []string) {
+	if p, err := exec.LookPath("lp"); err == nil {
+		args := []string{}
+		if printer != "" {
+			args = append(args, "-d", printer)
+		}
+		return p, append(append(args, "--"), paths...)
+	}
+	if p, err := exec.LookPath("lpr"); err == nil {
+		args := []string{}
+		if printer != "" {
+			args = append(args, "-P", printer)
+		}
+		return p, append(args, paths...)
+	}
+	return "", nil
+}
+
+// printError turns the print system's answer into a message for the user.
+func printError(out string, err error, printer string) error {
+	low := strings.ToLower(out)
+	switch {
+	case strings.Contains(low, "no default destination"), strings.Contains(low, "no destinations added"),
+		strings.Contains(low, "no default printer"):
+		return errors.New(lang.X("letter.print.noprinter", "No hay una impresora configurada en este equipo: agregue una (o elija una por omisión) en la configuración del sistema y vuelva a intentarlo."))
+	case strings.Contains(low, "does not exist"), strings.Contains(low, "unknown destination"), strings.Contains(low, "unknown printer"):
+		return errors.New(lang.X("letter.print.unknown", "No existe la impresora «{{.Name}}».", map[string]any{"Name": printer}))
+	case strings.Contains(low, "scheduler is not running"), strings.Contains(low, "unable to connect"):
+		return errors.New(lang.X("letter.print.noscheduler", "El servicio de impresión (CUPS) no está funcionando: inícielo o imprima el PDF desde su visor."))
+	}
+	msg := strings.TrimSpace(out)
+	if msg == "" {
+		msg = err.Error()
+	}
+	return fmt.Errorf("%s %s", lang.X("letter.print.failed", "No se pudo imprimir:"), msg)
+}
