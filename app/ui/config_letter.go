@@ -379,16 +379,16 @@ func (s *letterSection) check() []letter.Problem {
 			lines = append(lines, lang.X("letter.problem.more", "… y {{.N}} más", map[string]any{"N": len(probs) - 5}))
 			break
 		}
-		lines = append(lines, problemText(p))
+		lines = append(lines, letterProblemText(p))
 	}
 	s.problems.SetText(strings.Join(lines, "\n"))
 	s.goToErr.Show()
-	s.body.SetValidationError(errors.New(problemText(probs[0])))
+	s.body.SetValidationError(errors.New(letterProblemText(probs[0])))
 	s.save.Disable()
 	return probs
 }
 
-func problemText(p letter.Problem) string {
+func letterProblemText(p letter.Problem) string {
 	if p.Part == letter.PartTitle {
 		return lang.X("letter.problem.title", "Título, columna {{.Col}}: {{.Msg}}", map[string]any{"Col": p.Col, "Msg": p.Msg})
 	}
