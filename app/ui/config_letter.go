@@ -99,7 +99,7 @@ func newLetterSection(u *UI) *letterSection {
 
 	opts := make([]string, len(letter.AllFields))
 	for i, f := range letter.AllFields {
-		opts[i] = f.Tag() + " — " + fieldLabel(f)
+		opts[i] = f.Tag() + " — " + letterFieldLabel(f)
 	}
 	s.insert = widget.NewSelect(opts, s.onInsert)
 	s.insert.PlaceHolder = lang.X("letter.insert", "Insertar campo")
@@ -166,7 +166,7 @@ func (s *letterSection) title() string { return s.sectionTitle() }
 
 func (s *letterSection) content() fyne.CanvasObject { return container.NewPadded(s.root) }
 
-func fieldLabel(f letter.Field) string {
+func letterFieldLabel(f letter.Field) string {
 	return lang.X("letter.field."+f.Name, f.Label)
 }
 
@@ -232,7 +232,7 @@ func (s *letterSection) setRows(rows []data.UserRow) {
 	s.rows = sel
 	opts := make([]string, len(sel))
 	for i, r := range sel {
-		opts[i] = previewOption(r)
+		opts[i] = letterPreviewOption(r)
 	}
 	s.previewFor.SetOptions(opts)
 	if len(opts) > 0 {
@@ -242,7 +242,7 @@ func (s *letterSection) setRows(rows []data.UserRow) {
 	}
 }
 
-func previewOption(r data.UserRow) string {
+func letterPreviewOption(r data.UserRow) string {
 	return strings.TrimSpace(r.UnitCode + " · " + r.FullName())
 }
 
@@ -435,7 +435,7 @@ func (s *letterSection) onInsert(opt string) {
 func (s *letterSection) previewFields() letter.Fields {
 	now := time.Now()
 	for i, r := range s.rows {
-		if previewOption(r) == s.previewFor.Selected && i < len(s.rows) {
+		if letterPreviewOption(r) == s.previewFor.Selected && i < len(s.rows) {
 			return letter.FieldsFor(r, s.c, s.settings, now)
 		}
 	}
@@ -454,12 +454,12 @@ func (s *letterSection) renderPreview() {
 		}
 		return
 	}
-	header := [2]string{firstText(s.settings.CommunityName, s.c.Name), firstText(s.settings.CommunityAddress, s.c.Address)}
-	s.preview.Segments = docSegments(d, header)
+	header := [2]string{letterFirstText(s.settings.CommunityName, s.c.Name), letterFirstText(s.settings.CommunityAddress, s.c.Address)}
+	s.preview.Segments = letterSegments(d, header)
 	s.preview.Refresh()
 }
 
-func firstText(vs ...string) string {
+func letterFirstText(vs ...string) string {
 	for _, v := range vs {
 		if v = strings.TrimSpace(v); v != "" {
 			return v
@@ -470,7 +470,7 @@ func firstText(vs ...string) string {
 
 // docSegments lays a letter out as rich text: the header, the date on the
 // right, the title, the body with its emphasis and bullets, the signature.
-func docSegments(d letter.Doc, header [2]string) []widget.RichTextSegment {
+func letterSegments(d letter.Doc, header [2]string) []widget.RichTextSegment {
 	var segs []widget.RichTextSegment
 	if header[0] != "" {
 		segs = append(segs, &widget.TextSegment{Text: header[0], Style: widget.RichTextStyle{TextStyle: fyne.TextStyle{Bold: true}}})
@@ -492,7 +492,7 @@ func docSegments(d letter.Doc, header [2]string) []widget.RichTextSegment {
 		if b.Kind != letter.Bullet {
 			list = nil
 			for _, line := range b.Lines {
-				segs = append(segs, lineSegments(line)...)
+				segs = append(segs, letterLineSegments(line)...)
 			}
 			continue
 		}
@@ -502,7 +502,7 @@ func docSegments(d letter.Doc, header [2]string) []widget.RichTextSegment {
 		}
 		var item []widget.RichTextSegment
 		for _, line := range b.Lines {
-			item = append(item, lineSegments(line)...)
+			item = append(item, letterLineSegments(line)...)
 		}
 		list.Items = append(list.Items, &widget.ParagraphSegment{Texts: item})
 	}
@@ -516,7 +516,7 @@ func docSegments(d letter.Doc, header [2]string) []widget.RichTextSegment {
 }
 
 // lineSegments is one line: its spans inline, the last one closing the line.
-func lineSegments(line []letter.Span) []widget.RichTextSegment {
+func letterLineSegments(line []letter.Span) []widget.RichTextSegment {
 	if len(line) == 0 {
 		return []widget.RichTextSegment{&widget.TextSegment{Text: " ", Style: widget.RichTextStyleParagraph}}
 	}
@@ -612,7 +612,7 @@ func (s *letterSection) templateOp(op func(ctx context.Context, st *data.Store) 
 		}
 		fyne.Do(func() {
 			if err != nil {
-				s.u.showError(templateError(err))
+				s.u.showError(letterTemplateError(err))
 				return
 			}
 			s.setTemplates(ts, id)
@@ -620,7 +620,7 @@ func (s *letterSection) templateOp(op func(ctx context.Context, st *data.Store) 
 	}()
 }
 
-func templateError(err error) error {
+func letterTemplateError(err error) error {
 	if errors.Is(err, data.ErrTemplateName) {
 		return errors.New(lang.X("letter.template.taken", "Ya existe una plantilla con ese nombre."))
 	}
@@ -767,7 +767,7 @@ func (f *letterSettingsForm) load(set letter.Settings, c data.Community) {
 	f.community.SetText(set.CommunityName)
 	f.community.SetPlaceHolder(c.Name)
 	f.address.SetText(set.CommunityAddress)
-	f.address.SetPlaceHolder(firstText(c.Address, lang.X("letter.settings.address.hint", "Av. Providencia 1234, Providencia, Santiago")))
+	f.address.SetPlaceHolder(letterFirstText(c.Address, lang.X("letter.settings.address.hint", "Av. Providencia 1234, Providencia, Santiago")))
 	f.admin.SetText(set.AdminName)
 	f.email.SetText(set.AdminEmail)
 	f.phone.SetText(set.AdminPhone)
@@ -782,7 +782,7 @@ func (f *letterSettingsForm) load(set letter.Settings, c data.Community) {
 
 func (f *letterSettingsForm) setLogo(b []byte) {
 	f.logo = b
-	img := decodeLogo(b)
+	img := letterDecodeLogo(b)
 	f.logoImg.Image = img
 	f.logoImg.Refresh()
 	if img == nil {
@@ -794,7 +794,7 @@ func (f *letterSettingsForm) setLogo(b []byte) {
 	f.logoClear.Enable()
 }
 
-func decodeLogo(b []byte) image.Image {
+func letterDecodeLogo(b []byte) image.Image {
 	if len(b) == 0 {
 		return nil
 	}
@@ -884,7 +884,7 @@ func (f *letterSettingsForm) onSave() {
 }
 
 func (s *letterSection) setPreviewLogo(b []byte) {
-	img := decodeLogo(b)
+	img := letterDecodeLogo(b)
 	s.logo.Image = img
 	if img == nil {
 		s.logo.Hide()
