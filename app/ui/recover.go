@@ -2,13 +2,16 @@ package ui
 
 import (
 	"context"
+	"image/color"
 	"net/url"
 	"path/filepath"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -54,7 +57,7 @@ func RecoverScreen(w fyne.Window, r Recovery) fyne.CanvasObject {
 		none.Wrapping = fyne.TextWrapWord
 		box.Add(none)
 		box.Add(container.NewCenter(folder))
-		return container.NewCenter(container.NewGridWrap(fyne.NewSize(720, 420), box))
+		return recoverLayout(box)
 	}
 	b := *r.Backup
 	offer := widget.NewLabel(lang.X("safety.recover.offer",
@@ -83,5 +86,17 @@ func RecoverScreen(w fyne.Window, r Recovery) fyne.CanvasObject {
 	restore.Importance = widget.HighImportance
 	box.Add(offer)
 	box.Add(container.NewCenter(container.NewHBox(restore, folder)))
-	return container.NewCenter(container.NewGridWrap(fyne.NewSize(720, 420), box))
+	return recoverLayout(box)
+}
+
+// recoverLayout centres box vertically with margins at the sides, so its
+// wrapped texts take the window's width.
+func recoverLayout(box *fyne.Container) fyne.CanvasObject {
+	side := func() fyne.CanvasObject {
+		r := canvas.NewRectangle(color.Transparent)
+		r.SetMinSize(fyne.NewSize(120, 0))
+		return r
+	}
+	return container.NewBorder(nil, nil, side(), side(),
+		container.NewVBox(layout.NewSpacer(), box, layout.NewSpacer()))
 }
