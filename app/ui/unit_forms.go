@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"image/color"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -45,11 +46,11 @@ func (m *unitModal) openUserForm(mb *data.Member) {
 	f.email = validatedEntry(func(s string) error { _, err := data.ValidateEmail(s); return err })
 	f.rut = validatedEntry(func(s string) error { _, err := data.ValidateRUT(s); return err })
 	f.phone = validatedEntry(func(s string) error { _, err := data.ValidatePhone(s); return err })
-	f.first.SetPlaceHolder("Ana María")
-	f.last.SetPlaceHolder("Soto Díaz")
-	f.email.SetPlaceHolder("nombre@dominio.cl")
-	f.rut.SetPlaceHolder("12.345.678-5")
-	f.phone.SetPlaceHolder("+56 9 1234 5678")
+	f.first.SetPlaceHolder(example("Ana María"))
+	f.last.SetPlaceHolder(example("Soto Díaz"))
+	f.email.SetPlaceHolder(example("nombre@dominio.cl"))
+	f.rut.SetPlaceHolder(example("12.345.678-5"))
+	f.phone.SetPlaceHolder(example("+56 9 1234 5678"))
 	var types []string
 	for _, t := range data.UserTypes {
 		types = append(types, typeLabel(t))
@@ -90,7 +91,7 @@ func (m *unitModal) openUserForm(mb *data.Member) {
 	note := lowLabel(lang.X("units.form.note", "* Obligatorio. Estos datos no vienen de Kastor: revíselos bien antes de guardar."))
 	buttons := container.NewHBox(layoutSpacer(), f.cancel, f.submit)
 	content := container.NewVBox(form, note, f.errLabel, buttons)
-	f.dlg = dialog.NewCustomWithoutButtons(title, container.NewGridWrap(fyne.NewSize(560, content.MinSize().Height+40), content), m.t.u.win)
+	f.dlg = dialog.NewCustomWithoutButtons(title, fixedWidth(560, content), m.t.u.win)
 	f.dlg.SetOnClosed(func() {
 		if m.form == f {
 			m.form = nil
@@ -177,7 +178,7 @@ type emailForm struct {
 func (m *unitModal) openEmailForm(e *data.SecondaryEmail) {
 	f := &emailForm{m: m}
 	f.email = validatedEntry(func(s string) error { _, err := data.ValidateEmail(s); return err })
-	f.email.SetPlaceHolder("nombre@dominio.cl")
+	f.email.SetPlaceHolder(example("nombre@dominio.cl"))
 	f.label = widget.NewEntry()
 	f.label.SetPlaceHolder(lang.X("units.form.label.hint", "Conserjería, familia…"))
 	title := lang.X("units.form.email.add.title", "Agregar correo secundario a la unidad {{.Unit}}", map[string]any{"Unit": m.detail.Unit.Code})
@@ -201,7 +202,7 @@ func (m *unitModal) openEmailForm(e *data.SecondaryEmail) {
 		&widget.FormItem{Text: lang.X("units.form.label", "Descripción"), Widget: f.label},
 	)
 	content := container.NewVBox(form, f.errLabel, container.NewHBox(layoutSpacer(), cancel, f.submit))
-	f.dlg = dialog.NewCustomWithoutButtons(title, container.NewGridWrap(fyne.NewSize(520, content.MinSize().Height+40), content), m.t.u.win)
+	f.dlg = dialog.NewCustomWithoutButtons(title, fixedWidth(520, content), m.t.u.win)
 	f.dlg.SetOnClosed(func() {
 		if m.emailForm == f {
 			m.emailForm = nil
@@ -240,6 +241,19 @@ func (f *emailForm) onSubmit() {
 			m.changed()
 		})
 	}()
+}
+
+// example is a placeholder that cannot be mistaken for a typed value.
+func example(s string) string {
+	return lang.X("units.form.example", "p. ej. {{.Text}}", map[string]any{"Text": s})
+}
+
+// fixedWidth gives a dialog's content a width while its height follows the
+// content (the error line appears and disappears).
+func fixedWidth(w float32, content fyne.CanvasObject) fyne.CanvasObject {
+	r := canvas.NewRectangle(color.Transparent)
+	r.SetMinSize(fyne.NewSize(w, 0))
+	return container.NewStack(r, content)
 }
 
 // canvasBox is the soft background of a person's card.

@@ -26,6 +26,7 @@ type unitModal struct {
 	detail data.UnitDetail
 	dlg    *dialog.CustomDialog
 	body   *fyne.Container
+	scroll *container.Scroll
 
 	addUser   *widget.Button
 	addReason *widget.Label
@@ -43,11 +44,12 @@ func (t *unitsTab) openModal(unitID int64) {
 	m.addUser = widget.NewButtonWithIcon(lang.X("units.modal.adduser", "Agregar usuario"), theme.ContentAddIcon(), m.openAddForm)
 	m.addUser.Importance = widget.HighImportance
 	m.addReason = widget.NewLabel("")
-	m.addReason.Wrapping = fyne.TextWrapWord
+	m.addReason.Truncation = fyne.TextTruncateEllipsis // one line: wrapped labels upset the scroll height
 	m.addReason.Importance = widget.WarningImportance
 	m.addEmail = widget.NewButtonWithIcon(lang.X("units.modal.addemail", "Agregar correo secundario"), theme.MailComposeIcon(), func() { m.openEmailForm(nil) })
+	m.scroll = container.NewVScroll(m.body)
 	m.dlg = dialog.NewCustom(lang.X("units.modal.title", "Herramientas de la unidad"), lang.X("units.modal.close", "Cerrar"),
-		container.NewVScroll(m.body), t.u.win)
+		m.scroll, t.u.win)
 	m.dlg.SetOnClosed(func() {
 		if t.modal == m {
 			t.modal = nil
@@ -91,14 +93,18 @@ func (m *unitModal) changed() {
 func (m *unitModal) render() {
 	d := m.detail
 	u := d.Unit
-	title := widget.NewLabelWithStyle(lang.X("units.modal.unit", "Unidad {{.Unit}}", map[string]any{"Unit": unitText(u.Code, u.Name)}),
-		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	name := u.Name
+	if name == "" {
+		name = lang.X("units.modal.unit", "Unidad {{.Code}}", map[string]any{"Code": u.Code})
+	}
+	title := widget.NewLabelWithStyle(name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
 	objs := []fyne.CanvasObject{title}
 	if u.Archived {
 		objs = append(objs, warnLabel(lang.X("units.modal.archived", "Esta unidad ya no viene en Kastor (archivada): no se le pueden agregar usuarios.")))
 	}
-	info := container.NewGridWithColumns(4,
+	info := container.NewGridWithColumns(5,
+		fieldBlock(lang.X("units.modal.code", "Código"), u.Code),
 		fieldBlock(lang.X("units.modal.assigned", "Unidades asignadas"), dash(u.Assigned)),
 		fieldBlock(lang.X("units.modal.sector", "Sector"), dash(u.Sector)),
 		fieldBlock(lang.X("units.modal.floor", "Piso"), dash(u.Floor)),
@@ -167,6 +173,7 @@ func (m *unitModal) render() {
 
 	m.body.Objects = objs
 	m.body.Refresh()
+	m.scroll.Refresh() // the scroll keeps the content's old height until told
 }
 
 // personCard shows one person of the unit. Kastor's are read-only and say
@@ -218,7 +225,7 @@ func (m *unitModal) personCard(mb data.Member) fyne.CanvasObject {
 		right = container.NewHBox(edit, del)
 		foot = noticeLabel(mb)
 	} else {
-		right = widget.NewIcon(theme.VisibilityOffIcon())
+		right = layout.NewSpacer()
 		foot = lowLabel(lang.X("units.modal.fromkastor", "viene de Kastor: cámbialo allí y usa Importar datos"))
 	}
 	header := container.NewBorder(nil, nil, head, right, tag)
@@ -246,7 +253,7 @@ func noticeLabel(mb data.Member) fyne.CanvasObject {
 	}
 	l := widget.NewLabel(s)
 	l.Importance = imp
-	l.Wrapping = fyne.TextWrapWord
+	l.Truncation = fyne.TextTruncateEllipsis // one line: wrapped labels upset the scroll height
 	return l
 }
 
@@ -306,14 +313,14 @@ func sectionTitle(s string) fyne.CanvasObject {
 func lowLabel(s string) *widget.Label {
 	l := widget.NewLabel(s)
 	l.Importance = widget.LowImportance
-	l.Wrapping = fyne.TextWrapWord
+	l.Truncation = fyne.TextTruncateEllipsis // one line: wrapped labels upset the scroll height
 	return l
 }
 
 func warnLabel(s string) *widget.Label {
 	l := widget.NewLabel(s)
 	l.Importance = widget.WarningImportance
-	l.Wrapping = fyne.TextWrapWord
+	l.Truncation = fyne.TextTruncateEllipsis // one line: wrapped labels upset the scroll height
 	return l
 }
 
@@ -328,16 +335,10 @@ func fieldBlock(caption, value string) fyne.CanvasObject {
 	return container.New(layout.NewCustomPaddedVBoxLayout(-theme.Padding()*2), c, v)
 }
 
-// readOnlyField is a Kastor value: a disabled entry, so it looks like a field
-// that cannot be changed here.
+// readOnlyField is a Kastor value: a label that can be selected and copied
+// but not edited (a disabled entry was too faint to read).
 func readOnlyField(caption, value string) fyne.CanvasObject {
-	c := widget.NewLabel(caption)
-	c.Importance = widget.LowImportance
-	c.SizeName = theme.SizeNameCaptionText
-	e := widget.NewEntry()
-	e.SetText(value)
-	e.Disable()
-	return container.New(layout.NewCustomPaddedVBoxLayout(-theme.Padding()), c, e)
+	return fieldBlock(caption, dash(value))
 }
 
 func kastorNote() fyne.CanvasObject {

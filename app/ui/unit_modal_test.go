@@ -120,11 +120,10 @@ func TestModalShowsUnitAndKastorReadOnly(t *testing.T) {
 	openUnitModal(t, tab, "101")
 	got := modalTexts(w)
 	for _, want := range []string{
-		"Unidad 101 · Depto 101", "Depto 101, Bod. 12, Est. 34", "Torre A", "0,0123",
+		"Depto 101", "Código", "101", "Depto 101, Bod. 12, Est. 34", "Torre A", "0,0123",
 		"Responsable de deuda (cuenta principal)", "José Núñez Pérez",
-		"[José disabled=true]", "[Núñez Pérez disabled=true]", "[12.345.678-5 disabled=true]",
-		"[jose@example.cl disabled=true]", "[+56 9 8765 4321 disabled=true]", "[Propietario disabled=true]",
-		"Otros usuarios de Kastor", "Marta Rojas", "[Arrendatario disabled=true]",
+		"José", "Núñez Pérez", "12.345.678-5", "jose@example.cl", "+56 9 8765 4321", "Propietario",
+		"Otros usuarios de Kastor", "Marta Rojas", "Arrendatario",
 		"viene de Kastor: cámbialo allí y usa Importar datos",
 		"Usuarios agregados (0 de 5)", "Agregar usuario", "Correos secundarios", "Agregar correo secundario",
 	} {
@@ -134,6 +133,13 @@ func TestModalShowsUnitAndKastorReadOnly(t *testing.T) {
 	}
 	if t.Failed() {
 		t.Log(got)
+	}
+	// Nothing of Kastor's can be typed into: the only entries are the add forms'.
+	if e := entryTexts(w.Canvas().Overlays().Top()); len(e) != 0 {
+		t.Fatalf("editable fields in the modal: %q", e)
+	}
+	if strings.Count(got, "Editar") != 0 || strings.Count(got, "viene de Kastor: cámbialo allí y usa Importar datos") != 2 {
+		t.Fatalf("Kastor people must be read-only and say why:\n%s", got)
 	}
 }
 
@@ -297,7 +303,7 @@ func TestModalEditsAndSecondaryEmails(t *testing.T) {
 	}
 	found := false
 	for _, r := range shownRows(tab.table) {
-		found = found || r == "103 · Depto 103|||familia@example.cl|||Correo secundario"
+		found = found || r == "Depto 103|||familia@example.cl|||Correo secundario"
 	}
 	if !found {
 		t.Fatalf("table rows: %q", shownRows(tab.table))

@@ -71,10 +71,11 @@ const (
 func unitColumns() []unitColumn {
 	return []unitColumn{
 		{"units.col.select", "", 28, -1},
-		{"units.col.unit", "Unidad", 150, sortUnit},
-		{"units.col.first", "Nombres", 130, sortFirst},
-		{"units.col.last", "Apellidos", 140, sortLast},
-		{"units.col.email", "Correo", 200, sortEmail},
+		// The text columns' widths are minimums: they share the room left.
+		{"units.col.unit", "Unidad", 90, sortUnit},
+		{"units.col.first", "Nombres", 90, sortFirst},
+		{"units.col.last", "Apellidos", 100, sortLast},
+		{"units.col.email", "Correo", 150, sortEmail},
 		{"units.col.type", "Tipo de usuario", 110, sortType},
 		{"units.col.main", "Principal", 70, sortMain},
 		{"units.col.origin", "Origen", 130, sortOrigin},
@@ -105,6 +106,9 @@ func newUnitsTab(u *UI) *unitsTab {
 		lang.X("units.origin.secondary", "Correo secundario"),
 	}
 	t.sector.Options = []string{lang.X("units.filter.sector.all", "Todos los sectores")}
+	for _, sel := range []*widget.Select{t.sector, t.userType, t.origin} {
+		sel.PlaceHolder = longest(sel.Options) // a Select is as wide as its placeholder
+	}
 	t.sector.SetSelectedIndex(0)
 	t.userType.SetSelectedIndex(0)
 	t.origin.SetSelectedIndex(0)
@@ -131,8 +135,8 @@ func newUnitsTab(u *UI) *unitsTab {
 
 	t.count = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
 	t.selInfo = widget.NewLabel("")
-	t.selectAll = widget.NewButtonWithIcon(lang.X("units.select.all", "Seleccionar todas"), theme.CheckButtonCheckedIcon(), t.onSelectAll)
-	t.clearSel = widget.NewButtonWithIcon(lang.X("units.select.none", "Quitar selección"), theme.CheckButtonIcon(), t.onClearSelection)
+	t.selectAll = widget.NewButtonWithIcon(lang.X("units.select.all", "Seleccionar todas"), theme.ConfirmIcon(), t.onSelectAll)
+	t.clearSel = widget.NewButtonWithIcon(lang.X("units.select.none", "Quitar selección"), theme.ContentClearIcon(), t.onClearSelection)
 	t.loading = widget.NewProgressBarInfinite()
 	t.loading.Hide()
 	t.empty = widget.NewLabelWithStyle(lang.X("units.empty", "Ningún usuario coincide con la búsqueda y los filtros."), fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
@@ -208,6 +212,7 @@ func (t *unitsTab) setSnapshot(s *unitsSnapshot) {
 	t.snap = s
 	cur := t.sector.Selected
 	t.sector.Options = append([]string{lang.X("units.filter.sector.all", "Todos los sectores")}, s.sectors...)
+	t.sector.PlaceHolder = longest(t.sector.Options)
 	t.sector.Refresh()
 	if idx := indexOf(t.sector.Options, cur); idx > 0 {
 		t.sector.SetSelectedIndex(idx)
@@ -225,6 +230,18 @@ func (t *unitsTab) setSnapshot(s *unitsSnapshot) {
 		}
 	}
 	t.onFilters()
+}
+
+// longest is the widest of the texts, for sizing a Select.
+func longest(list []string) string {
+	var best string
+	var bw float32
+	for _, s := range list {
+		if w := fyne.MeasureText(s, theme.TextSize(), fyne.TextStyle{}).Width; w > bw {
+			best, bw = s, w
+		}
+	}
+	return best
 }
 
 func indexOf(list []string, s string) int {
@@ -392,6 +409,7 @@ func (t *unitsTab) onSort(key int) {
 	} else {
 		t.filter.sortKey, t.filter.desc = key, false
 	}
+	t.table.setWidths() // room for the arrow on the sorted column
 	t.apply()
 }
 

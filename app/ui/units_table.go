@@ -39,22 +39,81 @@ func newUnitsTable(t *unitsTab) *unitsTable {
 	return tb
 }
 
-// setWidths makes every column at least as wide as its header (with the sort
-// arrow), so no header is cut at any language or text size.
-func (tb *unitsTable) setWidths() {
+// setWidths fits the columns to the table's width: the short ones (type,
+// main, origin, letter, notice, tools) as wide as their header or their
+// longest value, never cut; the text ones (unit, names, surnames, email)
+// share the rest. Below their minimum the table scrolls sideways.
+func (tb *unitsTable) setWidths() { tb.fit(tb.Size().Width) }
+
+// flexWeight is how the text columns share the room left.
+var flexWeight = map[int]float32{colUnit: 1, colFirst: 1.1, colLast: 1.2, colEmail: 1.7}
+
+func (tb *unitsTable) fit(width float32) {
 	pad := theme.Padding()
+	inner := theme.InnerPadding()
+	size := theme.TextSize()
 	icon := theme.IconInlineSize()
+	widths := make([]float32, len(tb.cols))
+	var fixed, flexMin, weights float32
 	for i, c := range tb.cols {
 		w := c.width
 		if c.title != "" {
-			title := lang.X(c.key, c.title)
-			need := fyne.MeasureText(title, theme.TextSize(), fyne.TextStyle{Bold: true}).Width + icon + pad*5
+			need := fyne.MeasureText(lang.X(c.key, c.title), size, fyne.TextStyle{Bold: true}).Width + inner*2 + pad
+			if c.sortKey >= 0 && tb.t.filter.sortKey == c.sortKey {
+				need += icon + pad
+			}
 			w = max(w, need)
 		} else {
-			w = max(w, icon+pad*4)
+			w = max(w, icon+inner*2)
 		}
-		tb.SetColumnWidth(i, w)
+		for _, sample := range columnSamples(i) {
+			w = max(w, fyne.MeasureText(sample, size, fyne.TextStyle{Italic: true}).Width+inner*2+pad)
+		}
+		widths[i] = w
+		if fw, ok := flexWeight[i]; ok {
+			flexMin += w
+			weights += fw
+		} else {
+			fixed += w
+		}
 	}
+	// The table puts one padding between columns; keep a little for the
+	// vertical scroll bar.
+	room := width - pad*float32(len(tb.cols)) - theme.ScrollBarSize() - fixed
+	if extra := room - flexMin; extra > 0 {
+		for i, fw := range flexWeight {
+			widths[i] += extra * fw / weights
+		}
+	}
+	for i, w := range widths {
+		tb.SetColumnWidth(i, float32(int(w)))
+	}
+}
+
+// columnSamples are the longest values a short column shows, so that it is
+// never cut.
+func columnSamples(col int) []string {
+	switch col {
+	case colType:
+		return []string{typeLabel(data.Arrendatario), typeLabel(data.Propietario)}
+	case colMain:
+		return []string{lang.X("common.yes", "Sí")}
+	case colOrigin:
+		return []string{lang.X("units.origin.secondary", "Correo secundario"), lang.X("units.origin.added", "Agregado"), "Kastor"}
+	case colLetter:
+		return []string{"30-12-2026"}
+	case colNotice:
+		return []string{noticeText("pending"), noticeText("cancelled"), noticeText("sent")}
+	}
+	return nil
+}
+
+// Resize refits the columns to the new width.
+func (tb *unitsTable) Resize(s fyne.Size) {
+	if s.Width != tb.Size().Width {
+		tb.fit(s.Width)
+	}
+	tb.Table.Resize(s)
 }
 
 func (tb *unitsTable) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
@@ -103,7 +162,7 @@ type unitCell struct {
 }
 
 func newUnitCell() fyne.CanvasObject {
-	l := widget.NewLabel("Depto 1234 · Torre A")
+	l := widget.NewLabel("Depto 1234")
 	l.Truncation = fyne.TextTruncateEllipsis
 	icon := widget.NewIcon(theme.CheckButtonIcon())
 	b := widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), nil)
@@ -206,12 +265,39 @@ func (tb *unitsTable) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	p.label.SetText(s)
 }
 
-// unitText is "101 · Depto 101", or just the code when the name adds nothing.
+// unitText is "101 · Oficina norte", the name alone when it already holds
+// the code ("Depto 101"), the code alone when there is no name.
 func unitText(code, name string) string {
-	if name == "" || data.Fold(name) == data.Fold(code) {
+	switch {
+	case name == "":
 		return code
+	case containsWord(data.Fold(name), data.Fold(code)):
+		return name
 	}
 	return code + " · " + name
+}
+
+// containsWord reports whether word appears in s on its own, not inside
+// another run of letters or digits ("depto 101" holds "101", not "10").
+func containsWord(s, word string) bool {
+	if word == "" {
+		return false
+	}
+	for i := 0; i+len(word) <= len(s); i++ {
+		if s[i:i+len(word)] != word {
+			continue
+		}
+		before := i == 0 || !isAlnum(s[i-1])
+		after := i+len(word) == len(s) || !isAlnum(s[i+len(word)])
+		if before && after {
+			return true
+		}
+	}
+	return false
+}
+
+func isAlnum(b byte) bool {
+	return b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 0x80
 }
 
 func originText(r data.UserRow) string {
