@@ -3,7 +3,10 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/csv"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"comunidad/app/atomicfile"
 	"comunidad/data"
@@ -321,5 +325,137 @@ func TestKilledWhileWritingOutput(t *testing.T) {
 	st.Reader().QueryRow(`SELECT count(*) FROM units WHERE name = 'a medio cambiar'`).Scan(&changed)
 	if _, after, _ := runCLI(t, "", "--db", db, "communities"); after != before || changed != 0 {
 		t.Fatalf("database changed by a killed writer (%d units renamed):\n%s\nwas\n%s", changed, after, before)
+	}
+}
+
+// kastorCSV writes a Kastor set-up sheet (one row per person) with the
+// given number of units, each with an owner and a resident.
+func kastorCSV(t *testing.T, path string, units int) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := csv.NewWriter(f)
+	w.Write([]string{"Edificio Los Álamos"})
+	w.Write([]string{"Código", "Unidad", "Torre", "Piso", "RUT", "Nombres", "Apellido paterno", "Apellido materno", "Correo", "Teléfono", "Tipo", "Responsable", "Factor"})
+	n := 0
+	for u := 1; u <= units; u++ {
+		n++
+		w.Write([]string{fmt.Sprintf("A-%05d", u), fmt.Sprintf("Depto %d", u), "Torre A", fmt.Sprint(1 + u%30), "",
+			"María José", "Núñez", "Peña", fmt.Sprintf("maria.nunez%d@example.cl", n), "+56 9 1234 5678", "Propietario", "Sí", "0,0001"})
+		n++
+		w.Write([]string{"", "", "", "", "", "Ñuño", "Ibáñez", "Soto", fmt.Sprintf("nuno%d@example.cl", n), "", "Residente", "No", ""})
+	}
+	w.Flush()
+	if err := errors.Join(w.Error(), f.Close()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// dbFingerprint hashes every row of every table of the database at path.
+func dbFingerprint(t *testing.T, db *sql.DB) string {
+	t.Helper()
+	rows, err := db.Query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tables []string
+	for rows.Next() {
+		var n string
+		rows.Scan(&n)
+		tables = append(tables, n)
+	}
+	rows.Close()
+	h := sha256.New()
+	for _, tb := range tables {
+		rows, err := db.Query("SELECT * FROM " + tb + " ORDER BY 1, 2")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols, _ := rows.Columns()
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		for rows.Next() {
+			rows.Scan(ptrs...)
+			fmt.Fprintf(h, "%s|%v\n", tb, vals)
+		}
+		rows.Close()
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// TestHelperSync runs "comunidad sync" in a helper process, to be killed.
+func TestHelperSync(t *testing.T) {
+	arg := os.Getenv("COMUNIDAD_HELPER")
+	if arg == "" {
+		t.Skip("helper process for TestKilledMidSync")
+	}
+	db, export, _ := strings.Cut(arg, "|")
+	fmt.Println("syncing")
+	os.Exit(run([]string{"--db", db, "sync", export}, strings.NewReader(""), io.Discard, os.Stderr))
+}
+
+// A real "comunidad sync" of a large Kastor export, SIGKILLed while its one
+// transaction is writing (its uncommitted pages already spilling into the
+// WAL file): the database opens, passes the integrity check and holds
+// exactly what it held before the sync.
+func TestKilledMidSync(t *testing.T) {
+	if testing.Short() {
+		t.Skip("imports a large export")
+	}
+	ctx := context.Background()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "comunidad.db")
+	small, big := filepath.Join(dir, "kastor-pequeña.csv"), filepath.Join(dir, "kastor-grande.csv")
+	kastorCSV(t, small, 40)
+	kastorCSV(t, big, 15000)
+	if code, _, errOut := runCLI(t, "", "--db", db, "sync", small); code != 0 {
+		t.Fatalf("first sync: %s", errOut)
+	}
+	st, err := data.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := dbFingerprint(t, st.Reader())
+	st.Close()
+
+	cmd, lines, _ := helper(t, "TestHelperSync", db+"|"+big)
+	waitFor(t, lines, "syncing")
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		if st, err := os.Stat(db + "-wal"); err == nil && st.Size() > 6<<20 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the sync never got to write much into the WAL")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cmd.Process.Kill() // SIGKILL on Unix: no rollback, no cleanup
+	cmd.Wait()
+	if cmd.ProcessState.Success() {
+		t.Fatal("the sync finished before it was killed: make the export larger")
+	}
+
+	st, err = data.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.IntegrityCheck(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var runs int
+	st.Reader().QueryRow(`SELECT count(*) FROM sync_runs`).Scan(&runs)
+	if got := dbFingerprint(t, st.Reader()); got != want || runs != 1 {
+		t.Fatalf("the killed sync left part of its work (%d sync runs recorded)", runs)
+	}
+	// The same export imports fine afterwards.
+	if code, out, errOut := runCLI(t, "", "--db", db, "sync", small); code != 0 || !strings.Contains(out, "Sin cambios") {
+		t.Fatalf("sync after the kill: %d %q %q", code, out, errOut)
 	}
 }
