@@ -125,15 +125,20 @@ func (s *Sender) Run(ctx context.Context, only []int64) (rep Report, err error) 
 		if ctx.Err() != nil {
 			return cancel()
 		}
-		if err := sleep(ctx, time.Until(next)); err != nil {
-			return cancel()
-		}
 		m, ok, err := s.Store.ClaimOutbox(db, s.Community, only)
 		if err != nil {
 			return rep, err
 		}
 		if !ok {
 			return rep, nil
+		}
+		// The rate limit is waited for with the row claimed (nothing was
+		// written to the server yet, so a crash here requeues it).
+		if err := sleep(ctx, time.Until(next)); err != nil {
+			if err := s.Store.FinishOutbox(db, m.ID, data.OutboxPending, m.LastError); err != nil {
+				return rep, err
+			}
+			return cancel()
 		}
 		_ = s.Store.HeartbeatOutbox(db, s.Community, owner)
 		if interval > 0 {

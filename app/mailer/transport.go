@@ -187,8 +187,8 @@ func (t *transport) send(ctx context.Context, m *mail.Msg, commit func() error) 
 	for _, r := range rcpts {
 		if err := sc.Rcpt(r); err != nil {
 			e := t.fail(err, false)
-			if se, ok := e.(*SendError); ok && !strings.Contains(se.Reply, r) {
-				se.Reply += " (" + r + ")"
+			if se, ok := e.(*SendError); ok {
+				se.Reply += " (" + strings.Trim(r, "<>") + ")"
 			}
 			return "", e
 		}

@@ -1,9 +1,270 @@
 package ui
 
-import "fyne.io/fyne/v2/dialog"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
 
-// onLetterSend acts on the units with the given ids (all units when empty).
-// Placeholder until its issue lands: owned by that issue's work.
-func (u *UI) onLetterSend(unitIDs []int64) {
-	dialog.ShowInformation("Carta de bienvenida", "", u.win)
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"comunidad/app/letter"
+	"comunidad/app/mailer"
+	"comunidad/data"
+)
+
+// onLetterSend opens "Carta de bienvenida → Enviar" for the units with the
+// given ids (all units when empty).
+func (u *UI) onLetterSend(unitIDs []int64) { u.newLetterSend(unitIDs) }
+
+// letterSend is the dialog: template, recipients, subject, PDF; it says how
+// many emails will go and who has no email, then sends with a progress bar.
+type letterSend struct {
+	u       *UI
+	c       data.Community
+	unitIDs []int64
+
+	template   *widget.Select
+	recipients *widget.RadioGroup
+	subject    *widget.Entry
+	attach     *widget.Check
+	summary    *widget.Label
+	missing    *widget.Label
+	send       *widget.Button
+	dlg        dialog.Dialog
+
+	plan mailer.LetterPlan
+	gen  int      // the plan shown is the latest asked for
+	run  *sendRun // the batch, once started
+}
+
+func (u *UI) newLetterSend(unitIDs []int64) *letterSend {
+	d := &letterSend{u: u, c: u.community, unitIDs: unitIDs}
+	d.template = widget.NewSelect(nil, func(string) { d.replan() })
+	d.recipients = widget.NewRadioGroup([]string{
+		lang.X("mail.send.main", "Cuentas principales"),
+		lang.X("mail.send.all", "Todos los usuarios"),
+	}, func(string) { d.replan() })
+	d.recipients.Horizontal = true
+	d.recipients.Required = true
+	d.recipients.SetSelected(d.recipients.Options[0])
+	d.subject = widget.NewEntry()
+	d.subject.SetPlaceHolder(lang.X("mail.send.subject.hint", "el título de la carta; admite campos como {comunidad}"))
+	d.subject.OnChanged = func(string) { d.replan() }
+	d.attach = widget.NewCheck(lang.X("mail.send.attach", "Adjuntar la carta en PDF"), nil)
+	d.summary = widget.NewLabel(lang.X("mail.send.counting", "Calculando destinatarios…"))
+	d.summary.Wrapping = fyne.TextWrapWord
+	d.missing = widget.NewLabel("")
+	d.missing.Wrapping = fyne.TextWrapWord
+	d.send = widget.NewButton(lang.X("mail.send.go", "Enviar"), d.onSend)
+	d.send.Importance = widget.HighImportance
+	d.send.Disable()
+	cancel := widget.NewButton(lang.X("mail.cancel", "Cancelar"), func() { d.dlg.Hide() })
+
+	form := widget.NewForm(
+		widget.NewFormItem(lang.X("mail.send.template", "Plantilla"), d.template),
+		widget.NewFormItem(lang.X("mail.send.recipients", "Destinatarios"), d.recipients),
+		widget.NewFormItem(lang.X("mail.send.subject", "Asunto"), d.subject),
+		widget.NewFormItem("", d.attach),
+	)
+	body := container.NewBorder(container.NewVBox(form, widget.NewSeparator(), d.summary), nil, nil, nil,
+		container.NewVScroll(d.missing))
+	d.dlg = dialog.NewCustomWithoutButtons(lang.X("mail.send.title", "Enviar carta de bienvenida por correo"),
+		container.NewBorder(nil, container.NewHBox(layoutSpacer(), cancel, d.send), nil, nil, body), u.win)
+	d.dlg.Resize(fyne.NewSize(640, 520))
+	d.dlg.Show()
+	d.load()
+	return d
+}
+
+// load reads the letter templates (creating the suggested ones the first
+// time) and whether the account can send.
+func (d *letterSend) load() {
+	st, c := d.u.st, d.c
+	go func() {
+		ts, err := letter.EnsureTemplates(context.Background(), st, c.ID)
+		fyne.Do(func() {
+			if err != nil {
+				d.summary.SetText(err.Error())
+				return
+			}
+			names := make([]string, len(ts))
+			for i, t := range ts {
+				names[i] = t.Name
+			}
+			d.template.SetOptions(names)
+			if len(names) > 0 {
+				d.template.SetSelected(names[0]) // the default comes first; replans
+			}
+		})
+	}()
+}
+
+func (d *letterSend) request() mailer.LetterRequest {
+	who := letter.MainAccount
+	if d.recipients.Selected == d.recipients.Options[1] {
+		who = letter.AllUsers
+	}
+	return mailer.LetterRequest{UnitIDs: d.unitIDs, Template: d.template.Selected, Recipients: who,
+		Subject: d.subject.Text, AttachPDF: d.attach.Checked}
+}
+
+// replan works out, off the UI goroutine, who the letter would go to.
+func (d *letterSend) replan() {
+	if d.template == nil || d.template.Selected == "" || d.summary == nil {
+		return
+	}
+	d.gen++
+	gen, req, st, c := d.gen, d.request(), d.u.st, d.c
+	d.send.Disable()
+	go func() {
+		plan, err := mailer.PlanLetters(context.Background(), st, c, req)
+		fyne.Do(func() {
+			if gen != d.gen {
+				return
+			}
+			if err != nil {
+				d.summary.SetText(err.Error())
+				d.missing.SetText("")
+				return
+			}
+			d.plan = plan
+			d.showPlan()
+		})
+	}()
+}
+
+func (d *letterSend) showPlan() {
+	p := d.plan
+	msg := lang.X("mail.send.count", "Se enviarán {{.N}} correos.", map[string]any{"N": len(p.Messages)})
+	if len(p.AlreadySent) > 0 {
+		msg += " " + lang.X("mail.send.already", "{{.N}} destinatarios ya la recibieron por correo y no se les enviará de nuevo.", map[string]any{"N": len(p.AlreadySent)})
+	}
+	if len(p.NoEmail) > 0 {
+		msg += " " + lang.X("mail.send.noemail.count", "{{.N}} no tienen correo.", map[string]any{"N": len(p.NoEmail)})
+	}
+	d.summary.SetText(msg)
+	var lines []string
+	if len(p.NoEmail) > 0 {
+		lines = append(lines, lang.X("mail.send.noemail", "Sin correo (descargue su carta en PDF para imprimirla):"))
+		for _, r := range p.NoEmail {
+			lines = append(lines, fmt.Sprintf("  • %s (%s)", r.FullName(), r.UnitCode))
+		}
+	}
+	if len(p.Skipped) > 0 {
+		lines = append(lines, lang.X("mail.send.skipped", "Unidades sin usuarios:"))
+		for _, r := range p.Skipped {
+			lines = append(lines, fmt.Sprintf("  • %s", strings.TrimSpace(r.UnitCode+" "+r.UnitName)))
+		}
+	}
+	d.missing.SetText(strings.Join(lines, "\n"))
+	if len(p.Messages) > 0 {
+		d.send.Enable()
+	} else {
+		d.send.Disable()
+	}
+}
+
+// onSend records the messages in the outbox, then sends them.
+func (d *letterSend) onSend() {
+	msgs, st, sec, c := d.plan.Messages, d.u.st, d.u.secrets(), d.c
+	d.send.Disable()
+	go func() {
+		ctx := context.Background()
+		snd, err := mailer.NewSender(ctx, st, sec, c)
+		var res data.QueueResult
+		if err == nil {
+			res, err = st.QueueOutbox(ctx, msgs)
+		}
+		fyne.Do(func() {
+			if err != nil {
+				d.send.Enable()
+				d.u.showError(err)
+				return
+			}
+			d.dlg.Hide()
+			d.run = d.u.runSend(snd, res.IDs, lang.X("mail.progress.letters", "Enviando cartas de bienvenida"))
+		})
+	}()
+}
+
+// sendRun is a batch on screen: a progress bar and a cancel button.
+type sendRun struct {
+	bar    *widget.ProgressBar
+	label  *widget.Label
+	cancel *widget.Button
+	dlg    dialog.Dialog
+	done   chan struct{} // closed when the batch ended and the result is shown
+	result string        // what the result dialog says
+}
+
+// runSend sends the outbox rows ids (all pending ones when nil) off the UI
+// goroutine with a progress dialog; the result is shown at the end and the
+// Unidades/Usuarios tab refreshed.
+func (u *UI) runSend(snd *mailer.Sender, ids []int64, title string) *sendRun {
+	r := &sendRun{bar: widget.NewProgressBar(), label: widget.NewLabel(lang.X("mail.progress.connecting", "Conectando con el servidor de correo…")), done: make(chan struct{})}
+	r.label.Truncation = fyne.TextTruncateEllipsis
+	ctx, cancel := context.WithCancel(context.Background())
+	r.cancel = widget.NewButton(lang.X("mail.cancel", "Cancelar"), func() {
+		r.cancel.Disable()
+		r.label.SetText(lang.X("mail.progress.cancelling", "Cancelando: se termina el correo en curso…"))
+		cancel()
+	})
+	r.dlg = dialog.NewCustomWithoutButtons(title, container.NewVBox(r.label, r.bar, container.NewCenter(r.cancel)), u.win)
+	r.dlg.Resize(fyne.NewSize(520, 180))
+	r.dlg.Show()
+	snd.TLSConfig = mailTLS
+	snd.Progress = func(p mailer.Progress) {
+		fyne.Do(func() {
+			if p.Total > 0 {
+				r.bar.SetValue(float64(p.Done) / float64(p.Total))
+			}
+			r.label.SetText(lang.X("mail.progress.count", "{{.Done}} de {{.Total}}: {{.To}}", map[string]any{"Done": p.Done, "Total": p.Total, "To": p.Current}))
+		})
+	}
+	go func() {
+		defer cancel()
+		rep, err := snd.Run(ctx, ids)
+		fyne.Do(func() {
+			r.dlg.Hide()
+			u.units.reload()
+			r.result = u.showSendResult(rep, err)
+			close(r.done)
+		})
+		// Notices that waited while this batch held the outbox go now.
+		u.sendPendingNotices()
+	}()
+	return r
+}
+
+// showSendResult says how the batch went and returns the message.
+func (u *UI) showSendResult(rep mailer.Report, err error) string {
+	msg := lang.X("mail.result", "Enviados: {{.Sent}}. Fallidos: {{.Failed}}.", map[string]any{"Sent": rep.Sent, "Failed": rep.Failed})
+	if rep.Cancelled > 0 {
+		msg += " " + lang.X("mail.result.cancelled", "Cancelados: {{.N}} (puede reanudarlos desde «Enviados»).", map[string]any{"N": rep.Cancelled})
+	}
+	if rep.Interrupted > 0 {
+		msg += " " + lang.X("mail.result.interrupted", "{{.N}} correos de un envío interrumpido quedaron como fallidos: puede que hayan llegado.", map[string]any{"N": rep.Interrupted})
+	}
+	if rep.Failed > 0 {
+		msg += " " + lang.X("mail.result.see", "Vea el detalle en «Enviados».")
+	}
+	title := lang.X("mail.result.title", "Envío terminado")
+	switch {
+	case errors.Is(err, context.Canceled):
+		title = lang.X("mail.result.cancelled.title", "Envío cancelado")
+	case err != nil:
+		msg = err.Error() + "\n\n" + msg
+		title = lang.X("mail.result.error.title", "El envío se detuvo")
+	}
+	l := widget.NewLabel(msg)
+	l.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustom(title, lang.X("mail.ok", "Aceptar"), l, u.win)
+	d.Resize(fyne.NewSize(520, 220))
+	d.Show()
+	return msg
 }

@@ -1,4 +1,48 @@
 package ui
 
-// sendPendingNotices is a placeholder until the email issue lands: owned by that work.
-func (u *UI) sendPendingNotices() {}
+import (
+	"context"
+	"errors"
+
+	"fyne.io/fyne/v2"
+
+	"comunidad/app/mailer"
+)
+
+// sendPendingNotices sends, off the UI goroutine, the new-user notices
+// waiting in the outbox of the community on screen. Without a configured
+// account they silently stay pending (saving the account sends them); while
+// another batch holds the outbox they wait for it to end (runSend calls this
+// again). The tab is refreshed afterwards so it shows each notice's state.
+func (u *UI) sendPendingNotices() {
+	st, c := u.st, u.community
+	if st == nil || c.ID == 0 {
+		return
+	}
+	sec := u.secrets()
+	go func() {
+		ctx := context.Background()
+		ids, err := mailer.PendingNotices(ctx, st, c.ID)
+		if err != nil || len(ids) == 0 {
+			return
+		}
+		set, err := mailer.LoadSettings(ctx, st, c.ID)
+		if err != nil || !set.Configured() {
+			return
+		}
+		snd, err := mailer.NewSender(ctx, st, sec, c)
+		if err != nil {
+			return // no password yet: they wait like the rest
+		}
+		snd.TLSConfig = mailTLS
+		_, err = snd.Run(ctx, ids)
+		fyne.Do(func() {
+			u.units.reload()
+			var ae *mailer.AuthError
+			var ce *mailer.ConnectError
+			if errors.As(err, &ae) || errors.As(err, &ce) {
+				u.showError(err)
+			}
+		})
+	}()
+}

@@ -1,4 +1,245 @@
 package ui
 
-// onOutbox is a placeholder until the email issue lands: owned by that work.
-func (u *UI) onOutbox() {}
+import (
+	"context"
+	"errors"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"comunidad/app/mailer"
+	"comunidad/data"
+)
+
+// onOutbox opens "Enviados": the community's outbox with each message's
+// state, date, recipient and error, and retry for the failed ones.
+func (u *UI) onOutbox() { u.newOutboxView() }
+
+type outboxView struct {
+	u        *UI
+	c        data.Community
+	msgs     []data.OutboxMessage
+	selected int // row in msgs, -1 for none
+	table    *widget.Table
+	count    *widget.Label
+	empty    *widget.Label
+	retryOne *widget.Button
+	retryAll *widget.Button
+	dlg      dialog.Dialog
+	loads    int      // completed loads, for tests
+	run      *sendRun // the last retry
+}
+
+var outboxColumns = []struct {
+	key, title string
+	width      float32
+}{
+	{"mail.col.state", "Estado", 100},
+	{"mail.col.date", "Fecha", 130},
+	{"mail.col.kind", "Tipo", 150},
+	{"mail.col.unit", "Unidad", 80},
+	{"mail.col.to", "Destinatario", 220},
+	{"mail.col.subject", "Asunto", 220},
+	{"mail.col.error", "Error", 320},
+}
+
+func stateLabel(s string) string {
+	switch s {
+	case data.OutboxPending:
+		return lang.X("mail.state.pending", "Pendiente")
+	case data.OutboxSending:
+		return lang.X("mail.state.sending", "Enviando")
+	case data.OutboxSent:
+		return lang.X("mail.state.sent", "Enviado")
+	case data.OutboxFailed:
+		return lang.X("mail.state.failed", "Fallido")
+	case data.OutboxCancelled:
+		return lang.X("mail.state.cancelled", "Cancelado")
+	}
+	return s
+}
+
+func kindLabel(k string) string {
+	switch k {
+	case data.OutboxLetter:
+		return lang.X("mail.kind.letter", "Carta de bienvenida")
+	case data.OutboxNewUser:
+		return lang.X("mail.kind.new_user", "Aviso nuevo usuario")
+	case data.OutboxTest:
+		return lang.X("mail.kind.test", "Prueba")
+	}
+	return k
+}
+
+func (u *UI) newOutboxView() *outboxView {
+	v := &outboxView{u: u, c: u.community, selected: -1}
+	v.table = widget.NewTableWithHeaders(
+		func() (int, int) { return len(v.msgs), len(outboxColumns) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		v.updateCell,
+	)
+	v.table.ShowHeaderColumn = false
+	v.table.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	v.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Col >= 0 {
+			o.(*widget.Label).SetText(lang.X(outboxColumns[id.Col].key, outboxColumns[id.Col].title))
+		}
+	}
+	for i, c := range outboxColumns {
+		v.table.SetColumnWidth(i, c.width)
+	}
+	v.table.OnSelected = func(id widget.TableCellID) {
+		v.selected = id.Row
+		v.updateButtons()
+	}
+	v.count = widget.NewLabel("")
+	v.empty = widget.NewLabel(lang.X("mail.outbox.empty", "Aún no se ha enviado ningún correo desde esta comunidad."))
+	v.empty.Hide()
+	v.retryOne = widget.NewButtonWithIcon(lang.X("mail.outbox.retry_one", "Reintentar este"), theme.ViewRefreshIcon(), v.onRetryOne)
+	v.retryAll = widget.NewButtonWithIcon(lang.X("mail.outbox.retry_all", "Reintentar fallidos y pendientes"), theme.MailSendIcon(), v.onRetryAll)
+	v.retryAll.Importance = widget.HighImportance
+	refresh := widget.NewButtonWithIcon(lang.X("mail.outbox.refresh", "Actualizar"), theme.ViewRefreshIcon(), v.reload)
+	closeBtn := widget.NewButton(lang.X("mail.close", "Cerrar"), func() { v.dlg.Hide() })
+	v.updateButtons()
+	bottom := container.NewHBox(v.count, layoutSpacer(), refresh, v.retryOne, v.retryAll, closeBtn)
+	v.dlg = dialog.NewCustomWithoutButtons(lang.X("mail.outbox.title", "Enviados"),
+		container.NewBorder(nil, bottom, nil, nil, container.NewStack(v.table, container.NewCenter(v.empty))), u.win)
+	v.dlg.Resize(fyne.NewSize(1180, 620))
+	v.dlg.Show()
+	v.reload()
+	return v
+}
+
+func (v *outboxView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
+	l := o.(*widget.Label)
+	m := v.msgs[id.Row]
+	var s string
+	switch id.Col {
+	case 0:
+		s = stateLabel(m.State)
+	case 1:
+		when := m.UpdatedAt
+		if !m.SentAt.IsZero() {
+			when = m.SentAt
+		}
+		s = FormatDateTime(when)
+	case 2:
+		s = kindLabel(m.Kind)
+	case 3:
+		s = m.UnitCode
+	case 4:
+		s = m.ToAddr
+		if m.ToName != "" {
+			s = m.ToName + " <" + m.ToAddr + ">"
+		}
+	case 5:
+		s = m.Subject
+	case 6:
+		s = m.LastError
+	}
+	l.SetText(s)
+}
+
+func (v *outboxView) updateButtons() {
+	if v.selected >= 0 && v.selected < len(v.msgs) && (v.msgs[v.selected].State == data.OutboxFailed || v.msgs[v.selected].State == data.OutboxCancelled) {
+		v.retryOne.Enable()
+	} else {
+		v.retryOne.Disable()
+	}
+	n := 0
+	for _, m := range v.msgs {
+		if m.State == data.OutboxFailed || m.State == data.OutboxCancelled || m.State == data.OutboxPending {
+			n++
+		}
+	}
+	if n > 0 {
+		v.retryAll.Enable()
+	} else {
+		v.retryAll.Disable()
+	}
+}
+
+// reload reads the outbox off the UI goroutine.
+func (v *outboxView) reload() {
+	st, c := v.u.st, v.c
+	go func() {
+		ctx := context.Background()
+		msgs, err := st.ListOutbox(ctx, c.ID, data.OutboxFilter{Limit: 5000})
+		counts, cerr := st.OutboxCounts(ctx, c.ID)
+		fyne.Do(func() {
+			if err = errors.Join(err, cerr); err != nil {
+				v.u.showError(err)
+				return
+			}
+			v.msgs = msgs
+			v.selected = -1
+			v.table.UnselectAll()
+			v.table.Refresh()
+			if len(msgs) == 0 {
+				v.empty.Show()
+			} else {
+				v.empty.Hide()
+			}
+			v.count.SetText(lang.X("mail.outbox.count", "Enviados: {{.Sent}} · Pendientes: {{.Pending}} · Fallidos: {{.Failed}} · Cancelados: {{.Cancelled}}",
+				map[string]any{"Sent": counts[data.OutboxSent], "Pending": counts[data.OutboxPending] + counts[data.OutboxSending],
+					"Failed": counts[data.OutboxFailed], "Cancelled": counts[data.OutboxCancelled]}))
+			v.updateButtons()
+			v.loads++
+		})
+	}()
+}
+
+func (v *outboxView) onRetryOne() {
+	if v.selected < 0 || v.selected >= len(v.msgs) {
+		return
+	}
+	v.retry([]int64{v.msgs[v.selected].ID})
+}
+
+func (v *outboxView) onRetryAll() { v.retry(nil) }
+
+// retry arms the failed and cancelled messages (ids, or all of them) and
+// sends them with everything pending.
+func (v *outboxView) retry(ids []int64) {
+	st, sec, c := v.u.st, v.u.secrets(), v.c
+	v.retryAll.Disable()
+	v.retryOne.Disable()
+	go func() {
+		ctx := context.Background()
+		snd, err := mailer.NewSender(ctx, st, sec, c)
+		var again []int64
+		if err == nil {
+			again, err = st.RetryOutbox(ctx, c.ID, ids)
+		}
+		fyne.Do(func() {
+			if err != nil {
+				v.updateButtons()
+				v.u.showError(err)
+				return
+			}
+			only := again
+			if ids == nil {
+				only = nil // every pending message goes too
+			} else if len(again) == 0 {
+				v.reload() // it was no longer failed
+				return
+			}
+			r := v.u.runSend(snd, only, lang.X("mail.progress.retry", "Reintentando correos"))
+			v.run = r
+			go func() {
+				<-r.done
+				fyne.Do(v.reload)
+			}()
+		})
+	}()
+}

@@ -1,0 +1,457 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+
+	"comunidad/app/mailer"
+	"comunidad/data"
+)
+
+// smtpServer is a real SMTP server on 127.0.0.1 with AUTH PLAIN and no TLS
+// (the "none" security the settings allow for this machine).
+type smtpServer struct {
+	port   int
+	mu     sync.Mutex
+	got    map[string]int
+	refuse map[string]bool
+}
+
+const smtpUser, smtpPass = "oficina", "clave ñandú 123"
+
+func startSMTP(t *testing.T) *smtpServer {
+	t.Helper()
+	s := &smtpServer{got: map[string]int{}, refuse: map[string]bool{}}
+	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &smtpSession{s: s}, nil }))
+	srv.Domain = "localhost"
+	srv.AllowInsecureAuth = true
+	srv.ErrorLog = silentLog{}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.port = l.Addr().(*net.TCPAddr).Port
+	go srv.Serve(l)
+	t.Cleanup(func() { srv.Close() })
+	return s
+}
+
+func (s *smtpServer) count(addr string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.got[addr]
+}
+
+func (s *smtpServer) total() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, v := range s.got {
+		n += v
+	}
+	return n
+}
+
+func (s *smtpServer) setRefuse(addr string, on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refuse[addr] = on
+}
+
+type smtpSession struct {
+	s    *smtpServer
+	auth bool
+	to   []string
+}
+
+func (x *smtpSession) AuthMechanisms() []string { return []string{sasl.Plain} }
+func (x *smtpSession) Auth(string) (sasl.Server, error) {
+	return sasl.NewPlainServer(func(_, user, pass string) error {
+		if user != smtpUser || pass != smtpPass {
+			return &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "Bad credentials"}
+		}
+		x.auth = true
+		return nil
+	}), nil
+}
+func (x *smtpSession) Mail(string, *smtp.MailOptions) error {
+	if !x.auth {
+		return smtp.ErrAuthRequired
+	}
+	return nil
+}
+func (x *smtpSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+	x.s.mu.Lock()
+	defer x.s.mu.Unlock()
+	if x.s.refuse[to] {
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "No such user here"}
+	}
+	x.to = append(x.to, to)
+	return nil
+}
+func (x *smtpSession) Data(r io.Reader) error {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	if !bytes.Contains(b, []byte("Subject:")) {
+		return errors.New("no subject")
+	}
+	x.s.mu.Lock()
+	defer x.s.mu.Unlock()
+	for _, to := range x.to {
+		x.s.got[to]++
+	}
+	return nil
+}
+func (x *smtpSession) Reset()        { x.to = nil }
+func (x *smtpSession) Logout() error { return nil }
+
+type silentLog struct{}
+
+func (silentLog) Printf(string, ...interface{}) {}
+func (silentLog) Println(...interface{})        {}
+
+// mailUI opens the window on an empty database, then adds the community —
+// units 101 (Ana), 102 (Beto), 103 (Carla, no email), 104 (nobody) — and
+// shows it with only the Unidades/Usuarios tab loading. (The test driver
+// runs fyne.Do on the loading goroutines themselves, so the sections that
+// load when a community is shown would race each other; these tests load
+// only what they use, one thing at a time.)
+func mailUI(t *testing.T) (*UI, fyne.Window, *data.Store, data.Community, map[string]int64) {
+	t.Helper()
+	t.Setenv(mailer.EnvFileSecrets, "file")
+	st := openStore(t)
+	u, w := newTestUI(t, st)
+	eventually(t, "the empty state", func() bool {
+		return u.status.Text == "Sin datos todavía: importe una exportación de Kastor o abra la comunidad de demostración."
+	})
+	ctx := context.Background()
+	c, err := st.CreateCommunity(ctx, "Edificio Los Álamos")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]int64{}
+	for i, p := range []struct{ code, first, email string }{{"101", "Ana", "ana@example.cl"}, {"102", "Beto", "beto@example.cl"}, {"103", "Carla", ""}, {"104", "", ""}} {
+		r, err := st.Writer().ExecContext(ctx, `INSERT INTO units (community_id, code, name) VALUES (?, ?, ?)`, c.ID, p.code, "Depto "+p.code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		unit, _ := r.LastInsertId()
+		ids["u"+p.code] = unit
+		if p.first == "" {
+			continue
+		}
+		r, err = st.Writer().ExecContext(ctx, `INSERT INTO people (community_id, kastor_key, first_names, last_names, email, origin) VALUES (?, ?, ?, 'Pérez', ?, 'kastor')`,
+			c.ID, "k"+strconv.Itoa(i), p.first, p.email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		person, _ := r.LastInsertId()
+		ids[p.first] = person
+		if _, err := st.Writer().ExecContext(ctx, `INSERT INTO memberships (unit_id, person_id, role, origin) VALUES (?, ?, 'main', 'kastor')`, unit, person); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fyne.DoAndWait(func() {
+		u.community = c
+		u.units.setCommunity(c)
+	})
+	eventually(t, "the tab loaded", func() bool { return u.units.loads > 0 })
+	return u, w, st, c, ids
+}
+
+func configureMail(t *testing.T, st *data.Store, c data.Community, srv *smtpServer) {
+	t.Helper()
+	set := mailer.Settings{Host: "127.0.0.1", Port: srv.port, Security: mailer.None, Username: smtpUser,
+		From: "administracion@alamos.cl", FromName: "Administración Los Álamos"}
+	if err := mailer.SaveSettings(context.Background(), st, c.ID, set); err != nil {
+		t.Fatal(err)
+	}
+	if err := mailer.SetPassword(mailer.OpenSecrets(st.Path()), c.ID, smtpPass); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// mailSectionOf opens Configuración → Correo (which loads it) and returns it.
+func mailSectionOf(t *testing.T, u *UI) *mailSection {
+	t.Helper()
+	for _, s := range u.config.sections {
+		if m, ok := s.(*mailSection); ok {
+			fyne.DoAndWait(func() {
+				m.setCommunity(u.community)
+				m.content()
+			})
+			return m
+		}
+	}
+	t.Fatal("no Correo section in Configuración")
+	return nil
+}
+
+// overlayTexts is what the topmost dialog shows.
+func overlayTexts(w fyne.Window) []string {
+	top := w.Canvas().Overlays().Top()
+	if top == nil {
+		return nil
+	}
+	return texts(top)
+}
+
+func anyContains(list []string, sub string) bool {
+	for _, s := range list {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestMailSectionSavesAccountAndSendsTest(t *testing.T) {
+	srv := startSMTP(t)
+	u, w, st, c, _ := mailUI(t)
+	s := mailSectionOf(t, u)
+	eventually(t, "the section loaded", func() bool { return s.loads > 0 && s.port.Text == "587" && s.passState.Text == "sin guardar" })
+	if !contains(texts(s.content()), "Enviar correo de prueba") {
+		t.Fatal("no «Enviar correo de prueba» button")
+	}
+	fyne.DoAndWait(func() {
+		s.host.SetText("127.0.0.1")
+		s.port.SetText(strconv.Itoa(srv.port))
+		s.security.SetSelected("Sin cifrado (solo un servidor en este equipo)")
+		s.username.SetText(smtpUser)
+		s.password.SetText(smtpPass)
+		s.from.SetText("administracion@alamos.cl")
+		s.fromName.SetText("Administración Los Álamos")
+		s.rate.SetText("0")
+	})
+	test.Tap(s.save)
+	eventually(t, "the account saved", func() bool {
+		return s.status.Text == "Cuenta de correo guardada." && s.passState.Text == "guardada" && s.password.Text == ""
+	})
+	set, err := mailer.LoadSettings(context.Background(), st, c.ID)
+	if err != nil || set.Host != "127.0.0.1" || set.Security != mailer.None || set.FromName != "Administración Los Álamos" || set.RatePerMinute != 0 {
+		t.Fatalf("saved settings: %+v %v", set, err)
+	}
+	for _, f := range []string{st.Path(), st.Path() + "-wal"} {
+		if b, _ := os.ReadFile(f); bytes.Contains(b, []byte(smtpPass)) {
+			t.Fatalf("the password is in %s", f)
+		}
+	}
+	// Reopening the section shows "guardada", never the password.
+	fyne.DoAndWait(func() { s.setCommunity(c) })
+	eventually(t, "reloaded", func() bool { return s.loads > 1 && s.passState.Text == "guardada" && s.password.Text == "" && s.host.Text == "127.0.0.1" })
+
+	fyne.DoAndWait(func() { s.sendTest("") })
+	eventually(t, "the test email", func() bool { return strings.HasPrefix(s.status.Text, "Correo de prueba enviado a administracion@alamos.cl") })
+	if srv.count("administracion@alamos.cl") != 1 {
+		t.Fatalf("the server got %d test emails", srv.count("administracion@alamos.cl"))
+	}
+
+	// No encryption to a remote server is refused with a message; nothing changes.
+	fyne.DoAndWait(func() { s.host.SetText("smtp.gmail.com") })
+	test.Tap(s.save)
+	eventually(t, "the refusal", func() bool { return anyContains(overlayTexts(w), "solo se puede enviar a un servidor en este equipo") })
+	if set2, _ := mailer.LoadSettings(context.Background(), st, c.ID); set2.Host != "127.0.0.1" {
+		t.Fatalf("a refused account was saved: %+v", set2)
+	}
+}
+
+func TestNoticeEditorSavesAndRestores(t *testing.T) {
+	u, w, st, c, _ := mailUI(t)
+	s := mailSectionOf(t, u)
+	def := mailer.DefaultNotice()
+	eventually(t, "the suggested notice", func() bool { return s.loads > 0 && s.noticeSubject.Text == def.Title && s.noticeState.Text == "Usa el texto sugerido." })
+	fyne.DoAndWait(func() { s.noticeSubject.SetText("Hola {nombres}") })
+	test.Tap(s.noticeSave)
+	eventually(t, "the unknown field reported", func() bool { return anyContains(overlayTexts(w), "{nombres}") })
+	fyne.DoAndWait(func() {
+		w.Canvas().Overlays().Top().Hide()
+		s.noticeSubject.SetText("Bienvenido a {comunidad}, {nombre}")
+		s.noticeBody.SetText("Su usuario es {usuario}.")
+	})
+	test.Tap(s.noticeSave)
+	eventually(t, "saved", func() bool { return strings.HasPrefix(s.noticeState.Text, "Usa su propio texto") })
+	tpl, own, _ := mailer.Notice(context.Background(), st, c.ID)
+	if !own || tpl.Title != "Bienvenido a {comunidad}, {nombre}" {
+		t.Fatalf("stored notice: %+v %v", tpl, own)
+	}
+	fyne.DoAndWait(s.restoreNotice)
+	eventually(t, "restored", func() bool { return s.noticeSubject.Text == def.Title && s.noticeBody.Text == def.Body })
+	if _, own, _ := mailer.Notice(context.Background(), st, c.ID); own {
+		t.Fatal("still the administrator's notice after Restaurar")
+	}
+}
+
+func TestLetterSendDialogSendsOnce(t *testing.T) {
+	srv := startSMTP(t)
+	u, w, st, c, ids := mailUI(t)
+	configureMail(t, st, c, srv)
+	var d *letterSend
+	fyne.DoAndWait(func() { d = u.newLetterSend(nil) })
+	eventually(t, "the plan", func() bool {
+		return d.summary.Text == "Se enviarán 2 correos. 1 no tienen correo." && strings.Contains(d.missing.Text, "Carla Pérez (103)") &&
+			strings.Contains(d.missing.Text, "104 Depto 104") && !d.send.Disabled()
+	})
+	fyne.DoAndWait(func() { d.subject.SetText("Bienvenida a {comunidad}") })
+	fyne.DoAndWait(func() { d.attach.SetChecked(true) })
+	eventually(t, "replanned", func() bool { return !d.send.Disabled() && d.plan.Messages[0].Subject == "Bienvenida a Edificio Los Álamos" })
+	before := u.units.loads
+	test.Tap(d.send)
+	waitRun(t, u, func() *sendRun { return d.run }, before)
+	if d.run.result != "Enviados: 2. Fallidos: 0." || !anyContains(overlayTexts(w), "Enviados: 2. Fallidos: 0.") {
+		t.Fatalf("result %q", d.run.result)
+	}
+	if srv.count("ana@example.cl") != 1 || srv.count("beto@example.cl") != 1 {
+		t.Fatalf("delivered: %v", srv.got)
+	}
+	rows, _ := st.UserRows(context.Background(), c.ID)
+	for _, r := range rows {
+		if r.PersonID == ids["Ana"] && r.LetterSentAt.IsZero() {
+			t.Fatal("Ana's row does not show the letter as sent")
+		}
+	}
+	// Only Ana's unit selected, again: she already has it; nothing goes.
+	fyne.DoAndWait(func() {
+		w.Canvas().Overlays().Top().Hide()
+		d = u.newLetterSend([]int64{ids["u101"]})
+	})
+	eventually(t, "the second plan", func() bool {
+		return strings.HasPrefix(d.summary.Text, "Se enviarán 0 correos. 1 destinatarios ya la recibieron") && d.send.Disabled()
+	})
+	if srv.total() != 2 {
+		t.Fatalf("server total %d", srv.total())
+	}
+}
+
+func TestOutboxViewRetriesFailed(t *testing.T) {
+	srv := startSMTP(t)
+	srv.setRefuse("beto@example.cl", true)
+	u, w, st, c, _ := mailUI(t)
+	configureMail(t, st, c, srv)
+	var d *letterSend
+	fyne.DoAndWait(func() { d = u.newLetterSend(nil) })
+	eventually(t, "the plan", func() bool { return !d.send.Disabled() })
+	before := u.units.loads
+	test.Tap(d.send)
+	waitRun(t, u, func() *sendRun { return d.run }, before)
+	if !strings.HasPrefix(d.run.result, "Enviados: 1. Fallidos: 1.") {
+		t.Fatalf("result %q", d.run.result)
+	}
+	fyne.DoAndWait(func() { w.Canvas().Overlays().Top().Hide() })
+
+	var v *outboxView
+	fyne.DoAndWait(func() { v = u.newOutboxView() })
+	var got []string
+	defer func() {
+		if t.Failed() {
+			t.Logf("outbox shows %q", got)
+		}
+	}()
+	eventually(t, "the outbox", func() bool {
+		got = overlayTexts(w)
+		return v.loads > 0 && anyContains(got, "Fallido") && anyContains(got, "No such user here (beto@example.cl)") &&
+			anyContains(got, "Enviados: 1 · Pendientes: 0 · Fallidos: 1 · Cancelados: 0") && !v.retryAll.Disabled()
+	})
+	// Select Beto's row and retry just that one.
+	row := -1
+	for i, m := range v.msgs {
+		if m.ToAddr == "beto@example.cl" {
+			row = i
+		}
+	}
+	srv.setRefuse("beto@example.cl", false)
+	fyne.DoAndWait(func() { v.table.Select(widgetCell(row)) })
+	eventually(t, "retry enabled", func() bool { return !v.retryOne.Disabled() })
+	loads, before := v.loads, u.units.loads
+	test.Tap(v.retryOne)
+	waitRun(t, u, func() *sendRun { return v.run }, before)
+	eventually(t, "the view updated", func() bool {
+		return v.loads > loads && v.msgs[row].State == data.OutboxSent && v.retryAll.Disabled()
+	})
+	if srv.count("beto@example.cl") != 1 || v.run.result != "Enviados: 1. Fallidos: 0." {
+		t.Fatalf("retry: beto got %d, result %q", srv.count("beto@example.cl"), v.run.result)
+	}
+	if srv.count("ana@example.cl") != 1 {
+		t.Fatalf("Ana got %d", srv.count("ana@example.cl"))
+	}
+}
+
+func TestNewUserNoticeWaitsForTheAccount(t *testing.T) {
+	srv := startSMTP(t)
+	u, _, st, c, ids := mailUI(t)
+	ctx := context.Background()
+	person, err := st.AddLocalUser(ctx, ids["u101"], data.LocalUser{FirstNames: "José", LastNames: "Muñoz", Email: "jose@example.cl"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// No account yet: the notice silently stays pending.
+	fyne.DoAndWait(u.sendPendingNotices)
+	if ms, _ := st.ListOutbox(ctx, c.ID, data.OutboxFilter{Kinds: []string{data.OutboxNewUser}}); len(ms) != 1 || ms[0].State != data.OutboxPending {
+		t.Fatalf("notice: %+v", ms)
+	}
+	// Saving the account sends what was owed.
+	s := mailSectionOf(t, u)
+	eventually(t, "the section loaded", func() bool { return s.loads > 0 && s.port.Text == "587" })
+	fyne.DoAndWait(func() {
+		s.host.SetText("127.0.0.1")
+		s.port.SetText(strconv.Itoa(srv.port))
+		s.security.SetSelected("Sin cifrado (solo un servidor en este equipo)")
+		s.username.SetText(smtpUser)
+		s.password.SetText(smtpPass)
+		s.from.SetText("administracion@alamos.cl")
+	})
+	before := u.units.loads
+	test.Tap(s.save)
+	eventually(t, "the notice delivered", func() bool { return srv.count("jose@example.cl") == 1 && u.units.loads > before })
+	eventually(t, "the notice marked sent", func() bool {
+		rows, _ := st.UserRows(ctx, c.ID)
+		for _, r := range rows {
+			if r.PersonID == person {
+				return r.NoticeState == data.OutboxSent
+			}
+		}
+		return false
+	})
+	if ms, _ := st.ListOutbox(ctx, c.ID, data.OutboxFilter{Kinds: []string{data.OutboxNewUser}}); len(ms) != 1 || ms[0].Attempts != 1 {
+		t.Fatalf("notice row: %+v", ms)
+	}
+	// A second call sends nothing more.
+	fyne.DoAndWait(u.sendPendingNotices)
+	if srv.count("jose@example.cl") != 1 {
+		t.Fatal("the notice went twice")
+	}
+}
+
+// waitRun waits for a batch to end and for the tab it refreshes.
+func waitRun(t *testing.T, u *UI, run func() *sendRun, unitsLoads int) {
+	t.Helper()
+	eventually(t, "the batch", func() bool {
+		r := run()
+		if r == nil {
+			return false
+		}
+		select {
+		case <-r.done:
+			return u.units.loads > unitsLoads
+		default:
+			return false
+		}
+	})
+}
+
+func widgetCell(row int) widget.TableCellID { return widget.TableCellID{Row: row, Col: 0} }
