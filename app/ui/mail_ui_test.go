@@ -254,10 +254,14 @@ func TestMailSectionSavesAccountAndSendsTest(t *testing.T) {
 	}
 	// Reopening the section shows "guardada", never the password.
 	fyne.DoAndWait(func() { s.setCommunity(c) })
-	eventually(t, "reloaded", func() bool { return s.loads > 1 && s.passState.Text == "guardada" && s.password.Text == "" && s.host.Text == "127.0.0.1" })
+	eventually(t, "reloaded", func() bool {
+		return s.loads > 1 && s.passState.Text == "guardada" && s.password.Text == "" && s.host.Text == "127.0.0.1"
+	})
 
 	fyne.DoAndWait(func() { s.sendTest("") })
-	eventually(t, "the test email", func() bool { return strings.HasPrefix(s.status.Text, "Correo de prueba enviado a administracion@alamos.cl") })
+	eventually(t, "the test email", func() bool {
+		return strings.HasPrefix(s.status.Text, "Correo de prueba enviado a administracion@alamos.cl")
+	})
 	if srv.count("administracion@alamos.cl") != 1 {
 		t.Fatalf("the server got %d test emails", srv.count("administracion@alamos.cl"))
 	}
@@ -275,7 +279,9 @@ func TestNoticeEditorSavesAndRestores(t *testing.T) {
 	u, w, st, c, _ := mailUI(t)
 	s := mailSectionOf(t, u)
 	def := mailer.DefaultNotice()
-	eventually(t, "the suggested notice", func() bool { return s.loads > 0 && s.noticeSubject.Text == def.Title && s.noticeState.Text == "Usa el texto sugerido." })
+	eventually(t, "the suggested notice", func() bool {
+		return s.loads > 0 && s.noticeSubject.Text == def.Title && s.noticeState.Text == "Usa el texto sugerido."
+	})
 	fyne.DoAndWait(func() { s.noticeSubject.SetText("Hola {nombres}") })
 	test.Tap(s.noticeSave)
 	eventually(t, "the unknown field reported", func() bool { return anyContains(overlayTexts(w), "{nombres}") })
@@ -309,7 +315,9 @@ func TestLetterSendDialogSendsOnce(t *testing.T) {
 	})
 	fyne.DoAndWait(func() { d.subject.SetText("Bienvenida a {comunidad}") })
 	fyne.DoAndWait(func() { d.attach.SetChecked(true) })
-	eventually(t, "replanned", func() bool { return !d.send.Disabled() && d.plan.Messages[0].Subject == "Bienvenida a Edificio Los Álamos" })
+	eventually(t, "replanned", func() bool {
+		return !d.send.Disabled() && d.plan.Messages[0].Subject == "Bienvenida a Edificio Los Álamos"
+	})
 	before := u.units.loads
 	test.Tap(d.send)
 	waitRun(t, u, func() *sendRun { return d.run }, before)
