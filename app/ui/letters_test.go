@@ -1,0 +1,532 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"comunidad/app/letter"
+	"comunidad/data"
+)
+
+// seedLetterCommunity makes a community with units, people, memberships and
+// letter settings through SQL, as an import and the settings would leave them.
+func seedLetterCommunity(t *testing.T, st *data.Store) data.Community {
+	t.Helper()
+	ctx := context.Background()
+	c, err := st.CreateCommunity(ctx, "Edificio Los Álamos")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		fmt.Sprintf(`UPDATE communities SET address = 'Av. Irarrázaval 1234, Ñuñoa' WHERE id = %d`, c.ID),
+		fmt.Sprintf(`INSERT INTO units (id, community_id, code, name, assigned) VALUES
+			(1, %[1]d, '101', 'Depto 101', 'Depto 101, Bod. 12'), (2, %[1]d, '102', 'Depto 102', ''),
+			(3, %[1]d, '../../etc', 'Depto raro', ''), (4, %[1]d, 'A/B', 'Local A/B', '')`, c.ID),
+		fmt.Sprintf(`INSERT INTO people (id, community_id, kastor_key, first_names, last_names, email, origin) VALUES
+			(1, %[1]d, 'k1', 'José Ignacio', 'Núñez Peña', 'jose@ejemplo.cl', 'kastor'),
+			(2, %[1]d, NULL, 'María', 'Muñoz', 'maria@ejemplo.cl', 'local'),
+			(3, %[1]d, 'k3', 'Íñigo', 'Pérez', '', 'kastor'),
+			(4, %[1]d, 'k4', 'Ana', 'Soto', 'ana@ejemplo.cl', 'kastor')`, c.ID),
+		`INSERT INTO memberships (unit_id, person_id, role, origin) VALUES
+			(1, 1, 'main', 'kastor'), (1, 2, 'additional', 'local'), (3, 3, 'main', 'kastor'), (4, 4, 'main', 'kastor')`,
+		fmt.Sprintf(`INSERT INTO settings (community_id, key, value) VALUES
+			(%[1]d, 'letter.admin_name', 'Administradora Ñuñoa Ltda.'), (%[1]d, 'letter.portal_url', 'https://portal.ejemplo.cl')`, c.ID),
+	} {
+		if _, err := st.Writer().ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return c
+}
+
+// richTextString is what a RichText shows, one segment after another.
+func letterRichText(segs []widget.RichTextSegment) string {
+	var b strings.Builder
+	for _, s := range segs {
+		switch s := s.(type) {
+		case *widget.TextSegment:
+			b.WriteString(s.Text)
+			if !s.Style.Inline {
+				b.WriteString("\n")
+			}
+		case *widget.ListSegment:
+			b.WriteString(letterRichText(s.Items))
+		case *widget.ParagraphSegment:
+			b.WriteString(letterRichText(s.Texts))
+		}
+	}
+	return b.String()
+}
+
+// openLetterSection shows Configuración → Carta de bienvenida and waits for
+// it to load the community's templates.
+func openLetterSection(t *testing.T, u *UI) *letterSection {
+	t.Helper()
+	var s *letterSection
+	idx := 0
+	for i, sec := range u.config.sections {
+		if ls, ok := sec.(*letterSection); ok {
+			s, idx = ls, i
+		}
+	}
+	if s == nil {
+		t.Fatal("no letter section in Configuración")
+	}
+	// Loaded first: the test driver runs the loader's fyne.Do on its own
+	// goroutine, which must not lay out widgets while this one does.
+	eventually(t, "the templates", func() bool { return s.current.ID != 0 && len(s.templates) == 2 && !s.save.Disabled() })
+	eventually(t, "the units tab", func() bool { return len(u.units.shown) > 0 })
+	fyne.DoAndWait(func() {
+		u.tabs.SelectIndex(1)
+		u.config.list.Select(idx)
+	})
+	return s
+}
+
+func withoutPreviewDelay(t *testing.T) {
+	old := previewDelay
+	previewDelay = 0
+	t.Cleanup(func() { previewDelay = old })
+}
+
+func TestLetterEditorShowsProblemsAndUpdatesThePreview(t *testing.T) {
+	withoutPreviewDelay(t)
+	st := openStore(t)
+	c := seedLetterCommunity(t, st)
+	u, w := newTestUI(t, st)
+	s := openLetterSection(t, u)
+	ctx := context.Background()
+
+	// The suggested letters were created, the welcome one the default, and
+	// the preview shows a real recipient: the first unit's main account.
+	if s.current.Name != "Bienvenida nuevo residente" || !s.current.Default || s.chooser.Selected != s.current.Name {
+		t.Fatalf("current template: %+v", s.current)
+	}
+	if got := strings.Join(s.previewFor.Options, "|"); s.previewFor.Selected != "../../etc · Íñigo Pérez" || got != "../../etc · Íñigo Pérez|101 · José Ignacio Núñez Peña|A/B · Ana Soto" {
+		t.Fatalf("preview recipients: %q (selected %q)", got, s.previewFor.Selected)
+	}
+	fyne.DoAndWait(func() { s.previewFor.SetSelected("101 · José Ignacio Núñez Peña") })
+	eventually(t, "the preview", func() bool {
+		return strings.Contains(letterRichText(s.preview.Segments), "Estimado(a) José Ignacio Núñez Peña:")
+	})
+	pv := letterRichText(s.preview.Segments)
+	for _, want := range []string{"Edificio Los Álamos\n", "Av. Irarrázaval 1234, Ñuñoa\n", "Bienvenida a Edificio Los Álamos\n",
+		"Usuario: jose@ejemplo.cl", "https://portal.ejemplo.cl", "Administradora Ñuñoa Ltda.\n"} {
+		if !strings.Contains(pv, want) {
+			t.Errorf("preview lacks %q:\n%s", want, pv)
+		}
+	}
+
+	// A mistyped field is shown at its place, and Guardar is off.
+	fyne.DoAndWait(func() {
+		w.Canvas().Focus(s.body)
+		s.body.CursorRow, s.body.CursorColumn = 2, 0
+	})
+	test.Type(s.body, "Hola {nombres}. ")
+	want := "Línea 3, columna 6: campo desconocido {nombres} (¿quiso decir {nombre}?)"
+	eventually(t, "the problem", func() bool { return s.problems.Text == want })
+	if !s.save.Disabled() || !s.goToErr.Visible() || !contains(texts(w.Content()), want) {
+		t.Fatalf("problem not shown or save enabled: %q, shown %v", s.problems.Text, contains(texts(w.Content()), want))
+	}
+	// "Ir al error" puts the cursor on it.
+	fyne.DoAndWait(func() { s.body.CursorRow, s.body.CursorColumn = 0, 0 })
+	test.Tap(s.goToErr)
+	if s.body.CursorRow != 2 || s.body.CursorColumn != 5 {
+		t.Fatalf("cursor at %d:%d", s.body.CursorRow, s.body.CursorColumn)
+	}
+	// An unclosed brace in the title, too.
+	fyne.DoAndWait(func() { s.titleEntry.SetText("Bienvenida a {comunidad") })
+	eventually(t, "the title problem", func() bool {
+		return strings.Contains(s.problems.Text, "Título, columna 14: llave «{» sin cerrar")
+	})
+
+	// Fixed: the preview follows the typing, with the field filled and in bold.
+	fyne.DoAndWait(func() {
+		s.titleEntry.SetText("Bienvenida a {comunidad}")
+		s.body.SetText(strings.Replace(s.body.Text, "Hola {nombres}. ", "", 1))
+		s.body.CursorRow, s.body.CursorColumn = 0, 0
+	})
+	test.Type(s.body, "Posdata para **{unidad}**.\n\n")
+	eventually(t, "the preview update", func() bool {
+		return strings.Contains(letterRichText(s.preview.Segments), "Posdata para Depto 101.\n")
+	})
+	if s.problems.Text != "" || s.save.Disabled() {
+		t.Fatalf("problems after the fix: %q", s.problems.Text)
+	}
+	bold := false
+	for _, seg := range s.preview.Segments {
+		if ts, ok := seg.(*widget.TextSegment); ok && ts.Text == "Depto 101" && ts.Style.TextStyle.Bold {
+			bold = true
+		}
+	}
+	if !bold {
+		t.Error("the field is not bold in the preview")
+	}
+	// Another recipient for the preview.
+	fyne.DoAndWait(func() { s.previewFor.SetSelected("A/B · Ana Soto") })
+	if got := letterRichText(s.preview.Segments); !strings.Contains(got, "Estimado(a) Ana Soto:") || !strings.Contains(got, "Posdata para Local A/B.") {
+		t.Fatalf("preview for Ana:\n%s", got)
+	}
+
+	// Insertar campo writes the tag at the cursor.
+	fyne.DoAndWait(func() { s.body.CursorRow, s.body.CursorColumn = 0, 0 })
+	fyne.DoAndWait(func() { s.insert.SetSelected(s.insert.Options[12]) }) // {portal}
+	if !strings.HasPrefix(s.body.Text, "{portal}Posdata") || s.insert.Selected != "" {
+		t.Fatalf("insert: %q", s.body.Text[:40])
+	}
+
+	// Guardar stores it.
+	test.Tap(s.save)
+	eventually(t, "the save", func() bool { return s.state.Text == "Guardada" })
+	saved, err := st.TemplateByName(ctx, c.ID, data.TemplateLetter, "Bienvenida nuevo residente")
+	if err != nil || !strings.HasPrefix(saved.Body, "{portal}Posdata para **{unidad}**.") {
+		t.Fatalf("saved: %q %v", saved.Body, err)
+	}
+
+	// Restaurar carta sugerida brings the shipped text back after confirming.
+	test.Tap(s.restore)
+	letterTapOverlayButton(t, w, "Sí", "Si", "Yes")
+	eventually(t, "the restore", func() bool { return s.state.Text == "Carta sugerida restaurada" })
+	saved, _ = st.TemplateByName(ctx, c.ID, data.TemplateLetter, "Bienvenida nuevo residente")
+	if saved.Body != letter.Suggested()[0].Body || s.body.Text != saved.Body {
+		t.Fatal("the suggested letter was not restored")
+	}
+}
+
+func TestLetterTemplatesNewDuplicateRenameDelete(t *testing.T) {
+	withoutPreviewDelay(t)
+	st := openStore(t)
+	c := seedLetterCommunity(t, st)
+	u, w := newTestUI(t, st)
+	s := openLetterSection(t, u)
+
+	test.Tap(s.dupBtn)
+	letterTypeInOverlay(t, w, "Aviso de mantención")
+	letterTapOverlayButton(t, w, "Aceptar")
+	eventually(t, "the copy", func() bool { return s.current.Name == "Aviso de mantención" && len(s.templates) == 3 })
+
+	test.Tap(s.renameBtn)
+	letterTypeInOverlay(t, w, "Bienvenida nuevo residente") // taken
+	letterTapOverlayButton(t, w, "Aceptar")
+	eventually(t, "the refusal", func() bool {
+		return w.Canvas().Overlays().Top() != nil && contains(texts(w.Canvas().Overlays().Top()), "Ya existe una plantilla con ese nombre.")
+	})
+	fyne.DoAndWait(func() { w.Canvas().Overlays().Top().Hide() })
+
+	test.Tap(s.defaultBtn)
+	eventually(t, "the default", func() bool { return s.current.Default && s.defaultMark.Text == "(por omisión)" })
+	if d, _ := st.DefaultTemplate(context.Background(), c.ID, data.TemplateLetter); d.Name != "Aviso de mantención" {
+		t.Fatalf("default = %q", d.Name)
+	}
+
+	test.Tap(s.deleteBtn)
+	letterTapOverlayButton(t, w, "Sí", "Si", "Yes")
+	eventually(t, "the delete", func() bool { return len(s.templates) == 2 && s.current.Name != "Aviso de mantención" })
+	if !s.current.Default {
+		t.Fatal("after deleting the default, the shown one is not the new default")
+	}
+}
+
+// tapOverlayButton taps, in the top dialog, the first button with one of the texts.
+func letterTapOverlayButton(t *testing.T, w fyne.Window, labels ...string) {
+	t.Helper()
+	var found *widget.Button
+	eventually(t, "a dialog with "+strings.Join(labels, "/"), func() bool {
+		top := w.Canvas().Overlays().Top()
+		if top == nil {
+			return false
+		}
+		found = letterFindButton(top, labels)
+		return found != nil
+	})
+	test.Tap(found)
+}
+
+func letterFindButton(o fyne.CanvasObject, labels []string) *widget.Button {
+	if b, ok := o.(*widget.Button); ok {
+		for _, l := range labels {
+			if b.Text == l {
+				return b
+			}
+		}
+	}
+	if c, ok := o.(*fyne.Container); ok {
+		for _, ch := range c.Objects {
+			if b := letterFindButton(ch, labels); b != nil {
+				return b
+			}
+		}
+	}
+	if wd, ok := o.(fyne.Widget); ok {
+		for _, ch := range test.WidgetRenderer(wd).Objects() {
+			if b := letterFindButton(ch, labels); b != nil {
+				return b
+			}
+		}
+	}
+	return nil
+}
+
+func letterFindEntry(o fyne.CanvasObject) *widget.Entry {
+	if e, ok := o.(*widget.Entry); ok {
+		return e
+	}
+	if c, ok := o.(*fyne.Container); ok {
+		for _, ch := range c.Objects {
+			if e := letterFindEntry(ch); e != nil {
+				return e
+			}
+		}
+	}
+	if wd, ok := o.(fyne.Widget); ok {
+		for _, ch := range test.WidgetRenderer(wd).Objects() {
+			if e := letterFindEntry(ch); e != nil {
+				return e
+			}
+		}
+	}
+	return nil
+}
+
+// typeInOverlayEntry replaces the text of the top dialog's entry.
+func letterTypeInOverlay(t *testing.T, w fyne.Window, text string) {
+	t.Helper()
+	var e *widget.Entry
+	eventually(t, "a dialog with an entry", func() bool {
+		if top := w.Canvas().Overlays().Top(); top != nil {
+			e = letterFindEntry(top)
+		}
+		return e != nil
+	})
+	fyne.DoAndWait(func() { e.SetText("") })
+	test.Type(e, text)
+}
+
+func TestLetterDownloadWritesFiles(t *testing.T) {
+	st := openStore(t)
+	seedLetterCommunity(t, st)
+	u, w := newTestUI(t, st)
+	eventually(t, "the community", func() bool { return u.community.ID != 0 })
+
+	var d *letterDownload
+	fyne.DoAndWait(func() { d = u.newLetterDownload(nil) })
+	eventually(t, "the count", func() bool { return d.summary.Text == "Se generarán 3 cartas." && !d.generate.Disabled() })
+	if !strings.Contains(d.skipped.Text, "102 Depto 102") {
+		t.Fatalf("skipped: %q", d.skipped.Text)
+	}
+	if d.template.Selected != "Bienvenida nuevo residente" {
+		t.Fatalf("template: %q", d.template.Selected)
+	}
+
+	// One PDF per recipient into a folder, names made safe.
+	dir := filepath.Join(t.TempDir(), "cartas")
+	fyne.DoAndWait(func() { d.run(dir) })
+	<-d.done
+	entries, _ := os.ReadDir(dir)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	sort.Strings(names)
+	if got := strings.Join(names, "|"); got != "101 - José Ignacio Núñez Peña.pdf|A-B - Ana Soto.pdf|etc - Íñigo Pérez.pdf" {
+		t.Fatalf("files: %s", got)
+	}
+	text := letterPDFText(t, filepath.Join(dir, "101 - José Ignacio Núñez Peña.pdf"))
+	if !strings.Contains(text, "Estimado(a) José Ignacio Núñez Peña:") || !strings.Contains(text, "Usuario: jose@ejemplo.cl") {
+		t.Fatalf("letter:\n%s", text)
+	}
+	top := w.Canvas().Overlays().Top()
+	if top == nil || letterFindButton(top, []string{"Abrir"}) == nil || letterFindButton(top, []string{"Imprimir"}) == nil ||
+		!contains(texts(top), "Se guardaron 3 cartas en:\n"+dir) {
+		t.Fatalf("result dialog: %v", texts(top))
+	}
+	fyne.DoAndWait(func() { top.Hide() })
+
+	// One combined PDF for all the users of unit 101.
+	fyne.DoAndWait(func() { d = u.newLetterDownload([]int64{1}) })
+	eventually(t, "the dialog", func() bool { return !d.generate.Disabled() })
+	fyne.DoAndWait(func() {
+		d.recipients.SetSelected(d.recipients.Options[1])
+		d.output.SetSelected(d.output.Options[1])
+	})
+	if d.summary.Text != "Se generarán 2 cartas." {
+		t.Fatalf("summary: %q", d.summary.Text)
+	}
+	out := filepath.Join(t.TempDir(), "todas") // .pdf is added
+	fyne.DoAndWait(func() { d.run(out) })
+	<-d.done
+	text = letterPDFText(t, out+".pdf")
+	if !strings.Contains(text, "Estimado(a) José Ignacio Núñez Peña:") || !strings.Contains(text, "Estimado(a) María Muñoz:") {
+		t.Fatalf("combined:\n%s", text)
+	}
+	pages, _ := exec.Command("pdfinfo", out+".pdf").Output()
+	if !strings.Contains(string(pages), "Pages:           2") {
+		t.Fatalf("pdfinfo:\n%s", pages)
+	}
+}
+
+func letterPDFText(t *testing.T, path string) string {
+	t.Helper()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext is not installed (apt-get install poppler-utils): cannot read the PDF back")
+	}
+	out, err := exec.Command("pdftotext", "-enc", "UTF-8", path, "-").CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdftotext: %v\n%s", err, out)
+	}
+	return strings.Join(strings.Fields(string(out)), " ")
+}
+
+// cupsPDFPrinter makes sure a CUPS scheduler runs and has a cups-pdf queue,
+// starting cupsd by hand when it is not running; it skips, saying why,
+// where that cannot be done. It returns the queue's name and where its
+// PDFs appear.
+func cupsPDFPrinter(t *testing.T) (string, string) {
+	t.Helper()
+	for _, tool := range []string{"lp", "lpstat", "lpadmin", "lpinfo"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("printing not tested: %s is not installed (apt-get install cups printer-driver-cups-pdf)", tool)
+		}
+	}
+	if out, _ := cupsCommand("lpstat", "-r").CombinedOutput(); !strings.Contains(string(out), "is running") || strings.Contains(string(out), "not running") {
+		cupsd, err := exec.LookPath("cupsd")
+		if err != nil {
+			t.Skip("printing not tested: the CUPS scheduler is not running and cupsd is not installed")
+		}
+		if out, err := cupsCommand(cupsd).CombinedOutput(); err != nil {
+			t.Skipf("printing not tested: cannot start cupsd (%v: %s)", err, out)
+		}
+		ok := false
+		for i := 0; i < 50 && !ok; i++ {
+			out, _ := cupsCommand("lpstat", "-r").CombinedOutput()
+			ok = strings.Contains(string(out), "is running") && !strings.Contains(string(out), "not running")
+			time.Sleep(100 * time.Millisecond)
+		}
+		if !ok {
+			t.Skip("printing not tested: cupsd did not start")
+		}
+	}
+	const queue = "ComunidadPDF"
+	if err := cupsCommand("lpstat", "-p", queue).Run(); err != nil {
+		models, _ := cupsCommand("lpinfo", "-m").Output()
+		ppd := ""
+		for _, l := range strings.Split(string(models), "\n") {
+			if f := strings.Fields(l); len(f) > 0 && strings.Contains(f[0], "CUPS-PDF") {
+				ppd = f[0]
+				break
+			}
+		}
+		if ppd == "" {
+			t.Skip("printing not tested: no cups-pdf driver (apt-get install printer-driver-cups-pdf)")
+		}
+		if out, err := cupsCommand("lpadmin", "-p", queue, "-v", "cups-pdf:/", "-E", "-m", ppd).CombinedOutput(); err != nil {
+			t.Skipf("printing not tested: cannot add the cups-pdf queue: %v %s", err, out)
+		}
+	}
+	// cups-pdf writes to ~/PDF of the user who printed (Out ${HOME}/PDF).
+	home, _ := os.UserHomeDir()
+	return queue, filepath.Join(home, "PDF")
+}
+
+// letterInk renders a PDF's first page in gray at 50 dpi and counts its dark pixels.
+func letterInk(t *testing.T, path string) int {
+	t.Helper()
+	out, err := exec.Command("pdftoppm", "-gray", "-r", "50", "-f", "1", "-l", "1", path).Output()
+	if err != nil {
+		t.Skipf("pdftoppm cannot render the printed page: %v", err)
+	}
+	// A binary PGM: "P5\n<w> <h>\n255\n" then one byte a pixel.
+	var w, h, maxv int
+	var hdr int
+	if _, err := fmt.Sscanf(string(out), "P5\n%d %d\n%d\n", &w, &h, &maxv); err != nil {
+		t.Fatalf("pdftoppm output: %v", err)
+	}
+	for n := 0; hdr < len(out) && n < 3; hdr++ {
+		if out[hdr] == '\n' {
+			n++
+		}
+	}
+	dark := 0
+	for _, b := range out[hdr:] {
+		if b < 128 {
+			dark++
+		}
+	}
+	return dark
+}
+
+// cupsCommand runs a CUPS tool with messages in English, which the checks read.
+func cupsCommand(name string, args ...string) *exec.Cmd {
+	cmd := exec.Command(name, args...)
+	cmd.Env = append(os.Environ(), "LANG=C", "LC_ALL=C")
+	return cmd
+}
+
+func TestPrintToCUPSPDFPrinter(t *testing.T) {
+	queue, outDir := cupsPDFPrinter(t)
+	// A letter to print.
+	st := openStore(t)
+	seedLetterCommunity(t, st)
+	c, _ := st.CommunityByName(context.Background(), "Edificio Los Álamos")
+	name := fmt.Sprintf("impresion-%d", time.Now().UnixNano())
+	path := filepath.Join(t.TempDir(), name+".pdf")
+	rows, _ := st.UserRows(context.Background(), c.ID)
+	b := letter.Batch{Template: letter.Suggested()[0].Template, Settings: letter.DefaultSettings(), Community: c,
+		Rows: letter.SelectRecipients(rows, []int64{1}, letter.MainAccount).Rows}
+	if err := b.WriteCombined(context.Background(), path); err != nil {
+		t.Fatal(err)
+	}
+
+	if err := printFiles(context.Background(), queue, []string{path}); err != nil {
+		t.Fatal(err)
+	}
+	var printed string
+	deadline := time.Now().Add(60 * time.Second)
+	for printed == "" && time.Now().Before(deadline) {
+		// Found, and complete: cups-pdf writes the file in place.
+		matches, _ := filepath.Glob(filepath.Join(outDir, name+"*.pdf"))
+		if len(matches) > 0 && exec.Command("pdfinfo", matches[0]).Run() == nil {
+			printed = matches[0]
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if printed == "" {
+		t.Fatalf("the cups-pdf printer wrote nothing into %s", outDir)
+	}
+	t.Cleanup(func() { os.Remove(printed) })
+	// cups-pdf rewrites the file through Ghostscript with Type 3 fonts, so
+	// its text cannot be read back: check it is our one-page letter, with ink.
+	info, _ := exec.Command("pdfinfo", printed).Output()
+	if !strings.Contains(string(info), "Pages:           1") || !strings.Contains(string(info), name) {
+		t.Fatalf("the printed PDF:\n%s", info)
+	}
+	if dark := letterInk(t, printed); dark < 2000 {
+		t.Fatalf("the printed page is almost blank (%d dark pixels)", dark)
+	}
+
+	// A printer that does not exist gives a clear message.
+	err := printFiles(context.Background(), "NoExiste", []string{path})
+	if err == nil || err.Error() != "No existe la impresora «NoExiste»." {
+		t.Fatalf("missing printer: %v", err)
+	}
+	// And no default printer, too (when this machine has none).
+	if out, _ := cupsCommand("lpstat", "-d").CombinedOutput(); strings.Contains(string(out), "no system default") {
+		err := printFiles(context.Background(), "", []string{path})
+		if err == nil || !strings.Contains(err.Error(), "No hay una impresora configurada") {
+			t.Fatalf("no default printer: %v", err)
+		}
+	} else {
+		t.Logf("not tested: no default printer (this machine has one: %s)", strings.TrimSpace(string(out)))
+	}
+}
