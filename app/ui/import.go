@@ -1,11 +1,265 @@
 package ui
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
+
+	"comunidad/app/kastor"
+	"comunidad/app/mailer"
+	"comunidad/data"
 )
 
-// onImport runs "Importar datos". The Kastor sync wires it.
+// kastorTokenKey names a community's Kastor URL token in the credential store.
+func kastorTokenKey(community int64) string { return fmt.Sprintf("kastor.token:%d", community) }
+
+// chooseExportFile asks for a Kastor export with the system's file dialog
+// and calls onChosen with its path. Tests replace it.
+var chooseExportFile = func(u *UI, onChosen func(path string)) {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			u.showError(err)
+			return
+		}
+		if r == nil {
+			return // the user closed the dialog
+		}
+		path := r.URI().Path()
+		r.Close()
+		onChosen(path)
+	}, u.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx", ".csv", ".XLSX", ".CSV"}))
+	d.Resize(fyne.NewSize(900, 600))
+	d.Show()
+}
+
+// importStep, when set (tests), is told on the UI goroutine each time the
+// import shows something: "progress", "name", "report", "error" or "cancelled".
+var importStep func(step string)
+
+func importStepDone(step string) {
+	if importStep != nil {
+		importStep(step)
+	}
+}
+
+// onImport runs "Importar datos": from the community's remembered source
+// (Configuración → Importación desde Kastor), or from a file the user picks.
+// With no community yet, the file becomes a new community.
 func (u *UI) onImport() {
-	dialog.ShowInformation(lang.X("action.import", "Importar datos"), "", u.win)
+	c := u.community
+	if c.ID != 0 && strings.TrimSpace(c.Source) != "" {
+		u.importFrom(c, c.Source)
+		return
+	}
+	chooseExportFile(u, func(path string) { u.importFrom(c, path) })
+}
+
+// importJob is one "Importar datos" run: read the export, (for a new
+// community) ask its name, save everything in one transaction, show the
+// report. Cancel cancels the context, so the transaction is rolled back.
+type importJob struct {
+	u         *UI
+	community data.Community // ID 0: a new community
+	source    string
+	ctx       context.Context
+	cancel    context.CancelFunc
+
+	bar    *widget.ProgressBar
+	status *widget.Label
+	stop   *widget.Button
+	dlg    *dialog.CustomDialog
+}
+
+func (u *UI) importFrom(c data.Community, source string) {
+	ctx, cancel := context.WithCancel(context.Background())
+	j := &importJob{u: u, community: c, source: source, ctx: ctx, cancel: cancel}
+	j.bar = widget.NewProgressBar()
+	j.status = widget.NewLabel(lang.X("kastor.progress.reading", "Leyendo {{.Name}}…", map[string]any{"Name": sourceName(source)}))
+	j.status.Truncation = fyne.TextTruncateEllipsis
+	j.stop = widget.NewButton(lang.X("kastor.cancel", "Cancelar"), func() {
+		j.stop.Disable()
+		j.status.SetText(lang.X("kastor.progress.cancelling", "Cancelando…"))
+		j.cancel()
+	})
+	box := container.NewVBox(j.status, j.bar, container.NewCenter(j.stop))
+	j.dlg = dialog.NewCustomWithoutButtons(lang.X("kastor.progress.title", "Importando datos de Kastor"), box, u.win)
+	j.dlg.Resize(fyne.NewSize(480, 160))
+	j.dlg.Show()
+	importStepDone("progress")
+	go j.read()
+}
+
+// sourceName is how a source is named on screen: a file's name, or a URL.
+func sourceName(source string) string {
+	if kastor.IsURL(source) {
+		return kastor.Describe(source)
+	}
+	return filepath.Base(source)
+}
+
+func (j *importJob) progress(f float64) {
+	fyne.Do(func() { j.bar.SetValue(f) })
+}
+
+// read runs off the UI goroutine.
+func (j *importJob) read() {
+	opts := kastor.Options{Progress: func(f float64) { j.progress(f / 2) }}
+	if j.community.ID != 0 && kastor.IsURL(j.source) {
+		if t, err := mailer.OpenSecrets(j.u.st.Path()).Get(kastorTokenKey(j.community.ID)); err == nil {
+			opts.Token = t
+		}
+	}
+	res, err := kastor.Read(j.ctx, j.source, opts)
+	if err != nil {
+		fyne.Do(func() { j.fail(err) })
+		return
+	}
+	if j.community.ID == 0 {
+		fyne.Do(func() { j.askName(res) })
+		return
+	}
+	j.apply(res, data.SyncTarget{CommunityID: j.community.ID})
+}
+
+// askName asks what to call a new community, suggesting the export's title.
+func (j *importJob) askName(res *kastor.Result) {
+	j.dlg.Hide()
+	name := widget.NewEntry()
+	name.SetText(res.SuggestedName())
+	name.Validator = func(s string) error {
+		if strings.TrimSpace(s) == "" {
+			return errRequired()
+		}
+		return nil
+	}
+	info := widget.NewLabel(lang.X("kastor.name.info", "{{.Units}} inmuebles y {{.People}} personas en {{.Name}}.",
+		map[string]any{"Units": len(res.Snapshot.Units), "People": len(res.Snapshot.People), "Name": res.Name}))
+	form := dialog.NewForm(lang.X("kastor.name.title", "Nueva comunidad"),
+		lang.X("kastor.name.confirm", "Importar"), lang.X("kastor.cancel", "Cancelar"),
+		[]*widget.FormItem{
+			widget.NewFormItem("", info),
+			widget.NewFormItem(lang.X("kastor.name.label", "Nombre de la comunidad"), name),
+		},
+		func(ok bool) {
+			if !ok {
+				j.cancel()
+				return
+			}
+			j.status.SetText(lang.X("kastor.progress.saving", "Guardando en la base de datos…"))
+			j.dlg.Show()
+			go j.apply(res, data.SyncTarget{CommunityName: strings.TrimSpace(name.Text)})
+		}, j.u.win)
+	form.Resize(fyne.NewSize(520, 220))
+	form.Show()
+	j.u.win.Canvas().Focus(name)
+	importStepDone("name")
+}
+
+// apply saves the snapshot in one transaction (off the UI goroutine).
+func (j *importJob) apply(res *kastor.Result, target data.SyncTarget) {
+	fyne.Do(func() { j.status.SetText(lang.X("kastor.progress.saving", "Guardando en la base de datos…")) })
+	rep, err := kastor.Apply(j.ctx, j.u.st, target, j.source, res, kastor.Options{Progress: func(f float64) { j.progress(0.5 + f/2) }})
+	fyne.Do(func() {
+		if err != nil {
+			j.fail(err)
+			return
+		}
+		j.dlg.Hide()
+		j.cancel()
+		j.u.showImportReport(rep, res)
+		j.u.SelectCommunity(rep.CommunityID)
+		importStepDone("report")
+	})
+}
+
+func (j *importJob) fail(err error) {
+	j.dlg.Hide()
+	j.cancel()
+	if errors.Is(err, context.Canceled) {
+		dialog.ShowInformation(lang.X("kastor.cancelled.title", "Importación cancelada"),
+			lang.X("kastor.cancelled.text", "No se modificó nada."), j.u.win)
+		importStepDone("cancelled")
+		return
+	}
+	msg := lang.X("kastor.error", "No se importó nada: {{.Err}}", map[string]any{"Err": err.Error()})
+	d := dialog.NewError(errors.New(msg), j.u.win)
+	d.Show()
+	importStepDone("error")
+}
+
+// maxShownProblems keeps the report dialog light with exports full of problems.
+const maxShownProblems = 500
+
+// showImportReport is the dialog after an import: the counts, then the
+// problems found row by row.
+func (u *UI) showImportReport(rep data.SyncReport, res *kastor.Result) {
+	bold := fyne.TextStyle{Bold: true}
+	lines := []fyne.CanvasObject{
+		widget.NewLabelWithStyle(rep.Community, fyne.TextAlignLeading, bold),
+		widget.NewLabel(lang.X("kastor.report.source", "Desde {{.Source}} ({{.Layout}}, {{.Rows}} filas)",
+			map[string]any{"Source": sourceName(rep.Source), "Layout": layoutLabel(res.Layout), "Rows": res.Rows})),
+		widget.NewLabel(lang.X("kastor.report.units", "Unidades: {{.New}} nuevas, {{.Updated}} actualizadas, {{.Unchanged}} sin cambios, {{.Archived}} archivadas",
+			countsData(rep.Units))),
+		widget.NewLabel(lang.X("kastor.report.users", "Usuarios: {{.New}} nuevos, {{.Updated}} actualizados, {{.Unchanged}} sin cambios, {{.Archived}} archivados",
+			countsData(rep.Users))),
+	}
+	if !rep.Changed() {
+		lines = append(lines, widget.NewLabel(lang.X("kastor.report.nochange", "Sin cambios: la exportación es igual a lo ya importado.")))
+	}
+	var body fyne.CanvasObject = container.NewVBox(lines...)
+	if n := len(rep.Problems); n == 0 {
+		lines = append(lines, widget.NewLabel(lang.X("kastor.report.noproblems", "Sin observaciones.")))
+		body = container.NewVBox(lines...)
+	} else {
+		lines = append(lines, widget.NewLabelWithStyle(lang.X("kastor.report.problems", "Observaciones ({{.N}}):", map[string]any{"N": n}), fyne.TextAlignLeading, bold))
+		shown := rep.Problems[:min(n, maxShownProblems)]
+		list := widget.NewList(
+			func() int { return len(shown) },
+			func() fyne.CanvasObject {
+				l := widget.NewLabel("")
+				l.Truncation = fyne.TextTruncateEllipsis
+				return l
+			},
+			func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(problemText(shown[i])) },
+		)
+		var foot fyne.CanvasObject = widget.NewLabel("")
+		if n > len(shown) {
+			foot = widget.NewLabel(lang.X("kastor.report.more", "… y {{.N}} más (comunidad sync --json las lista todas).", map[string]any{"N": n - len(shown)}))
+		}
+		body = container.NewBorder(container.NewVBox(lines...), foot, nil, nil, list)
+	}
+	d := dialog.NewCustom(lang.X("kastor.report.title", "Importación terminada"), lang.X("kastor.close", "Cerrar"), body, u.win)
+	d.Resize(fyne.NewSize(760, 520))
+	d.Show()
+}
+
+func countsData(c data.SyncCounts) map[string]any {
+	return map[string]any{"New": c.New, "Updated": c.Updated, "Unchanged": c.Unchanged, "Archived": c.Archived}
+}
+
+func problemText(p data.SyncProblem) string {
+	if p.Row > 0 {
+		return lang.X("kastor.report.row", "Fila {{.Row}}: {{.Msg}}", map[string]any{"Row": p.Row, "Msg": p.Message})
+	}
+	return p.Message
+}
+
+func layoutLabel(l kastor.Layout) string {
+	switch l {
+	case kastor.PerUnit:
+		return lang.X("kastor.layout.perunit", "una fila por inmueble")
+	case kastor.PerPerson:
+		return lang.X("kastor.layout.perperson", "una fila por persona")
+	}
+	return ""
 }
