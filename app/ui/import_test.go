@@ -77,7 +77,11 @@ func kastorTestUI(t *testing.T, st *data.Store) (*UI, fyne.Window) {
 		container.NewTabItem("Configuración", sec.box),
 	)
 	w.SetContent(u.Content())
-	u.Reload()
+	cs, err := st.Communities(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.setCommunities(cs) // at once: no load racing with the test's first look
 	return u, w
 }
 
