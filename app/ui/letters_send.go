@@ -141,11 +141,20 @@ func (d *letterSend) replan() {
 func (d *letterSend) showPlan() {
 	p := d.plan
 	msg := lang.X("mail.send.count", "Se enviarán {{.N}} correos.", map[string]any{"N": len(p.Messages)})
-	if len(p.AlreadySent) > 0 {
-		msg += " " + lang.X("mail.send.already", "{{.N}} destinatarios ya la recibieron por correo y no se les enviará de nuevo.", map[string]any{"N": len(p.AlreadySent)})
+	if len(p.Messages) == 1 {
+		msg = lang.X("mail.send.count.one", "Se enviará 1 correo.")
 	}
-	if len(p.NoEmail) > 0 {
-		msg += " " + lang.X("mail.send.noemail.count", "{{.N}} no tienen correo.", map[string]any{"N": len(p.NoEmail)})
+	switch n := len(p.AlreadySent); {
+	case n == 1:
+		msg += " " + lang.X("mail.send.already.one", "1 destinatario ya la recibió por correo y no se le enviará de nuevo.")
+	case n > 1:
+		msg += " " + lang.X("mail.send.already", "{{.N}} destinatarios ya la recibieron por correo y no se les enviará de nuevo.", map[string]any{"N": n})
+	}
+	switch n := len(p.NoEmail); {
+	case n == 1:
+		msg += " " + lang.X("mail.send.noemail.one", "1 destinatario no tiene correo.")
+	case n > 1:
+		msg += " " + lang.X("mail.send.noemail.count", "{{.N}} destinatarios no tienen correo.", map[string]any{"N": n})
 	}
 	d.summary.SetText(msg)
 	var lines []string
@@ -233,10 +242,10 @@ func (u *UI) runSend(snd *mailer.Sender, ids []int64, title string) *sendRun {
 			r.dlg.Hide()
 			u.units.reload()
 			r.result = u.showSendResult(rep, err)
+			// Notices that waited while this batch held the outbox go now.
+			u.sendPendingNotices()
 			close(r.done)
 		})
-		// Notices that waited while this batch held the outbox go now.
-		u.sendPendingNotices()
 	}()
 	return r
 }

@@ -310,7 +310,7 @@ func TestLetterSendDialogSendsOnce(t *testing.T) {
 	var d *letterSend
 	fyne.DoAndWait(func() { d = u.newLetterSend(nil) })
 	eventually(t, "the plan", func() bool {
-		return d.summary.Text == "Se enviarán 2 correos. 1 no tienen correo." && strings.Contains(d.missing.Text, "Carla Pérez (103)") &&
+		return d.summary.Text == "Se enviarán 2 correos. 1 destinatario no tiene correo." && strings.Contains(d.missing.Text, "Carla Pérez (103)") &&
 			strings.Contains(d.missing.Text, "104 Depto 104") && !d.send.Disabled()
 	})
 	fyne.DoAndWait(func() { d.subject.SetText("Bienvenida a {comunidad}") })
@@ -339,7 +339,7 @@ func TestLetterSendDialogSendsOnce(t *testing.T) {
 		d = u.newLetterSend([]int64{ids["u101"]})
 	})
 	eventually(t, "the second plan", func() bool {
-		return strings.HasPrefix(d.summary.Text, "Se enviarán 0 correos. 1 destinatarios ya la recibieron") && d.send.Disabled()
+		return strings.HasPrefix(d.summary.Text, "Se enviarán 0 correos. 1 destinatario ya la recibió") && d.send.Disabled()
 	})
 	if srv.total() != 2 {
 		t.Fatalf("server total %d", srv.total())
@@ -384,7 +384,9 @@ func TestOutboxViewRetriesFailed(t *testing.T) {
 	}
 	srv.setRefuse("beto@example.cl", false)
 	fyne.DoAndWait(func() { v.table.Select(widgetCell(row)) })
-	eventually(t, "retry enabled", func() bool { return !v.retryOne.Disabled() })
+	eventually(t, "retry enabled", func() bool {
+		return !v.retryOne.Disabled() && strings.HasPrefix(v.detail.Text, "Fallido: Carta de bienvenida a beto@example.cl — 550")
+	})
 	loads, before := v.loads, u.units.loads
 	test.Tap(v.retryOne)
 	waitRun(t, u, func() *sendRun { return v.run }, before)

@@ -26,6 +26,7 @@ type outboxView struct {
 	selected int // row in msgs, -1 for none
 	table    *widget.Table
 	count    *widget.Label
+	detail   *widget.Label // the selected message's recipient and full error
 	empty    *widget.Label
 	retryOne *widget.Button
 	retryAll *widget.Button
@@ -101,8 +102,11 @@ func (u *UI) newOutboxView() *outboxView {
 	v.table.OnSelected = func(id widget.TableCellID) {
 		v.selected = id.Row
 		v.updateButtons()
+		v.showDetail()
 	}
 	v.count = widget.NewLabel("")
+	v.detail = widget.NewLabel("")
+	v.detail.Wrapping = fyne.TextWrapWord
 	v.empty = widget.NewLabel(lang.X("mail.outbox.empty", "Aún no se ha enviado ningún correo desde esta comunidad."))
 	v.empty.Hide()
 	v.retryOne = widget.NewButtonWithIcon(lang.X("mail.outbox.retry_one", "Reintentar este"), theme.ViewRefreshIcon(), v.onRetryOne)
@@ -111,7 +115,7 @@ func (u *UI) newOutboxView() *outboxView {
 	refresh := widget.NewButtonWithIcon(lang.X("mail.outbox.refresh", "Actualizar"), theme.ViewRefreshIcon(), v.reload)
 	closeBtn := widget.NewButton(lang.X("mail.close", "Cerrar"), func() { v.dlg.Hide() })
 	v.updateButtons()
-	bottom := container.NewHBox(v.count, layoutSpacer(), refresh, v.retryOne, v.retryAll, closeBtn)
+	bottom := container.NewVBox(v.detail, container.NewHBox(v.count, layoutSpacer(), refresh, v.retryOne, v.retryAll, closeBtn))
 	v.dlg = dialog.NewCustomWithoutButtons(lang.X("mail.outbox.title", "Enviados"),
 		container.NewBorder(nil, bottom, nil, nil, container.NewStack(v.table, container.NewCenter(v.empty))), u.win)
 	v.dlg.Resize(fyne.NewSize(1180, 620))
@@ -169,6 +173,19 @@ func (v *outboxView) updateButtons() {
 	}
 }
 
+func (v *outboxView) showDetail() {
+	if v.selected < 0 || v.selected >= len(v.msgs) {
+		v.detail.SetText("")
+		return
+	}
+	m := v.msgs[v.selected]
+	text := lang.X("mail.outbox.detail", "{{.State}}: {{.Kind}} a {{.To}}", map[string]any{"State": stateLabel(m.State), "Kind": kindLabel(m.Kind), "To": m.ToAddr})
+	if m.LastError != "" {
+		text += " — " + m.LastError
+	}
+	v.detail.SetText(text)
+}
+
 // reload reads the outbox off the UI goroutine.
 func (v *outboxView) reload() {
 	st, c := v.u.st, v.c
@@ -184,6 +201,7 @@ func (v *outboxView) reload() {
 			v.msgs = msgs
 			v.selected = -1
 			v.table.UnselectAll()
+			v.detail.SetText("")
 			v.table.Refresh()
 			if len(msgs) == 0 {
 				v.empty.Show()
