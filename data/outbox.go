@@ -294,6 +294,19 @@ func (s *Store) SetOutboxContent(ctx context.Context, id int64, subject, html, t
 // here on the server may accept it, so a crash must not resend it.
 func (s *Store) CommitOutbox(ctx context.Context, id int64) error {
 	r, err := s.w.ExecContext(ctx, `UPDATE outbox SET committed_at = ?, updated_at = ? WHERE id = ? AND state = 'sending'`, now(), now(), id)
+	return committed(id, r, err)
+}
+
+// CommitOutboxContent is CommitOutbox recording, in the same write, what is
+// being sent (a notice's subject and bodies are only known when it is
+// sent) and its Message-ID.
+func (s *Store) CommitOutboxContent(ctx context.Context, id int64, subject, html, text, messageID string) error {
+	r, err := s.w.ExecContext(ctx, `UPDATE outbox SET committed_at = ?, subject = ?, body_html = ?, body_text = ?, message_id = ?,
+		updated_at = ? WHERE id = ? AND state = 'sending'`, now(), subject, html, text, messageID, now(), id)
+	return committed(id, r, err)
+}
+
+func committed(id int64, r sql.Result, err error) error {
 	if err != nil {
 		return fmt.Errorf("mark mail %d: %w", id, err)
 	}

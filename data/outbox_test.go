@@ -92,7 +92,7 @@ func TestClaimCommitFinish(t *testing.T) {
 	if err != nil || !ok || m.ID != res.IDs[1] || m.State != OutboxSending || m.Attempts != 1 {
 		t.Fatalf("claim: %+v %v %v", m, ok, err)
 	}
-	if err := s.CommitOutbox(ctx, m.ID); err != nil {
+	if err := s.CommitOutboxContent(ctx, m.ID, "Asunto", "<p>x</p>", "x", "id@alamos.cl"); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.FinishOutbox(ctx, m.ID, OutboxSent, ""); err != nil {
@@ -102,7 +102,7 @@ func TestClaimCommitFinish(t *testing.T) {
 		t.Fatal("committed a message that is no longer being sent")
 	}
 	got, _ := s.OutboxByID(ctx, m.ID)
-	if got.State != OutboxSent || got.SentAt.IsZero() {
+	if got.State != OutboxSent || got.SentAt.IsZero() || got.CommittedAt.IsZero() || got.Subject != "Asunto" || got.MessageID != "id@alamos.cl" {
 		t.Fatalf("after sent: %+v", got)
 	}
 	// A temporary failure puts it back to pending, keeping the answer.

@@ -62,6 +62,9 @@ type Sender struct {
 	OneConnectionPerMessage bool
 }
 
+// heartbeatEvery is how often a sender tells it is alive.
+const heartbeatEvery = 15 * time.Second
+
 // staleLock is how long a silent lock holder on another machine (the
 // database on a shared folder) is waited for before its lock is taken over.
 const staleLock = 10 * time.Minute
@@ -84,8 +87,9 @@ func (s *Sender) maxAttempts() int {
 	return 4
 }
 
-// Run sends the community's pending messages (only those in only, when it is
-// not empty), one connection for all of them, until none is left, the
+// Run sends the community's messages pending when it starts (only those in
+// only, when it is not empty), oldest first, one connection for all of
+// them, until none is left, the
 // context is cancelled (the rest are marked cancelled and the context's
 // error returned), or the server refuses the account (*AuthError) or cannot
 // be reached (*ConnectError), which leave the rest pending.
@@ -106,6 +110,12 @@ func (s *Sender) Run(ctx context.Context, only []int64) (rep Report, err error) 
 	if err != nil {
 		return rep, err
 	}
+	// The batch is what is pending now, oldest first; each is claimed by id
+	// (a claim over a long IN list per message would cost O(n²)).
+	queue := make([]int64, len(pending))
+	for i, m := range pending {
+		queue[len(pending)-1-i] = m.ID // ListOutbox is newest first
+	}
 	prog := Progress{Total: len(pending)}
 	tr := newTransport(s.Account, s.TLSConfig, s.Timeout, !s.OneConnectionPerMessage)
 	defer tr.close()
@@ -115,22 +125,33 @@ func (s *Sender) Run(ctx context.Context, only []int64) (rep Report, err error) 
 		interval = time.Minute / time.Duration(r)
 	}
 	var next time.Time
+	beat := time.Now()
 	tries := map[int64]int{}
+	pos := 0 // queue[pos] is the next message; a retried one stays there
 	cancel := func() (Report, error) {
-		n, cerr := s.Store.CancelOutbox(db, s.Community, only)
-		rep.Cancelled += n
+		var cerr error
+		if rest := queue[pos:]; len(rest) > 0 {
+			var n int
+			n, cerr = s.Store.CancelOutbox(db, s.Community, rest)
+			rep.Cancelled += n
+		}
 		return rep, errors.Join(ctx.Err(), cerr)
 	}
 	for {
 		if ctx.Err() != nil {
 			return cancel()
 		}
-		m, ok, err := s.Store.ClaimOutbox(db, s.Community, only)
+		if pos >= len(queue) {
+			return rep, nil
+		}
+		m, ok, err := s.Store.ClaimOutbox(db, s.Community, queue[pos:pos+1])
 		if err != nil {
 			return rep, err
 		}
 		if !ok {
-			return rep, nil
+			// Sent, cancelled or changed by someone else meanwhile.
+			pos++
+			continue
 		}
 		// The rate limit is waited for with the row claimed (nothing was
 		// written to the server yet, so a crash here requeues it).
@@ -140,7 +161,10 @@ func (s *Sender) Run(ctx context.Context, only []int64) (rep Report, err error) 
 			}
 			return cancel()
 		}
-		_ = s.Store.HeartbeatOutbox(db, s.Community, owner)
+		if time.Since(beat) > heartbeatEvery {
+			_ = s.Store.HeartbeatOutbox(db, s.Community, owner)
+			beat = time.Now()
+		}
 		if interval > 0 {
 			next = time.Now().Add(interval)
 		}
@@ -207,6 +231,7 @@ func (s *Sender) Run(ctx context.Context, only []int64) (rep Report, err error) 
 			rep.Failed++
 			prog.Failed++
 		}
+		pos++
 		prog.Done = prog.Sent + prog.Failed
 		prog.Current = m.ToAddr
 		if s.Progress != nil {
@@ -232,18 +257,23 @@ func (s *Sender) sendOne(ctx context.Context, tr *transport, m data.OutboxMessag
 	if id == "" {
 		id = NewMessageID(s.Account.From, m.ID)
 	}
-	// The outbox keeps exactly what is sent, and the Message-ID stays the
-	// same on every try.
-	if c.Subject != m.Subject || c.HTML != m.BodyHTML || c.Text != m.BodyText || id != m.MessageID {
-		if err := s.Store.SetOutboxContent(db, m.ID, c.Subject, c.HTML, c.Text, id); err != nil {
-			return err
+	// The outbox keeps exactly what is sent: recorded with the commit mark
+	// (one write per message), or right away when the message goes no further.
+	changed := c.Subject != m.Subject || c.HTML != m.BodyHTML || c.Text != m.BodyText || id != m.MessageID
+	commit := func() error {
+		if changed {
+			return s.Store.CommitOutboxContent(db, m.ID, c.Subject, c.HTML, c.Text, id)
 		}
+		return s.Store.CommitOutbox(db, m.ID)
 	}
 	msg, err := s.Account.Build(c, id, time.Now())
-	if err != nil {
-		return err
+	if err == nil {
+		_, err = tr.send(ctx, msg, commit)
 	}
-	_, err = tr.send(ctx, msg, func() error { return s.Store.CommitOutbox(db, m.ID) })
+	var se *SendError
+	if changed && errors.As(err, &se) && !se.Uncertain {
+		_ = s.Store.SetOutboxContent(db, m.ID, c.Subject, c.HTML, c.Text, id)
+	}
 	return err
 }
 
