@@ -1,0 +1,299 @@
+package ui
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+	"github.com/xuri/excelize/v2"
+
+	"comunidad/app/userfile"
+	"comunidad/data"
+)
+
+// generateStore is a community with two owners with an email, one without,
+// and a unit with nobody.
+func generateStore(t *testing.T) *data.Store {
+	t.Helper()
+	st := openStore(t)
+	for _, q := range []string{
+		`INSERT INTO communities (id, name) VALUES (1, 'Edificio Los Álamos')`,
+		`INSERT INTO units (id, community_id, code, name, sector) VALUES (1, 1, '101', 'Depto 101', 'Torre A'), (2, 1, '102', 'Depto 102', 'Torre A'), (3, 1, '103', 'Depto 103', 'Torre B')`,
+		`INSERT INTO people (id, community_id, kastor_key, first_names, last_names, rut, email, phone, origin) VALUES
+			(1, 1, 'k1', 'José', 'Núñez', '12345670-K', 'jose@example.cl', '0987654321', 'kastor'),
+			(2, 1, 'k2', 'Marta', 'Rojas', '', '', '', 'kastor'),
+			(3, 1, 'k3', 'Ana', 'Soto', '', 'ana@example.cl', '', 'kastor')`,
+		`INSERT INTO memberships (unit_id, person_id, role, origin, position) VALUES (1, 1, 'main', 'kastor', 0), (1, 3, 'additional', 'kastor', 1), (2, 2, 'main', 'kastor', 0)`,
+	} {
+		if _, err := st.Writer().Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return st
+}
+
+// genSettle waits until the window has shown the community's units tab at
+// least loads+1 times and its letter section is loaded: the test driver runs
+// fyne.Do on the loading goroutines themselves, so a test must not touch
+// widgets while they run. It returns the units tab's load count.
+func genSettle(t *testing.T, u *UI, loads int) int {
+	t.Helper()
+	n := 0
+	eventually(t, "the window loaded", func() bool {
+		if u.community.ID != 1 || u.units.loads <= loads {
+			return false
+		}
+		for _, s := range u.config.sections {
+			if l, ok := s.(*letterSection); ok && l.save.Disabled() && l.titleEntry.Disabled() {
+				return false
+			}
+		}
+		n = u.units.loads
+		return true
+	})
+	return n
+}
+
+// genWait blocks until ch is closed (work runs off the UI goroutine).
+func genWait(t *testing.T, what string, ch chan struct{}) {
+	t.Helper()
+	select {
+	case <-ch:
+	case <-time.After(20 * time.Second):
+		t.Fatalf("timed out waiting for %s", what)
+	}
+}
+
+// genTopTexts is every text of the window's top overlay (the open dialog), joined.
+func genTopTexts(w fyne.Window) string {
+	top := w.Canvas().Overlays().Top()
+	if top == nil {
+		return ""
+	}
+	return strings.Join(texts(top), "\n")
+}
+
+// genFindButton finds the button with the given text under o.
+func genFindButton(o fyne.CanvasObject, text string) *widget.Button {
+	var found *widget.Button
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if found != nil || o == nil {
+			return
+		}
+		if b, ok := o.(*widget.Button); ok && b.Text == text {
+			found = b
+			return
+		}
+		if c, ok := o.(*fyne.Container); ok {
+			for _, ch := range c.Objects {
+				walk(ch)
+			}
+		}
+		if wd, ok := o.(fyne.Widget); ok {
+			for _, ch := range test.WidgetRenderer(wd).Objects() {
+				walk(ch)
+			}
+		}
+	}
+	walk(o)
+	return found
+}
+
+// genEntryTexts lists the texts of the entries under o.
+func genEntryTexts(o fyne.CanvasObject) []string {
+	var out []string
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if e, ok := o.(*widget.Entry); ok {
+			out = append(out, e.Text)
+		}
+		if c, ok := o.(*fyne.Container); ok {
+			for _, ch := range c.Objects {
+				walk(ch)
+			}
+		}
+		if wd, ok := o.(fyne.Widget); ok {
+			for _, ch := range test.WidgetRenderer(wd).Objects() {
+				walk(ch)
+			}
+		}
+	}
+	walk(o)
+	return out
+}
+
+func TestGenerateUsers(t *testing.T) {
+	st := generateStore(t)
+	ctx := context.Background()
+	u, w := newTestUI(t, st)
+	loads := genSettle(t, u, 0)
+
+	r := u.startGenerate(nil)
+	genWait(t, "the plan", r.planned)
+	got := genTopTexts(w)
+	for _, want := range []string{
+		"Todas las unidades de Edificio Los Álamos: 3.",
+		"Se crearán 2 cuentas nuevas en el portal.",
+		"1 personas quedarán sin cuenta (sin correo: 1; correo inválido: 0; correo compartido: 0).",
+	} {
+		if !strings.Contains(got, want) {
+			t.Fatalf("confirmation lacks %q:\n%s", want, got)
+		}
+	}
+	if a, _ := st.Accounts(ctx, 1); len(a) != 0 {
+		t.Fatalf("accounts created before confirming: %v", a)
+	}
+
+	test.Tap(genFindButton(w.Canvas().Overlays().Top(), "Generar"))
+	genWait(t, "the accounts", r.generated)
+	loads = genSettle(t, u, loads) // the tab reloads to show the new accounts
+	if r.bar.Value != 1 {
+		t.Errorf("progress bar at %v after the work, want 1", r.bar.Value)
+	}
+	if a, _ := st.Accounts(ctx, 1); len(a) != 2 {
+		t.Fatalf("accounts after generating: %v", a)
+	}
+	// The save dialog proposes usuarios-<comunidad>-<fecha>.xlsx.
+	if r.save == nil {
+		t.Fatal("no save dialog")
+	}
+	name := userfile.DefaultName("Edificio Los Álamos", time.Now())
+	if !strings.HasPrefix(name, "usuarios-edificio-los-alamos-") || !contains(genEntryTexts(w.Canvas().Overlays().Top()), name) {
+		t.Fatalf("save dialog file name: want %q among %q", name, genEntryTexts(w.Canvas().Overlays().Top()))
+	}
+	// The native dialog cannot be driven here: save where it would have.
+	r.save.Hide()
+	path := filepath.Join(t.TempDir(), name)
+	r.savePath(path)
+	genWait(t, "the save", r.saved)
+
+	got = genTopTexts(w)
+	for _, want := range []string{
+		"Usuarios generados",
+		"Cuentas: 2 nuevas, 0 ya existían.",
+		"Archivo: " + name + " (3 usuarios en 3 unidades).",
+		"Unidades sin usuarios (1): 103",
+		"Sin cuenta (1):",
+		"Abrir",
+	} {
+		if !strings.Contains(got, want) {
+			t.Fatalf("result lacks %q:\n%s", want, got)
+		}
+	}
+	if line := exclusionLine(r.rep.Excluded[0]); line != "102 · Marta Rojas — sin correo" {
+		t.Fatalf("exclusion line %q", line)
+	}
+	var opened string
+	r.open = func(p string) error { opened = p; return nil }
+	test.Tap(genFindButton(w.Canvas().Overlays().Top(), "Abrir"))
+	if opened != path {
+		t.Fatalf("Abrir opened %q, want %q", opened, path)
+	}
+	if u.app.Preferences().String(prefGenerateDir) != filepath.Dir(path) {
+		t.Fatal("the folder was not remembered for next time")
+	}
+
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(userfile.SheetUsers)
+	if err != nil || len(rows) != 4 {
+		t.Fatalf("Usuarios: %q, %v", rows, err)
+	}
+	if got := strings.Join(rows[1], "|"); !strings.HasPrefix(got, "Edificio Los Álamos|101|Depto 101||Torre A|Propietario|Sí|José|Núñez|12345670-K|jose@example.cl|0987654321|Kastor|Activa (nueva)|") {
+		t.Fatalf("row 2: %s", got)
+	}
+	test.Tap(genFindButton(w.Canvas().Overlays().Top(), "Cerrar"))
+
+	// Again: nothing new to create.
+	r = u.startGenerate([]int64{1, 2})
+	genWait(t, "the second plan", r.planned)
+	got = genTopTexts(w)
+	for _, want := range []string{"Unidades seleccionadas de Edificio Los Álamos: 2.", "No hay cuentas nuevas que crear.", "Cuentas que ya existen: 2."} {
+		if !strings.Contains(got, want) {
+			t.Fatalf("second confirmation lacks %q:\n%s", want, got)
+		}
+	}
+	test.Tap(genFindButton(w.Canvas().Overlays().Top(), "Cancelar"))
+	if w.Canvas().Overlays().Top() != nil {
+		t.Fatal("the confirmation stayed open after Cancelar")
+	}
+}
+
+func TestGenerateUsersCancelledAndNotSaved(t *testing.T) {
+	st := generateStore(t)
+	ctx := context.Background()
+	u, w := newTestUI(t, st)
+	loads := genSettle(t, u, 0)
+
+	// Cancelled while working: no account, a message that says so.
+	r := u.startGenerate(nil)
+	genWait(t, "the plan", r.planned)
+	r.confirm.Hide()
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	r.start(cctx)
+	genWait(t, "the cancel", r.generated)
+	if got := genTopTexts(w); !strings.Contains(got, "Cancelado: no se creó ninguna cuenta ni se escribió el archivo.") {
+		t.Fatalf("after cancel:\n%s", got)
+	}
+	if a, _ := st.Accounts(ctx, 1); len(a) != 0 {
+		t.Fatalf("accounts after cancel: %v", a)
+	}
+	w.Canvas().Overlays().Top().Hide()
+
+	// The save dialog closed without a name: the accounts exist, and the
+	// result offers to save the file again.
+	r = u.startGenerate(nil)
+	genWait(t, "the plan", r.planned)
+	r.confirm.Hide()
+	r.start(ctx)
+	genWait(t, "the accounts", r.generated)
+	genSettle(t, u, loads)
+	r.save.Hide()
+	r.showResult()
+	got := genTopTexts(w)
+	if !strings.Contains(got, "El archivo no se guardó.") || !strings.Contains(got, "Guardar archivo…") || strings.Contains(got, "Abrir") {
+		t.Fatalf("result without a file:\n%s", got)
+	}
+	test.Tap(genFindButton(w.Canvas().Overlays().Top(), "Guardar archivo…"))
+	if r.save == nil || !contains(genEntryTexts(w.Canvas().Overlays().Top()), userfile.DefaultName("Edificio Los Álamos", time.Now())) {
+		t.Fatal("Guardar archivo… did not open the save dialog again")
+	}
+	r.save.Hide()
+
+	// A folder that cannot be written: a clear error, and the result still
+	// offers to save.
+	bad := filepath.Join(t.TempDir(), "no", "existe", "u.xlsx")
+	r.savePath(bad)
+	genWait(t, "the failed save", r.saved)
+	if _, err := os.Stat(bad); err == nil {
+		t.Fatal("a file was written")
+	}
+	if got := genTopTexts(w); !strings.Contains(got, "Guardar archivo…") {
+		t.Fatalf("after a failed save:\n%s", got)
+	}
+}
+
+func TestGenerateUsersButton(t *testing.T) {
+	st := generateStore(t)
+	u, w := newTestUI(t, st)
+	genSettle(t, u, 0)
+	b := genFindButton(w.Content(), "Generar usuarios")
+	if b == nil {
+		t.Fatal("no Generar usuarios button on the tab")
+	}
+	test.Tap(b)
+	eventually(t, "the confirmation", func() bool {
+		return strings.Contains(genTopTexts(w), "Se crearán 2 cuentas nuevas en el portal.")
+	})
+}
