@@ -140,7 +140,7 @@ func (f *userForm) onSubmit() {
 	f.submit.Disable()
 	m := f.m
 	st, unit, person := m.t.u.st, m.unitID, f.personID
-	go func() {
+	unitsAsync(func() {
 		var err error
 		ctx := context.Background()
 		if person == 0 {
@@ -161,7 +161,7 @@ func (f *userForm) onSubmit() {
 			}
 			m.changed()
 		})
-	}()
+	})
 }
 
 // emailForm adds or edits a secondary email.
@@ -222,7 +222,7 @@ func (f *emailForm) onSubmit() {
 	f.submit.Disable()
 	m := f.m
 	st, unit, id, email, label := m.t.u.st, m.unitID, f.id, f.email.Text, f.label.Text
-	go func() {
+	unitsAsync(func() {
 		var err error
 		ctx := context.Background()
 		if id == 0 {
@@ -240,7 +240,7 @@ func (f *emailForm) onSubmit() {
 			f.dlg.Hide()
 			m.changed()
 		})
-	}()
+	})
 }
 
 // example is a placeholder that cannot be mistaken for a typed value.

@@ -66,7 +66,7 @@ func (t *unitsTab) openModal(unitID int64) {
 // (on the UI goroutine), if any.
 func (m *unitModal) load(after func()) {
 	st := m.t.u.st
-	go func() {
+	unitsAsync(func() {
 		d, err := st.UnitDetail(context.Background(), m.unitID)
 		fyne.Do(func() {
 			if err != nil {
@@ -81,7 +81,7 @@ func (m *unitModal) load(after func()) {
 				after()
 			}
 		})
-	}()
+	})
 }
 
 // changed reloads the modal, then the table, after a write: one after the
@@ -289,7 +289,7 @@ func (m *unitModal) ask(msg string, do func(context.Context, *data.Store) error)
 				return
 			}
 			st := m.t.u.st
-			go func() {
+			unitsAsync(func() {
 				err := do(context.Background(), st)
 				fyne.Do(func() {
 					if err != nil {
@@ -297,7 +297,7 @@ func (m *unitModal) ask(msg string, do func(context.Context, *data.Store) error)
 					}
 					m.changed()
 				})
-			}()
+			})
 		}, m.t.u.win)
 	m.confirm = c
 	c.Show()

@@ -47,6 +47,12 @@ type unitsTab struct {
 	modal *unitModal // the open Herramientas modal, if any
 }
 
+// unitsAsync runs the tab's and the modal's database work off the UI
+// goroutine. Tests run it in line instead: Fyne's test driver applies
+// fyne.Do at once on the calling goroutine, so a real goroutine would update
+// widgets while the test reads them.
+var unitsAsync = func(f func()) { go f() }
+
 // unitColumn is one column of the table; sortKey -1 cannot be sorted.
 type unitColumn struct {
 	key, title string
@@ -187,7 +193,7 @@ func (t *unitsTab) reload() {
 		return
 	}
 	t.loading.Show()
-	go func() {
+	unitsAsync(func() {
 		rows, err := st.UserRows(context.Background(), cid)
 		var snap *unitsSnapshot
 		if err == nil {
@@ -205,7 +211,7 @@ func (t *unitsTab) reload() {
 			t.setSnapshot(snap)
 			t.loads++
 		})
-	}()
+	})
 }
 
 func (t *unitsTab) setSnapshot(s *unitsSnapshot) {
