@@ -256,6 +256,25 @@ func (a *applier) run() error {
 	return a.ctx.Err()
 }
 
+// idsBy maps the first column of query (run for the community) to the second.
+func (a *applier) idsBy(query string) (map[string]int64, error) {
+	rows, err := a.tx.QueryContext(a.ctx, query, a.community)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	m := map[string]int64{}
+	for rows.Next() {
+		var k string
+		var id int64
+		if err := rows.Scan(&k, &id); err != nil {
+			return nil, err
+		}
+		m[k] = id
+	}
+	return m, rows.Err()
+}
+
 // byID finds a loaded Kastor person by id.
 func (a *applier) byID(id int64) *dbPerson {
 	if a.ids == nil {
@@ -347,18 +366,16 @@ func (a *applier) load() error {
 
 func (a *applier) applyUnits() error {
 	ctx, tx := a.ctx, a.tx
-	ins, err := tx.PrepareContext(ctx, `INSERT INTO units (community_id, code, name, assigned, sector, floor, factor, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return err
-	}
-	defer ins.Close()
+	ins := newBatcher(ctx, tx, `INSERT INTO units (community_id, code, name, assigned, sector, floor, factor, updated_at) VALUES `,
+		`(?, ?, ?, ?, ?, ?, ?, ?)`)
+	defer ins.close()
 	upd, err := tx.PrepareContext(ctx, `UPDATE units SET name = ?, assigned = ?, sector = ?, floor = ?, factor = ?, archived = 0, updated_at = ? WHERE id = ?`)
 	if err != nil {
 		return err
 	}
 	defer upd.Close()
 	a.unitIDs = make([]int64, len(a.snap.Units))
+	var added []int // snapshot indexes of new units, whose ids come after the insert
 	for i, su := range a.snap.Units {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -367,16 +384,12 @@ func (a *applier) applyUnits() error {
 		u, ok := a.units[code]
 		switch {
 		case !ok:
-			res, err := ins.ExecContext(ctx, a.community, code, su.Name, su.Assigned, su.Sector, su.Floor, su.Factor, a.now)
-			if err != nil {
+			if err := ins.add(a.community, code, su.Name, su.Assigned, su.Sector, su.Floor, su.Factor, a.now); err != nil {
 				return fmt.Errorf("unidad %s: %w", code, err)
 			}
-			id, err := res.LastInsertId()
-			if err != nil {
-				return err
-			}
-			u = &dbUnit{id: id}
+			u = &dbUnit{}
 			a.units[code] = u
+			added = append(added, i)
 			a.rep.Units.New++
 		case u.seen:
 			return fmt.Errorf("unidad %s repetida en la exportación", code)
@@ -391,6 +404,20 @@ func (a *applier) applyUnits() error {
 		u.seen = true
 		a.unitIDs[i] = u.id
 		a.step(1)
+	}
+	if err := ins.flush(); err != nil {
+		return fmt.Errorf("add units: %w", err)
+	}
+	if len(added) > 0 {
+		ids, err := a.idsBy(`SELECT code, id FROM units WHERE community_id = ?`)
+		if err != nil {
+			return fmt.Errorf("add units: %w", err)
+		}
+		for _, i := range added {
+			code := strings.TrimSpace(a.snap.Units[i].Code)
+			a.unitIDs[i] = ids[code]
+			a.units[code].id = ids[code]
+		}
 	}
 	arch, err := tx.PrepareContext(ctx, `UPDATE units SET archived = 1, updated_at = ? WHERE id = ?`)
 	if err != nil {
@@ -508,12 +535,9 @@ func (a *applier) applyPeopleAndMembers() error {
 		role     Role
 		position int
 	}
-	ins, err := tx.PrepareContext(ctx, `INSERT INTO people (community_id, kastor_key, first_names, last_names, rut, email, phone, user_type, origin, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'kastor', ?, ?)`)
-	if err != nil {
-		return err
-	}
-	defer ins.Close()
+	ins := newBatcher(ctx, tx, `INSERT INTO people (community_id, kastor_key, first_names, last_names, rut, email, phone, user_type, origin, created_at, updated_at) VALUES `,
+		`(?, ?, ?, ?, ?, ?, ?, ?, 'kastor', ?, ?)`)
+	defer ins.close()
 	upd, err := tx.PrepareContext(ctx, `UPDATE people SET kastor_key = ?, first_names = ?, last_names = ?, rut = ?, email = ?, phone = ?, user_type = ?, archived = 0, updated_at = ? WHERE id = ?`)
 	if err != nil {
 		return err
@@ -544,16 +568,27 @@ func (a *applier) applyPeopleAndMembers() error {
 			}
 			a.personIDs[i] = p.id
 		} else {
-			res, err := ins.ExecContext(ctx, a.community, sp.Key, sp.FirstNames, sp.LastNames, sp.RUT, emails[i], sp.Phone, string(typ), a.now, a.now)
-			if err != nil {
-				return fmt.Errorf("%s: %w", joinNonEmpty(sp.FirstNames, sp.LastNames), err)
-			}
-			if a.personIDs[i], err = res.LastInsertId(); err != nil {
-				return err
+			if err := ins.add(a.community, sp.Key, sp.FirstNames, sp.LastNames, sp.RUT, emails[i], sp.Phone, string(typ), a.now, a.now); err != nil {
+				return fmt.Errorf("add people: %w", err)
 			}
 			state[i] = 1
 		}
 		a.step(1)
+	}
+	if err := ins.flush(); err != nil {
+		return fmt.Errorf("add people: %w", err)
+	}
+	var ids map[string]int64 // the new people's ids, read back once
+	for i, st := range state {
+		if st != 1 {
+			continue
+		}
+		if ids == nil {
+			if ids, err = a.idsBy(`SELECT kastor_key, id FROM people WHERE community_id = ? AND kastor_key IS NOT NULL`); err != nil {
+				return fmt.Errorf("add people: %w", err)
+			}
+		}
+		a.personIDs[i] = ids[snap.People[i].Key]
 	}
 	personIndex := make(map[int64]int, len(snap.People))
 	for i, id := range a.personIDs {
@@ -596,11 +631,9 @@ func (a *applier) applyPeopleAndMembers() error {
 		return err
 	}
 	defer mupd.Close()
-	mins, err := tx.PrepareContext(ctx, `INSERT INTO memberships (unit_id, person_id, role, origin, position, created_at) VALUES (?, ?, ?, 'kastor', ?, ?)`)
-	if err != nil {
-		return err
-	}
-	defer mins.Close()
+	mins := newBatcher(ctx, tx, `INSERT INTO memberships (unit_id, person_id, role, origin, position, created_at) VALUES `,
+		`(?, ?, ?, 'kastor', ?, ?)`)
+	defer mins.close()
 	touched := func(person int64) {
 		if i, ok := personIndex[person]; ok && state[i] == 0 {
 			state[i] = 2
@@ -633,7 +666,7 @@ func (a *applier) applyPeopleAndMembers() error {
 		m, ok := a.members[k]
 		switch {
 		case !ok:
-			if _, err := mins.ExecContext(ctx, k.unit, k.person, w.role, w.position, a.now); err != nil {
+			if err := mins.add(k.unit, k.person, w.role, w.position, a.now); err != nil {
 				return fmt.Errorf("add membership: %w", err)
 			}
 			touched(k.person)
@@ -645,6 +678,9 @@ func (a *applier) applyPeopleAndMembers() error {
 			}
 			touched(k.person)
 		}
+	}
+	if err := mins.flush(); err != nil {
+		return fmt.Errorf("add memberships: %w", err)
 	}
 	a.step(len(snap.People))
 
@@ -673,6 +709,72 @@ func (a *applier) applyPeopleAndMembers() error {
 		a.rep.Users.Archived++
 	}
 	return nil
+}
+
+// batchRows is how many rows one INSERT carries: fewer statements (and cgo
+// calls) for a first import of thousands of rows, well under SQLite's limit
+// of bound variables.
+const batchRows = 200
+
+// batcher inserts rows many at a time with one multi-row INSERT.
+type batcher struct {
+	ctx    context.Context
+	tx     *sql.Tx
+	prefix string // "INSERT INTO t (a, b) VALUES "
+	row    string // "(?, ?)"
+	cols   int
+	args   []any
+	full   *sql.Stmt // prepared for batchRows rows
+}
+
+func newBatcher(ctx context.Context, tx *sql.Tx, prefix, row string) *batcher {
+	return &batcher{ctx: ctx, tx: tx, prefix: prefix, row: row, cols: strings.Count(row, "?")}
+}
+
+func (b *batcher) add(args ...any) error {
+	b.args = append(b.args, args...)
+	if len(b.args) >= batchRows*b.cols {
+		return b.flush()
+	}
+	return nil
+}
+
+func (b *batcher) stmt(n int) string {
+	var sb strings.Builder
+	sb.WriteString(b.prefix)
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString(b.row)
+	}
+	return sb.String()
+}
+
+func (b *batcher) flush() error {
+	n := len(b.args) / b.cols
+	if n == 0 {
+		return nil
+	}
+	var err error
+	if n == batchRows {
+		if b.full == nil {
+			if b.full, err = b.tx.PrepareContext(b.ctx, b.stmt(batchRows)); err != nil {
+				return err
+			}
+		}
+		_, err = b.full.ExecContext(b.ctx, b.args...)
+	} else {
+		_, err = b.tx.ExecContext(b.ctx, b.stmt(n), b.args...)
+	}
+	b.args = b.args[:0]
+	return err
+}
+
+func (b *batcher) close() {
+	if b.full != nil {
+		b.full.Close()
+	}
 }
 
 // SyncRuns lists a community's imports, newest first (at most limit; all when limit <= 0).
