@@ -19,6 +19,8 @@ type unitsSnapshot struct {
 	units   int          // distinct units
 	orders  [][]int32    // per sort key, lazily: row indexes in ascending order
 	totals  map[bool]int // users with and without the archived ones, lazily
+	// longestUnit is the unit text with the most characters, to size the column.
+	longestUnit string
 }
 
 // Sort keys: the table's columns that can be sorted.
@@ -56,6 +58,11 @@ func newUnitsSnapshot(rows []data.UserRow) *unitsSnapshot {
 		s.hay[i] = fold(b.String())
 		if r.Sector != "" {
 			sectors[r.Sector] = true
+		}
+		if !units[r.UnitID] {
+			if u := unitText(r.UnitCode, r.UnitName); utf8.RuneCountInString(u) > utf8.RuneCountInString(s.longestUnit) {
+				s.longestUnit = u
+			}
 		}
 		units[r.UnitID] = true
 	}

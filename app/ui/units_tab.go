@@ -70,7 +70,6 @@ const (
 	colMain
 	colOrigin
 	colLetter
-	colNotice
 	colTools
 )
 
@@ -85,8 +84,7 @@ func unitColumns() []unitColumn {
 		{"units.col.type", "Tipo de usuario", 110, sortType},
 		{"units.col.main", "Principal", 70, sortMain},
 		{"units.col.origin", "Origen", 130, sortOrigin},
-		{"units.col.letter", "Carta", 82, sortLetter},
-		{"units.col.notice", "Aviso", 70, -1},
+		{"units.col.letter", "Carta / aviso", 82, sortLetter},
 		{"units.col.tools", "Herramientas", 90, -1},
 	}
 }
@@ -235,6 +233,7 @@ func (t *unitsTab) setSnapshot(s *unitsSnapshot) {
 			delete(t.selected, id)
 		}
 	}
+	t.table.setWidths() // the unit column follows the longest unit
 	t.onFilters()
 }
 

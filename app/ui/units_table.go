@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
@@ -66,8 +68,10 @@ func (tb *unitsTable) fit(width float32) {
 		} else {
 			w = max(w, icon+inner*2)
 		}
-		for _, sample := range columnSamples(i) {
-			w = max(w, fyne.MeasureText(sample, size, fyne.TextStyle{Italic: true}).Width+inner*2+pad)
+		for _, sample := range tb.samples(i) {
+			// A margin over the label's own padding: Fyne's truncation
+			// leaves less room than the bare text needs.
+			w = max(w, min(fyne.MeasureText(sample, size, fyne.TextStyle{}).Width+inner*2+pad*3, maxSampleWidth))
 		}
 		widths[i] = w
 		if fw, ok := flexWeight[i]; ok {
@@ -90,10 +94,16 @@ func (tb *unitsTable) fit(width float32) {
 	}
 }
 
-// columnSamples are the longest values a short column shows, so that it is
-// never cut.
-func columnSamples(col int) []string {
+// maxSampleWidth caps what a long unit name may claim.
+const maxSampleWidth = 230
+
+// samples are the longest values a column shows, so that it is never cut:
+// for the short columns, their fixed texts; for the unit, the snapshot's
+// longest unit.
+func (tb *unitsTable) samples(col int) []string {
 	switch col {
+	case colUnit:
+		return []string{tb.t.snap.longestUnit}
 	case colType:
 		return []string{typeLabel(data.Arrendatario), typeLabel(data.Propietario)}
 	case colMain:
@@ -101,9 +111,7 @@ func columnSamples(col int) []string {
 	case colOrigin:
 		return []string{lang.X("units.origin.secondary", "Correo secundario"), lang.X("units.origin.added", "Agregado"), "Kastor"}
 	case colLetter:
-		return []string{"30-12-2026"}
-	case colNotice:
-		return []string{noticeText("pending"), noticeText("cancelled"), noticeText("sent")}
+		return []string{"30-12-2026", noticeCell("pending"), noticeCell("cancelled")}
 	}
 	return nil
 }
@@ -240,11 +248,7 @@ func (tb *unitsTable) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 			imp = widget.LowImportance
 		}
 	case colLetter:
-		if !r.LetterSentAt.IsZero() {
-			s = r.LetterSentAt.Local().Format("02-01-2006")
-		}
-	case colNotice:
-		s = noticeText(r.NoticeState)
+		s = sentText(*r)
 		if r.NoticeState == "failed" {
 			imp = widget.DangerImportance
 		}
@@ -310,6 +314,24 @@ func originText(r data.UserRow) string {
 		return lang.X("units.origin.added", "Agregado")
 	}
 	return ""
+}
+
+// sentText is what the "Carta / aviso" column says: the date the welcome
+// letter was emailed, and the state of a new-user notice when one is owed
+// ("aviso pendiente", "aviso falló").
+func sentText(r data.UserRow) string {
+	var parts []string
+	if !r.LetterSentAt.IsZero() {
+		parts = append(parts, r.LetterSentAt.Local().Format("02-01-2006"))
+	}
+	if r.NoticeState != "" {
+		parts = append(parts, noticeCell(r.NoticeState))
+	}
+	return strings.Join(parts, " · ")
+}
+
+func noticeCell(state string) string {
+	return lang.X("units.notice.cell", "aviso {{.State}}", map[string]any{"State": noticeText(state)})
 }
 
 // noticeText is the state of a "new user" notification as the user reads it.
