@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -221,10 +222,10 @@ func TestRecoverScreenOffersTheLatestGoodBackup(t *testing.T) {
 	t.Cleanup(w.Close)
 
 	opened := make(chan *data.Store, 1)
-	restored := false
+	var restored atomic.Bool // set off the UI goroutine
 	w.SetContent(RecoverScreen(w, Recovery{
 		Problem: os.ErrInvalid, DBPath: st.Path(), Backup: &b,
-		Restore: func(ctx context.Context) (*data.Store, error) { restored = true; return st, nil },
+		Restore: func(ctx context.Context) (*data.Store, error) { restored.Store(true); return st, nil },
 		Open:    func(s *data.Store) { opened <- s },
 	}))
 	got := texts(w.Content())
@@ -234,7 +235,7 @@ func TestRecoverScreenOffersTheLatestGoodBackup(t *testing.T) {
 	}
 	test.Tap(safetyButton(w.Content(), "Restaurar esta copia"))
 	eventually(t, "the window on the restored database", func() bool { return len(opened) == 1 })
-	if !restored {
+	if !restored.Load() {
 		t.Fatal("Open without Restore")
 	}
 
