@@ -143,8 +143,13 @@ func (c *Compiled) Merge(f Fields) Doc {
 		blk := Block{Kind: pb.kind, Lines: make([][]Span, 0, len(pb.lines))}
 		for _, line := range pb.lines {
 			var spans []Span
+			dot := false // the last value written was a field ending in "."
 			for _, p := range line {
 				v := p.value(f)
+				if dot && p.field == "" && strings.HasPrefix(v, ".") {
+					v = v[1:] // "a cargo de {administrador}." with "… Ltda." makes one period
+				}
+				dot = p.field != "" && strings.HasSuffix(v, ".") || (dot && v == "")
 				if v == "" {
 					continue
 				}
@@ -164,6 +169,48 @@ func (c *Compiled) Merge(f Fields) Doc {
 		}
 	}
 	return d
+}
+
+// Uses lists the fields the template uses, each once, in order.
+func (c *Compiled) Uses() []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(ps []piece) {
+		for _, p := range ps {
+			if p.field != "" && !seen[p.field] {
+				seen[p.field] = true
+				out = append(out, p.field)
+			}
+		}
+	}
+	add(c.title)
+	for _, b := range c.blocks {
+		for _, l := range b.lines {
+			add(l)
+		}
+	}
+	return out
+}
+
+// settingsFields are the fields the letter settings (or the community) fill.
+var settingsFields = map[string]bool{"comunidad": true, "direccion_comunidad": true, "administrador": true,
+	"correo_administrador": true, "telefono_administrador": true, "portal": true}
+
+// MissingSettings lists the fields the template uses that the letter
+// settings leave empty (the administrator's e-mail, the portal...), so the
+// editor and the download can say what to fill in before printing.
+func (c *Compiled) MissingSettings(f Fields) []Field {
+	var out []Field
+	for _, name := range c.Uses() {
+		if settingsFields[name] && strings.TrimSpace(f[name]) == "" {
+			for _, fl := range AllFields {
+				if fl.Name == name {
+					out = append(out, fl)
+				}
+			}
+		}
+	}
+	return out
 }
 
 func (p piece) value(f Fields) string {

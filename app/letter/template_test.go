@@ -155,3 +155,24 @@ func TestFieldsFor(t *testing.T) {
 		t.Fatal("SpanishDate")
 	}
 }
+
+func TestMergeAvoidsDoublePeriodsAndFindsMissingSettings(t *testing.T) {
+	c, err := Compile(Template{"{comunidad}", "A cargo de **{administrador}**. Escriba a {correo_administrador}.\nFin {nombre}."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := c.Merge(Fields{"administrador": "Adm. Pérez Ltda.", "nombre": "J.", "comunidad": "X"})
+	if got := LineText(d.Blocks[0].Lines[0]); got != "A cargo de Adm. Pérez Ltda. Escriba a ." {
+		t.Fatalf("line 1: %q", got)
+	}
+	if got := LineText(d.Blocks[0].Lines[1]); got != "Fin J." {
+		t.Fatalf("line 2: %q", got)
+	}
+	if got := strings.Join(c.Uses(), ","); got != "comunidad,administrador,correo_administrador,nombre" {
+		t.Fatalf("uses: %s", got)
+	}
+	miss := c.MissingSettings(Fields{"administrador": "Adm.", "comunidad": "X"})
+	if len(miss) != 1 || miss[0].Name != "correo_administrador" {
+		t.Fatalf("missing: %+v", miss)
+	}
+}

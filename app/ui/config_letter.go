@@ -9,6 +9,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -61,6 +62,7 @@ type letterSection struct {
 	body       *widget.Entry
 	insert     *widget.Select
 	problems   *widget.Label
+	missing    *widget.Label // settings the letter uses that are empty
 	goToErr    *widget.Button
 	save       *widget.Button
 	restore    *widget.Button
@@ -76,6 +78,11 @@ type letterSection struct {
 
 	form *letterSettingsForm
 	root fyne.CanvasObject
+
+	shown  bool  // the section was opened: load what it shows
+	loaded int64 // the community whose data is loaded (0: none yet)
+	// jobs counts the section's goroutines, so tests can wait for them.
+	jobs sync.WaitGroup
 }
 
 func newLetterSection(u *UI) *letterSection {
@@ -107,6 +114,10 @@ func newLetterSection(u *UI) *letterSection {
 	s.problems = widget.NewLabel("")
 	s.problems.Wrapping = fyne.TextWrapWord
 	s.problems.Importance = widget.DangerImportance
+	s.missing = widget.NewLabel("")
+	s.missing.Wrapping = fyne.TextWrapWord
+	s.missing.Importance = widget.WarningImportance
+	s.missing.Hide()
 	s.goToErr = widget.NewButtonWithIcon(lang.X("letter.problem.goto", "Ir al error"), theme.ErrorIcon(), s.onGoToProblem)
 	s.goToErr.Hide()
 	s.save = widget.NewButtonWithIcon(lang.X("letter.save", "Guardar"), theme.DocumentSaveIcon(), s.onSave)
@@ -130,20 +141,20 @@ func newLetterSection(u *UI) *letterSection {
 }
 
 func (s *letterSection) build() fyne.CanvasObject {
-	bar := container.NewHBox(
-		widget.NewLabel(lang.X("letter.template", "Plantilla")), s.chooser, s.defaultMark,
-		layoutSpacer(), s.newBtn, s.dupBtn, s.renameBtn, s.deleteBtn, s.defaultBtn)
+	// The chooser takes the room the buttons leave, so long names show whole.
+	bar := container.NewBorder(nil, nil, widget.NewLabel(lang.X("letter.template", "Plantilla")),
+		container.NewHBox(s.defaultMark, s.newBtn, s.dupBtn, s.renameBtn, s.deleteBtn, s.defaultBtn), s.chooser)
 	editorTop := widget.NewForm(widget.NewFormItem(lang.X("letter.title", "Título"), s.titleEntry))
 	help := widget.NewLabel(lang.X("letter.help", "Párrafos separados por una línea en blanco; **negrita**, *cursiva*, «- » al inicio de una línea para una viñeta."))
 	help.Wrapping = fyne.TextWrapWord
 	help.Importance = widget.LowImportance
 	editor := container.NewBorder(
 		container.NewVBox(editorTop, container.NewBorder(nil, nil, widget.NewLabel(lang.X("letter.body", "Cuerpo")), s.insert)),
-		container.NewVBox(help, container.NewBorder(nil, nil, nil, s.goToErr, s.problems),
+		container.NewVBox(help, container.NewBorder(nil, nil, nil, s.goToErr, s.problems), s.missing,
 			container.NewHBox(s.save, s.restore, s.state)),
 		nil, nil, s.body)
 
-	paper := container.NewPadded(container.NewVBox(s.logo, s.preview))
+	paper := container.NewPadded(container.NewVBox(container.NewHBox(s.logo), s.preview))
 	previewHead := container.NewBorder(nil, nil, widget.NewLabelWithStyle(lang.X("letter.preview", "Vista previa con"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, s.previewFor)
 	preview := container.NewBorder(previewHead, nil, nil, nil, container.NewVScroll(paper))
 	split := container.NewHSplit(editor, preview)
@@ -164,22 +175,47 @@ func (s *letterSection) sectionTitle() string {
 
 func (s *letterSection) title() string { return s.sectionTitle() }
 
-func (s *letterSection) content() fyne.CanvasObject { return container.NewPadded(s.root) }
+func (s *letterSection) content() fyne.CanvasObject {
+	s.shown = true
+	if s.loaded != s.c.ID {
+		s.load()
+	}
+	return container.NewPadded(s.root)
+}
+
+// goJob runs fn on its own goroutine, counted in s.jobs.
+func (s *letterSection) goJob(fn func()) {
+	s.jobs.Add(1)
+	go func() {
+		defer s.jobs.Done()
+		fn()
+	}()
+}
 
 func letterFieldLabel(f letter.Field) string {
 	return lang.X("letter.field."+f.Name, f.Label)
 }
 
-// setCommunity loads the community's templates (the suggested ones the first
-// time), its letter settings and the recipients for the preview.
+// setCommunity switches to c; its templates, settings and recipients are
+// read when the section is open (or at once, when it is on screen).
 func (s *letterSection) setCommunity(c data.Community) {
 	s.c = c
+	s.loaded = 0
 	s.setEnabled(false)
+	if s.shown {
+		s.load()
+	}
+}
+
+// load reads the community's templates (the suggested ones the first time),
+// its letter settings and the recipients for the preview.
+func (s *letterSection) load() {
+	c, st := s.c, s.u.st
 	if c.ID == 0 {
 		return
 	}
-	st := s.u.st
-	go func() {
+	s.loaded = c.ID
+	s.goJob(func() {
 		ctx := context.Background()
 		ts, err := letter.EnsureTemplates(ctx, st, c.ID)
 		var set letter.Settings
@@ -195,6 +231,7 @@ func (s *letterSection) setCommunity(c data.Community) {
 				return // another community was chosen meanwhile
 			}
 			if err != nil {
+				s.loaded = 0
 				s.u.showError(err)
 				return
 			}
@@ -205,7 +242,7 @@ func (s *letterSection) setCommunity(c data.Community) {
 			s.setTemplates(ts, 0)
 			s.setEnabled(true)
 		})
-	}()
+	})
 }
 
 func (s *letterSection) setEnabled(on bool) {
@@ -454,9 +491,35 @@ func (s *letterSection) renderPreview() {
 		}
 		return
 	}
+	s.showMissing()
 	header := [2]string{letterFirstText(s.settings.CommunityName, s.c.Name), letterFirstText(s.settings.CommunityAddress, s.c.Address)}
 	s.preview.Segments = letterSegments(d, header)
 	s.preview.Refresh()
+}
+
+// showMissing says which letter settings the template uses but are empty.
+func (s *letterSection) showMissing() {
+	c, err := letter.Compile(s.editorTemplate())
+	var miss []letter.Field
+	if err == nil {
+		miss = c.MissingSettings(s.previewFields())
+	}
+	if len(miss) == 0 {
+		s.missing.Hide()
+		return
+	}
+	s.missing.SetText(letterMissingText(miss))
+	s.missing.Show()
+}
+
+// letterMissingText names the empty settings a letter uses.
+func letterMissingText(miss []letter.Field) string {
+	names := make([]string, len(miss))
+	for i, f := range miss {
+		names[i] = letterFieldLabel(f)
+	}
+	return lang.X("letter.missing", "Faltan datos que la carta usa: {{.Fields}}. Complételos en «Datos, logo y papel».",
+		map[string]any{"Fields": strings.Join(names, ", ")})
 }
 
 func letterFirstText(vs ...string) string {
@@ -543,7 +606,7 @@ func (s *letterSection) onSave() {
 func (s *letterSection) persist(t data.Template, done string) {
 	st, c := s.u.st, s.c
 	s.save.Disable()
-	go func() {
+	s.goJob(func() {
 		ctx := context.Background()
 		saved, err := st.SaveTemplate(ctx, t)
 		var ts []data.Template
@@ -559,7 +622,7 @@ func (s *letterSection) persist(t data.Template, done string) {
 			s.setTemplates(ts, saved.ID)
 			s.state.SetText(done)
 		})
-	}()
+	})
 }
 
 func (s *letterSection) onRestore() {
@@ -603,7 +666,7 @@ func (s *letterSection) askName(title, initial string, fn func(name string)) {
 // shows the list with the template it returns.
 func (s *letterSection) templateOp(op func(ctx context.Context, st *data.Store) (int64, error)) {
 	st, c := s.u.st, s.c
-	go func() {
+	s.goJob(func() {
 		ctx := context.Background()
 		id, err := op(ctx, st)
 		var ts []data.Template
@@ -617,7 +680,7 @@ func (s *letterSection) templateOp(op func(ctx context.Context, st *data.Store) 
 			}
 			s.setTemplates(ts, id)
 		})
-	}()
+	})
 }
 
 func letterTemplateError(err error) error {
@@ -863,7 +926,7 @@ func (f *letterSettingsForm) onSave() {
 	}
 	st, c := f.s.u.st, f.s.c
 	f.save.Disable()
-	go func() {
+	f.s.goJob(func() {
 		err := letter.SaveSettings(context.Background(), st, c.ID, set)
 		if err == nil {
 			set, err = letter.LoadSettings(context.Background(), st, c.ID)
@@ -880,7 +943,7 @@ func (f *letterSettingsForm) onSave() {
 			dialog.ShowInformation(lang.X("letter.settings.saved.title", "Carta de bienvenida"),
 				lang.X("letter.settings.saved", "Datos de la carta guardados."), f.s.u.win)
 		})
-	}()
+	})
 }
 
 func (s *letterSection) setPreviewLogo(b []byte) {

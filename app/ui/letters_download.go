@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -164,6 +165,12 @@ func (d *letterDownload) update() {
 		ok = false
 	default:
 		msg = plural(len(d.sel.Rows), "letter.download.count.one", "Se generará 1 carta.", "letter.download.count", "Se generarán {{.N}} cartas.")
+		if c, err := letter.Compile(letter.FromData(t)); err == nil {
+			f := letter.FieldsFor(d.sel.Rows[0], d.c, d.settings, time.Now())
+			if miss := c.MissingSettings(f); len(miss) > 0 {
+				msg += "\n" + letterMissingText(miss)
+			}
+		}
 	}
 	d.summary.SetText(msg)
 	var lines []string

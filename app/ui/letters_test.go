@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -47,6 +48,10 @@ func seedLetterCommunity(t *testing.T, st *data.Store) data.Community {
 			t.Fatal(err)
 		}
 	}
+	c, err = st.Community(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	return c
 }
 
@@ -69,28 +74,41 @@ func letterRichText(segs []widget.RichTextSegment) string {
 	return b.String()
 }
 
-// openLetterSection shows Configuración → Carta de bienvenida and waits for
-// it to load the community's templates.
-func openLetterSection(t *testing.T, u *UI) *letterSection {
+// letterTestUI is a window on a seeded community without the tabs: the test
+// driver runs every fyne.Do at once on its own goroutine, so the other
+// tabs' loads would race with what these tests drive.
+func letterTestUI(t *testing.T) (*UI, fyne.Window, *data.Store) {
+	t.Helper()
+	st := openStore(t)
+	c := seedLetterCommunity(t, st)
+	if err := SetupLanguage(); err != nil {
+		t.Fatal(err)
+	}
+	a := test.NewTempApp(t)
+	w := a.NewWindow("Comunidad")
+	t.Cleanup(w.Close)
+	w.Resize(fyne.NewSize(1280, 800))
+	u := &UI{app: a, win: w, opts: Options{Store: st}, st: st, community: c}
+	return u, w, st
+}
+
+// openLetterSection shows Configuración → Carta de bienvenida alone in the
+// window and waits for it to load the community's templates.
+func openLetterSection(t *testing.T, u *UI, w fyne.Window) *letterSection {
 	t.Helper()
 	var s *letterSection
-	idx := 0
-	for i, sec := range u.config.sections {
-		if ls, ok := sec.(*letterSection); ok {
-			s, idx = ls, i
-		}
-	}
-	if s == nil {
-		t.Fatal("no letter section in Configuración")
-	}
-	// Loaded first: the test driver runs the loader's fyne.Do on its own
-	// goroutine, which must not lay out widgets while this one does.
-	eventually(t, "the templates", func() bool { return s.current.ID != 0 && len(s.templates) == 2 && !s.save.Disabled() })
-	eventually(t, "the units tab", func() bool { return len(u.units.shown) > 0 })
 	fyne.DoAndWait(func() {
-		u.tabs.SelectIndex(1)
-		u.config.list.Select(idx)
+		s = newLetterSection(u)
+		s.setCommunity(u.community)
+		w.SetContent(container.NewPadded(s.root))
 	})
+	// Opened once laid out: the loader's fyne.Do must not run while this
+	// goroutine is still laying the window out.
+	fyne.DoAndWait(func() { s.content() })
+	s.jobs.Wait()
+	if s.current.ID == 0 || len(s.templates) != 2 || s.save.Disabled() {
+		t.Fatalf("the section did not load: %+v", s.current)
+	}
 	return s
 }
 
@@ -102,10 +120,9 @@ func withoutPreviewDelay(t *testing.T) {
 
 func TestLetterEditorShowsProblemsAndUpdatesThePreview(t *testing.T) {
 	withoutPreviewDelay(t)
-	st := openStore(t)
-	c := seedLetterCommunity(t, st)
-	u, w := newTestUI(t, st)
-	s := openLetterSection(t, u)
+	u, w, st := letterTestUI(t)
+	c := u.community
+	s := openLetterSection(t, u, w)
 	ctx := context.Background()
 
 	// The suggested letters were created, the welcome one the default, and
@@ -117,15 +134,17 @@ func TestLetterEditorShowsProblemsAndUpdatesThePreview(t *testing.T) {
 		t.Fatalf("preview recipients: %q (selected %q)", got, s.previewFor.Selected)
 	}
 	fyne.DoAndWait(func() { s.previewFor.SetSelected("101 · José Ignacio Núñez Peña") })
-	eventually(t, "the preview", func() bool {
-		return strings.Contains(letterRichText(s.preview.Segments), "Estimado(a) José Ignacio Núñez Peña:")
-	})
 	pv := letterRichText(s.preview.Segments)
 	for _, want := range []string{"Edificio Los Álamos\n", "Av. Irarrázaval 1234, Ñuñoa\n", "Bienvenida a Edificio Los Álamos\n",
 		"Usuario: jose@ejemplo.cl", "https://portal.ejemplo.cl", "Administradora Ñuñoa Ltda.\n"} {
 		if !strings.Contains(pv, want) {
 			t.Errorf("preview lacks %q:\n%s", want, pv)
 		}
+	}
+
+	// The letter uses the administrator's e-mail and phone, which are not set yet.
+	if !s.missing.Visible() || !strings.Contains(s.missing.Text, "Correo del administrador, Teléfono del administrador") {
+		t.Fatalf("missing settings: %q", s.missing.Text)
 	}
 
 	// A mistyped field is shown at its place, and Guardar is off.
@@ -135,8 +154,7 @@ func TestLetterEditorShowsProblemsAndUpdatesThePreview(t *testing.T) {
 	})
 	test.Type(s.body, "Hola {nombres}. ")
 	want := "Línea 3, columna 6: campo desconocido {nombres} (¿quiso decir {nombre}?)"
-	eventually(t, "the problem", func() bool { return s.problems.Text == want })
-	if !s.save.Disabled() || !s.goToErr.Visible() || !contains(texts(w.Content()), want) {
+	if s.problems.Text != want || !s.save.Disabled() || !s.goToErr.Visible() || !contains(texts(w.Content()), want) {
 		t.Fatalf("problem not shown or save enabled: %q, shown %v", s.problems.Text, contains(texts(w.Content()), want))
 	}
 	// "Ir al error" puts the cursor on it.
@@ -147,9 +165,9 @@ func TestLetterEditorShowsProblemsAndUpdatesThePreview(t *testing.T) {
 	}
 	// An unclosed brace in the title, too.
 	fyne.DoAndWait(func() { s.titleEntry.SetText("Bienvenida a {comunidad") })
-	eventually(t, "the title problem", func() bool {
-		return strings.Contains(s.problems.Text, "Título, columna 14: llave «{» sin cerrar")
-	})
+	if !strings.Contains(s.problems.Text, "Título, columna 14: llave «{» sin cerrar") {
+		t.Fatalf("title problem: %q", s.problems.Text)
+	}
 
 	// Fixed: the preview follows the typing, with the field filled and in bold.
 	fyne.DoAndWait(func() {
@@ -158,9 +176,9 @@ func TestLetterEditorShowsProblemsAndUpdatesThePreview(t *testing.T) {
 		s.body.CursorRow, s.body.CursorColumn = 0, 0
 	})
 	test.Type(s.body, "Posdata para **{unidad}**.\n\n")
-	eventually(t, "the preview update", func() bool {
-		return strings.Contains(letterRichText(s.preview.Segments), "Posdata para Depto 101.\n")
-	})
+	if got := letterRichText(s.preview.Segments); !strings.Contains(got, "Posdata para Depto 101.\n") {
+		t.Fatalf("the preview did not follow the typing:\n%s", got)
+	}
 	if s.problems.Text != "" || s.save.Disabled() {
 		t.Fatalf("problems after the fix: %q", s.problems.Text)
 	}
@@ -188,7 +206,10 @@ func TestLetterEditorShowsProblemsAndUpdatesThePreview(t *testing.T) {
 
 	// Guardar stores it.
 	test.Tap(s.save)
-	eventually(t, "the save", func() bool { return s.state.Text == "Guardada" })
+	s.jobs.Wait()
+	if s.state.Text != "Guardada" {
+		t.Fatalf("state after saving: %q", s.state.Text)
+	}
 	saved, err := st.TemplateByName(ctx, c.ID, data.TemplateLetter, "Bienvenida nuevo residente")
 	if err != nil || !strings.HasPrefix(saved.Body, "{portal}Posdata para **{unidad}**.") {
 		t.Fatalf("saved: %q %v", saved.Body, err)
@@ -197,7 +218,10 @@ func TestLetterEditorShowsProblemsAndUpdatesThePreview(t *testing.T) {
 	// Restaurar carta sugerida brings the shipped text back after confirming.
 	test.Tap(s.restore)
 	letterTapOverlayButton(t, w, "Sí", "Si", "Yes")
-	eventually(t, "the restore", func() bool { return s.state.Text == "Carta sugerida restaurada" })
+	s.jobs.Wait()
+	if s.state.Text != "Carta sugerida restaurada" {
+		t.Fatalf("state after restoring: %q", s.state.Text)
+	}
 	saved, _ = st.TemplateByName(ctx, c.ID, data.TemplateLetter, "Bienvenida nuevo residente")
 	if saved.Body != letter.Suggested()[0].Body || s.body.Text != saved.Body {
 		t.Fatal("the suggested letter was not restored")
@@ -206,33 +230,42 @@ func TestLetterEditorShowsProblemsAndUpdatesThePreview(t *testing.T) {
 
 func TestLetterTemplatesNewDuplicateRenameDelete(t *testing.T) {
 	withoutPreviewDelay(t)
-	st := openStore(t)
-	c := seedLetterCommunity(t, st)
-	u, w := newTestUI(t, st)
-	s := openLetterSection(t, u)
+	u, w, st := letterTestUI(t)
+	c := u.community
+	s := openLetterSection(t, u, w)
 
 	test.Tap(s.dupBtn)
 	letterTypeInOverlay(t, w, "Aviso de mantención")
 	letterTapOverlayButton(t, w, "Aceptar")
-	eventually(t, "the copy", func() bool { return s.current.Name == "Aviso de mantención" && len(s.templates) == 3 })
+	s.jobs.Wait()
+	if s.current.Name != "Aviso de mantención" || len(s.templates) != 3 || s.chooser.Selected != "Aviso de mantención" {
+		t.Fatalf("after duplicating: %q, %d templates", s.current.Name, len(s.templates))
+	}
 
 	test.Tap(s.renameBtn)
 	letterTypeInOverlay(t, w, "Bienvenida nuevo residente") // taken
 	letterTapOverlayButton(t, w, "Aceptar")
-	eventually(t, "the refusal", func() bool {
-		return w.Canvas().Overlays().Top() != nil && contains(texts(w.Canvas().Overlays().Top()), "Ya existe una plantilla con ese nombre.")
-	})
+	s.jobs.Wait()
+	if top := w.Canvas().Overlays().Top(); top == nil || !contains(texts(top), "Ya existe una plantilla con ese nombre.") {
+		t.Fatal("a taken name was not refused with a message")
+	}
 	fyne.DoAndWait(func() { w.Canvas().Overlays().Top().Hide() })
 
 	test.Tap(s.defaultBtn)
-	eventually(t, "the default", func() bool { return s.current.Default && s.defaultMark.Text == "(por omisión)" })
+	s.jobs.Wait()
+	if !s.current.Default || s.defaultMark.Text != "(por omisión)" || !s.defaultBtn.Disabled() {
+		t.Fatalf("after making it the default: %+v", s.current)
+	}
 	if d, _ := st.DefaultTemplate(context.Background(), c.ID, data.TemplateLetter); d.Name != "Aviso de mantención" {
 		t.Fatalf("default = %q", d.Name)
 	}
 
 	test.Tap(s.deleteBtn)
 	letterTapOverlayButton(t, w, "Sí", "Si", "Yes")
-	eventually(t, "the delete", func() bool { return len(s.templates) == 2 && s.current.Name != "Aviso de mantención" })
+	s.jobs.Wait()
+	if len(s.templates) != 2 || s.current.Name == "Aviso de mantención" {
+		t.Fatalf("after deleting: %d templates, showing %q", len(s.templates), s.current.Name)
+	}
 	if !s.current.Default {
 		t.Fatal("after deleting the default, the shown one is not the new default")
 	}
@@ -314,14 +347,16 @@ func letterTypeInOverlay(t *testing.T, w fyne.Window, text string) {
 }
 
 func TestLetterDownloadWritesFiles(t *testing.T) {
-	st := openStore(t)
-	seedLetterCommunity(t, st)
-	u, w := newTestUI(t, st)
-	eventually(t, "the community", func() bool { return u.community.ID != 0 })
+	u, w, _ := letterTestUI(t)
 
 	var d *letterDownload
 	fyne.DoAndWait(func() { d = u.newLetterDownload(nil) })
-	eventually(t, "the count", func() bool { return d.summary.Text == "Se generarán 3 cartas." && !d.generate.Disabled() })
+	eventually(t, "the count", func() bool {
+		return strings.HasPrefix(d.summary.Text, "Se generarán 3 cartas.") && !d.generate.Disabled()
+	})
+	if !strings.Contains(d.summary.Text, "Faltan datos que la carta usa: Correo del administrador, Teléfono del administrador.") {
+		t.Fatalf("summary: %q", d.summary.Text)
+	}
 	if !strings.Contains(d.skipped.Text, "102 Depto 102") {
 		t.Fatalf("skipped: %q", d.skipped.Text)
 	}
@@ -360,7 +395,7 @@ func TestLetterDownloadWritesFiles(t *testing.T) {
 		d.recipients.SetSelected(d.recipients.Options[1])
 		d.output.SetSelected(d.output.Options[1])
 	})
-	if d.summary.Text != "Se generarán 2 cartas." {
+	if !strings.HasPrefix(d.summary.Text, "Se generarán 2 cartas.") {
 		t.Fatalf("summary: %q", d.summary.Text)
 	}
 	out := filepath.Join(t.TempDir(), "todas") // .pdf is added
