@@ -3,16 +3,19 @@ package kastor
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"path"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -203,6 +206,19 @@ func downloadError(ctx context.Context, shown string, timeout time.Duration, err
 	}
 	if errors.Is(err, context.Canceled) {
 		return context.Canceled
+	}
+	var dns *net.DNSError
+	var op *net.OpError
+	var cert *tls.CertificateVerificationError
+	switch {
+	case errors.As(err, &dns):
+		return fmt.Errorf("no se encontró el servidor %s: revise la dirección y la conexión a internet", dns.Name)
+	case errors.As(err, &cert):
+		return fmt.Errorf("no se pudo descargar %s: el certificado de seguridad del servidor no es válido", shown)
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return fmt.Errorf("no se pudo descargar %s: el servidor no acepta conexiones", shown)
+	case errors.As(err, &op) && op.Timeout():
+		return fmt.Errorf("el servidor de %s no respondió a tiempo", shown)
 	}
 	var ue *url.Error
 	if errors.As(err, &ue) {

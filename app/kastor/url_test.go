@@ -96,3 +96,21 @@ func TestDescribe(t *testing.T) {
 		}
 	}
 }
+
+func TestReadURLConnectionErrors(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	addr := srv.URL
+	srv.Close() // nothing listens there now
+	if _, err := Read(context.Background(), addr+"/x.xlsx", Options{}); err == nil || !strings.Contains(err.Error(), "no acepta conexiones") {
+		t.Fatalf("closed port: %v", err)
+	}
+	tlsSrv := httptest.NewTLSServer(http.NotFoundHandler())
+	defer tlsSrv.Close()
+	if _, err := Read(context.Background(), tlsSrv.URL+"/x.xlsx", Options{}); err == nil || !strings.Contains(err.Error(), "certificado") {
+		t.Fatalf("untrusted certificate: %v", err)
+	}
+	if _, err := Read(context.Background(), "https://kastor.invalid/x.xlsx", Options{Timeout: 5 * time.Second}); err == nil ||
+		!strings.Contains(err.Error(), "kastor.invalid") || strings.Contains(err.Error(), "dial tcp") {
+		t.Fatalf("unknown host: %v", err)
+	}
+}

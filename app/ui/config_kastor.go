@@ -38,6 +38,7 @@ type kastorSection struct {
 	runs     []data.SyncReport
 	history  *widget.List
 	empty    *widget.Label
+	top      *fyne.Container
 	box      fyne.CanvasObject
 	loads    int // completed loads (tests wait for them)
 	hasToken bool
@@ -74,16 +75,17 @@ func newKastorSection(u *UI) *kastorSection {
 	)
 	help := widget.NewLabel(lang.X("kastor.config.help", "«Importar datos» lee este archivo o esta dirección. Los usuarios y correos agregados en Comunidad se conservan; lo que Kastor ya no lista queda archivado."))
 	help.Wrapping = fyne.TextWrapWord
-	top := container.NewVBox(
+	s.top = container.NewVBox(
 		widget.NewLabelWithStyle(s.title(), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		help,
 		form,
 		container.NewHBox(s.save),
 		widget.NewSeparator(),
 		widget.NewLabelWithStyle(lang.X("kastor.history.title", "Historial de importaciones"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		s.empty,
 	)
-	s.box = container.NewPadded(container.NewBorder(top, nil, nil, nil, s.history))
+	// The empty text sits over the list, so showing it moves nothing.
+	s.box = container.NewPadded(container.NewBorder(s.top, nil, nil, nil,
+		container.NewStack(s.history, container.NewVBox(s.empty))))
 	return s
 }
 
