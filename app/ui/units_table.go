@@ -17,8 +17,9 @@ import (
 // Enter opening the modal of the row under the keyboard cursor.
 type unitsTable struct {
 	widget.Table
-	t    *unitsTab
-	cols []unitColumn
+	t      *unitsTab
+	cols   []unitColumn
+	widths []float32 // as last fitted
 }
 
 func newUnitsTable(t *unitsTab) *unitsTable {
@@ -90,8 +91,10 @@ func (tb *unitsTable) fit(width float32) {
 		}
 	}
 	for i, w := range widths {
-		tb.SetColumnWidth(i, float32(int(w)))
+		widths[i] = float32(int(w))
+		tb.SetColumnWidth(i, widths[i])
 	}
+	tb.widths = widths
 }
 
 // maxSampleWidth caps what a long unit name may claim.

@@ -9,7 +9,9 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"comunidad/data"
@@ -309,4 +311,35 @@ func findButton(o fyne.CanvasObject, text string) *widget.Button {
 	}
 	walk(o)
 	return found
+}
+
+// TestUnitsColumnsFitTheWindow: at 1280 pixels every column is on screen and
+// no header is cut, with the sort arrow on any column.
+func TestUnitsColumnsFitTheWindow(t *testing.T) {
+	_, _, tab := loadedTab(t)
+	tb := tab.table
+	for _, c := range tb.cols {
+		if c.sortKey >= 0 {
+			tab.onSort(c.sortKey)
+		}
+		tb.fit(1280 - 2*theme.Padding())
+		var total float32
+		for i, w := range tb.widths {
+			total += w + theme.Padding()
+			col := tb.cols[i]
+			if col.title == "" {
+				continue
+			}
+			need := fyne.MeasureText(lang.X(col.key, col.title), theme.TextSize(), fyne.TextStyle{Bold: true}).Width + 2*theme.InnerPadding()
+			if tab.filter.sortKey == col.sortKey && col.sortKey >= 0 {
+				need += theme.IconInlineSize()
+			}
+			if w < need {
+				t.Errorf("sorted by %q: column %q is %.0f wide, its header needs %.0f", c.title, col.title, w, need)
+			}
+		}
+		if total > 1280 {
+			t.Errorf("sorted by %q: the columns take %.0f pixels of 1280", c.title, total)
+		}
+	}
 }
