@@ -22,6 +22,14 @@ func init() {
 	registerConfigSection(20, func(u *UI) configSection { return newKastorSection(u) })
 }
 
+// kastorAsync runs the section's database work off the UI goroutine. Tests
+// run it in line: Fyne's test driver applies fyne.Do at once on the calling
+// goroutine, so a real goroutine would update widgets while the test reads them.
+var kastorAsync = func(f func()) { go f() }
+
+// kastorLoaded, when set (tests), is called after the section shows a load.
+var kastorLoaded func()
+
 // kastorSection is Configuración → Importación desde Kastor: where
 // "Importar datos" reads (a file or a URL, with its token kept in the
 // credential store and never shown back), and the history of imports.
@@ -120,7 +128,7 @@ func (s *kastorSection) load() {
 	s.source.SetText(s.c.Source)
 	s.token.SetText("")
 	c, st, sec := s.c, s.u.st, s.secrets()
-	go func() {
+	kastorAsync(func() {
 		runs, err := st.SyncRuns(context.Background(), c.ID, 100)
 		tok, terr := sec.Get(kastorTokenKey(c.ID))
 		fyne.Do(func() {
@@ -140,8 +148,11 @@ func (s *kastorSection) load() {
 			s.hasToken = terr == nil && tok != ""
 			s.showTokenState()
 			s.loads++
+			if kastorLoaded != nil {
+				kastorLoaded()
+			}
 		})
-	}()
+	})
 }
 
 func (s *kastorSection) showTokenState() {
@@ -166,7 +177,7 @@ func (s *kastorSection) onSave() {
 		return
 	}
 	st, sec := s.u.st, s.secrets()
-	go func() {
+	kastorAsync(func() {
 		err := st.SetCommunitySource(context.Background(), c.ID, source)
 		if err == nil && token != "" {
 			err = sec.Set(kastorTokenKey(c.ID), token)
@@ -179,12 +190,12 @@ func (s *kastorSection) onSave() {
 			s.token.SetText("")
 			s.u.SelectCommunity(c.ID) // reloads the community with its new source
 		})
-	}()
+	})
 }
 
 func (s *kastorSection) onForgetToken() {
 	c, sec := s.c, s.secrets()
-	go func() {
+	kastorAsync(func() {
 		err := sec.Delete(kastorTokenKey(c.ID))
 		fyne.Do(func() {
 			if err != nil {
@@ -194,7 +205,7 @@ func (s *kastorSection) onForgetToken() {
 			s.hasToken = false
 			s.showTokenState()
 		})
-	}()
+	})
 }
 
 // historyLine is one import in the history: when, from where, what changed.

@@ -54,11 +54,23 @@ func kastorPick(t *testing.T, path string) {
 // the status line, the units tab and the Kastor section. The other tabs are
 // left out on purpose: the test driver runs every fyne.Do at once on its own
 // goroutine, so their loads would race with these.
-func kastorTestUI(t *testing.T, st *data.Store) (*UI, fyne.Window) {
+func kastorTestUI(t *testing.T, st *data.Store, show bool) (*UI, fyne.Window, chan struct{}) {
 	t.Helper()
 	if err := SetupLanguage(); err != nil {
 		t.Fatal(err)
 	}
+	// The tab's and the section's database work in line: the only goroutines
+	// left are the import's and the window's reload, and the tests meet them
+	// through importStep and kastorLoaded.
+	unitsAsync = func(f func()) { f() }
+	kastorAsync = func(f func()) { f() }
+	loaded := make(chan struct{}, 16)
+	kastorLoaded = func() { loaded <- struct{}{} }
+	t.Cleanup(func() {
+		unitsAsync = func(f func()) { go f() }
+		kastorAsync = func(f func()) { go f() }
+		kastorLoaded = nil
+	})
 	a := test.NewTempApp(t)
 	w := a.NewWindow("Comunidad")
 	t.Cleanup(w.Close)
@@ -71,6 +83,9 @@ func kastorTestUI(t *testing.T, st *data.Store) (*UI, fyne.Window) {
 	u.body = container.NewStack()
 	u.units = newUnitsTab(u)
 	sec := newKastorSection(u)
+	if show {
+		sec.content()
+	}
 	u.config = &configTab{u: u, sections: []configSection{sec}}
 	u.tabs = container.NewAppTabs(
 		container.NewTabItem("Unidades/Usuarios", u.units.content()),
@@ -82,7 +97,18 @@ func kastorTestUI(t *testing.T, st *data.Store) (*UI, fyne.Window) {
 		t.Fatal(err)
 	}
 	u.setCommunities(cs) // at once: no load racing with the test's first look
-	return u, w
+	return u, w, loaded
+}
+
+// kastorWaitLoaded waits for the Kastor section to show a load: the last
+// thing the window does when it shows a community.
+func kastorWaitLoaded(t *testing.T, loaded chan struct{}) {
+	t.Helper()
+	select {
+	case <-loaded:
+	case <-time.After(10 * time.Second):
+		t.Fatal("timed out waiting for the window to show the community")
+	}
 }
 
 // kastorSteps records what the import shows, in order.
@@ -113,14 +139,6 @@ func kastorWaitStep(t *testing.T, steps chan string, want string) {
 			t.Fatalf("timed out waiting for the import's %q", want)
 		}
 	}
-}
-
-// kastorSettle waits for the window's loads after a community is shown:
-// the units tab's and this section's, then lets the other sections finish.
-func kastorSettle(t *testing.T, u *UI, unitLoads int) {
-	t.Helper()
-	eventually(t, "the loads", func() bool { return u.units.loads >= unitLoads })
-	time.Sleep(100 * time.Millisecond) // the units tab's last refresh after counting its load
 }
 
 func kastorSectionOf(t *testing.T, u *UI) *kastorSection {
@@ -198,8 +216,10 @@ func TestImportCreatesACommunityFromTheEmptyState(t *testing.T) {
 	path := kastorFile(t, "las-brisas.csv", kastorCSV)
 	kastorPick(t, path)
 	steps := kastorSteps(t)
-	u, w := kastorTestUI(t, st)
-	eventually(t, "the empty state", func() bool { return contains(texts(w.Content()), "Aún no hay comunidades") })
+	u, w, loaded := kastorTestUI(t, st, true)
+	if !contains(texts(w.Content()), "Aún no hay comunidades") {
+		t.Fatal("no empty state")
+	}
 
 	var imp *widget.Button
 	kastorWalk(w.Content(), func(o fyne.CanvasObject) {
@@ -228,11 +248,11 @@ func TestImportCreatesACommunityFromTheEmptyState(t *testing.T) {
 	kastorTapTop(t, w, "Importar")
 
 	kastorWaitStep(t, steps, "report")
-	eventually(t, "the new community on screen", func() bool {
-		return w.Title() == "Comunidad — Condominio Las Brisas de Ñuñoa" && strings.Contains(u.status.Text, "Última importación") &&
-			strings.Contains(u.status.Text, "las-brisas.csv")
-	})
-	kastorSettle(t, u, 1)
+	kastorWaitLoaded(t, loaded)
+	if w.Title() != "Comunidad — Condominio Las Brisas de Ñuñoa" || !strings.Contains(u.status.Text, "Última importación") ||
+		!strings.Contains(u.status.Text, "las-brisas.csv") {
+		t.Fatalf("window %q, status %q", w.Title(), u.status.Text)
+	}
 	kastorWaitTop(t, w, "Importación terminada",
 		"Unidades: 2 nuevas, 0 actualizadas, 0 sin cambios, 0 archivadas",
 		"Usuarios: 3 nuevos, 0 actualizados, 0 sin cambios, 0 archivados",
@@ -245,10 +265,9 @@ func TestImportCreatesACommunityFromTheEmptyState(t *testing.T) {
 
 	// "Importar datos" again reads the remembered file, without asking.
 	kastorPick(t, "")
-	loads := u.units.loads
 	fyne.DoAndWait(u.onImport)
 	kastorWaitStep(t, steps, "report")
-	kastorSettle(t, u, loads+1)
+	kastorWaitLoaded(t, loaded)
 	kastorWaitTop(t, w, "Importación terminada", "Sin cambios: la exportación es igual a lo ya importado.",
 		"Unidades: 0 nuevas, 0 actualizadas, 2 sin cambios, 0 archivadas")
 }
@@ -257,8 +276,7 @@ func TestImportBadFileShowsWhyAndChangesNothing(t *testing.T) {
 	st := openStore(t)
 	ctx := context.Background()
 	steps := kastorSteps(t)
-	_, w := kastorTestUI(t, st)
-	eventually(t, "the empty state", func() bool { return contains(texts(w.Content()), "Aún no hay comunidades") })
+	_, w, _ := kastorTestUI(t, st, false)
 	for _, tt := range []struct{ name, content, want string }{
 		{"sin-correo.csv", "Código;Nombres;Apellidos\nA-101;Ana;Soto\n", "No se importó nada: falta la columna «Correo» (columnas encontradas: «Código», «Nombres», «Apellidos»)"},
 		{"vacio.xlsx", "", "está vacío"},
@@ -307,9 +325,10 @@ func TestImportCancelRollsBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	steps := kastorSteps(t)
-	u, w := kastorTestUI(t, st)
-	eventually(t, "the community", func() bool { return u.community.Source == srv.URL+"/export.csv" })
-	kastorSettle(t, u, 1)
+	u, w, _ := kastorTestUI(t, st, false)
+	if u.community.Source != srv.URL+"/export.csv" {
+		t.Fatalf("source %q", u.community.Source)
+	}
 	before := kastorRows(t, st)
 	fyne.DoAndWait(u.onImport)
 	kastorWaitStep(t, steps, "progress")
@@ -357,14 +376,16 @@ func TestKastorSectionSavesSourceTokenAndShowsHistory(t *testing.T) {
 	defer srv.Close()
 
 	steps := kastorSteps(t)
-	u, w := kastorTestUI(t, st)
+	u, w, loaded := kastorTestUI(t, st, false)
 	s := kastorSectionOf(t, u)
-	kastorSettle(t, u, 1)
 	if s.loads != 0 {
 		t.Fatal("the section loaded before it was shown")
 	}
 	fyne.DoAndWait(func() { s.content() })
-	eventually(t, "the history", func() bool { return s.loads == 1 && len(s.runs) == 1 })
+	kastorWaitLoaded(t, loaded)
+	if len(s.runs) != 1 {
+		t.Fatalf("history: %d runs", len(s.runs))
+	}
 	line := historyLine(s.runs[0])
 	if !strings.Contains(line, "brisas.csv") || !strings.Contains(line, "unidades: 2 nuevas") || !strings.Contains(line, "1 observaciones") {
 		t.Fatalf("history line: %q", line)
@@ -373,14 +394,15 @@ func TestKastorSectionSavesSourceTokenAndShowsHistory(t *testing.T) {
 		t.Fatalf("section:\n%s", got)
 	}
 
-	loads := s.loads
 	fyne.DoAndWait(func() {
 		s.source.SetText(srv.URL + "/export.csv")
 		s.token.SetText("tok-123")
 	})
 	test.Tap(s.save)
-	eventually(t, "the saved source", func() bool { return s.loads > loads && u.community.Source == srv.URL+"/export.csv" })
-	kastorSettle(t, u, loads+1)
+	kastorWaitLoaded(t, loaded)
+	if u.community.Source != srv.URL+"/export.csv" {
+		t.Fatalf("source after saving: %q", u.community.Source)
+	}
 	if tok, err := mailer.OpenSecrets(st.Path()).Get(kastorTokenKey(1)); err != nil || tok != "tok-123" {
 		t.Fatalf("token in the credential store: %q, %v", tok, err)
 	}
@@ -392,15 +414,18 @@ func TestKastorSectionSavesSourceTokenAndShowsHistory(t *testing.T) {
 	}
 
 	// "Importar datos" now downloads with the token.
-	loads = s.loads
 	fyne.DoAndWait(u.onImport)
 	kastorWaitStep(t, steps, "report")
-	kastorSettle(t, u, loads+1)
+	kastorWaitLoaded(t, loaded)
 	kastorWaitTop(t, w, "Importación terminada", "Usuarios: 0 nuevos, 1 actualizados, 2 sin cambios, 0 archivados")
-	eventually(t, "two imports in the history", func() bool { return len(s.runs) == 2 })
+	if len(s.runs) != 2 {
+		t.Fatalf("history after the import: %d runs", len(s.runs))
+	}
 
 	test.Tap(s.forget)
-	eventually(t, "the token forgotten", func() bool { return !s.hasToken })
+	if s.hasToken {
+		t.Fatal("the token is still shown as saved")
+	}
 	if _, err := mailer.OpenSecrets(st.Path()).Get(kastorTokenKey(1)); err == nil {
 		t.Fatal("the token is still stored")
 	}
