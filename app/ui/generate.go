@@ -106,6 +106,9 @@ func (r *generateRun) showConfirm() {
 		lines = append(lines, lang.X("userfile.confirm.excluded", "{{.N}} personas quedarán sin cuenta (sin correo: {{.NoEmail}}; correo inválido: {{.Invalid}}; correo compartido: {{.Shared}}).",
 			map[string]any{"N": n, "NoEmail": p.Count(data.ReasonNoEmail), "Invalid": p.Count(data.ReasonInvalidEmail), "Shared": p.Count(data.ReasonSharedEmail)}))
 	}
+	if p.NotEligible > 0 {
+		lines = append(lines, lang.X("userfile.result.noteligible", "{{.N}} usuarios de Kastor no son propietarios ni cuenta principal: no se les crea cuenta.", map[string]any{"N": p.NotEligible}))
+	}
 	lines = append(lines, "", lang.X("userfile.confirm.question", "Luego podrá guardar el archivo Excel con todos los usuarios."))
 	msg := widget.NewLabel(strings.Join(lines, "\n"))
 	msg.Wrapping = fyne.TextWrapWord

@@ -112,7 +112,7 @@ func newStyles(f *excelize.File) (styles, error) {
 	var s styles
 	var err error
 	if s.header, err = f.NewStyle(&excelize.Style{
-		Font:      &excelize.Font{Bold: true},
+		Font:      &excelize.Font{Bold: true, Family: "Calibri", Size: 11},
 		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"D9E1F2"}},
 		Border:    []excelize.Border{{Type: "bottom", Color: "8EA9DB", Style: 1}},
 		Alignment: &excelize.Alignment{Vertical: "center"},

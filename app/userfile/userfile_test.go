@@ -152,8 +152,8 @@ func TestGenerateFile(t *testing.T) {
 		t.Errorf("O2 number format %+v", s)
 	}
 	// The header: bold, frozen, filtered.
-	if s := styleOf(t, f, SheetUsers, "A1"); s.Font == nil || !s.Font.Bold {
-		t.Error("header not bold")
+	if s := styleOf(t, f, SheetUsers, "A1"); s.Font == nil || !s.Font.Bold || s.Font.Family != "Calibri" {
+		t.Errorf("header font %+v, want bold Calibri like the body", s.Font)
 	}
 	panes, err := f.GetPanes(SheetUsers)
 	if err != nil || !panes.Freeze || panes.YSplit != 1 || panes.TopLeftCell != "A2" {
