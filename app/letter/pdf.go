@@ -3,8 +3,10 @@ package letter
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image"
+	"image/png"
 	"io"
 	"runtime/debug"
 	"strings"
@@ -13,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/signintech/gopdf"
+	"golang.org/x/image/draw"
 )
 
 // Creator is the PDF's "creator" metadata.
@@ -33,6 +36,7 @@ type Renderer struct {
 	pageW, pageH             float64 // points
 	top, right, bottom, left float64
 	logoW, logoH             float64 // 0 without a logo
+	logo                     []byte  // the logo as embedded: 8-bit PNG, at most maxLogoPx
 	header                   [2]string
 
 	parsePerDoc bool // benchmarks only: parse the fonts again for every PDF
@@ -43,16 +47,16 @@ const mmToPt = 72 / 25.4
 // Type sizes and spacing, in points.
 const (
 	bodySize    = 11.0
-	bodyLeading = 15.5
+	bodyLeading = 15.0
 	titleSize   = 13.5
 	titleLead   = 18.0
 	nameSize    = 12.5
 	addrSize    = 9.5
 	smallSize   = 8.5
-	paraGap     = 8.0
+	paraGap     = 7.0
 	bulletGap   = 3.0
 	bulletInd   = 18.0
-	maxLogoH    = 52.0
+	maxLogoH    = 48.0
 	maxLogoW    = 150.0
 )
 
@@ -73,10 +77,12 @@ func NewRenderer(s Settings) (*Renderer, error) {
 	r.pageW, r.pageH = w*mmToPt, h*mmToPt
 	r.top, r.right, r.bottom, r.left = s.Margins.Top*mmToPt, s.Margins.Right*mmToPt, s.Margins.Bottom*mmToPt, s.Margins.Left*mmToPt
 	if len(s.Logo) > 0 {
-		if err := CheckLogo(s.Logo); err != nil {
+		logo, err := normalizeLogo(s.Logo)
+		if err != nil {
 			return nil, err
 		}
-		cfg, _, _ := image.DecodeConfig(bytes.NewReader(s.Logo))
+		r.logo = logo
+		cfg, _, _ := image.DecodeConfig(bytes.NewReader(logo))
 		r.logoH = maxLogoH
 		r.logoW = float64(cfg.Width) * maxLogoH / float64(cfg.Height)
 		if r.logoW > maxLogoW {
@@ -207,9 +213,9 @@ func (r *Renderer) start(docs []Doc) (*pdfDoc, error) {
 		CreationDate: time.Now(),
 	})
 	p := &pdfDoc{GoPdf: g, fonts: r.fonts, curFont: 255, perDoc: r.parsePerDoc}
-	if len(r.s.Logo) > 0 {
+	if len(r.logo) > 0 {
 		// A holder per PDF: it is read once, then found again by its hash.
-		h, err := gopdf.ImageHolderByBytes(r.s.Logo)
+		h, err := gopdf.ImageHolderByBytes(r.logo)
 		if err != nil {
 			return nil, fmt.Errorf("logo: %w", err)
 		}
@@ -501,10 +507,10 @@ func (r *Renderer) layout(d Doc) [][]op {
 	}
 	if len(d.Signature) > 0 {
 		// The signature stays together: room to sign, the rule, the lines.
-		h := 42 + float64(len(d.Signature))*bodyLeading
+		h := 38 + float64(len(d.Signature))*bodyLeading
 		l.y += paraGap
 		l.room(h)
-		l.y += 36
+		l.y += 32
 		l.add(op{kind: opRule, x: r.left, x2: r.left + 170, y: l.y})
 		l.y += 4
 		for i, s := range d.Signature {
@@ -597,6 +603,45 @@ func (r *Renderer) drawHeader(p *pdfDoc) error {
 	p.SetStrokeColor(150, 150, 150)
 	p.Line(r.left, ly, r.pageW-r.right, ly)
 	return nil
+}
+
+// Logo pixels: enough for the printed size (52 pt high is 217 px at 300 dpi).
+const (
+	maxLogoPxW = 640
+	maxLogoPxH = 240
+)
+
+// normalizeLogo makes the logo something every PDF reader and gopdf take,
+// and small: an 8-bit PNG (a 16-bit or interlaced one, or a CMYK or
+// progressive JPEG, is redrawn), scaled down to what print needs.
+func normalizeLogo(b []byte) ([]byte, error) {
+	if err := CheckLogo(b); err != nil {
+		return nil, err
+	}
+	src, _, err := image.Decode(bytes.NewReader(b))
+	if err != nil {
+		return nil, errors.New("logo: el archivo no es una imagen PNG o JPEG")
+	}
+	sb := src.Bounds()
+	w, h := sb.Dx(), sb.Dy()
+	if w > maxLogoPxW {
+		w, h = maxLogoPxW, max(1, h*maxLogoPxW/w)
+	}
+	if h > maxLogoPxH {
+		w, h = max(1, w*maxLogoPxH/h), maxLogoPxH
+	}
+	dst := image.NewNRGBA(image.Rect(0, 0, w, h))
+	if w == sb.Dx() && h == sb.Dy() {
+		draw.Draw(dst, dst.Bounds(), src, sb.Min, draw.Src)
+	} else {
+		draw.CatmullRom.Scale(dst, dst.Bounds(), src, sb, draw.Src, nil)
+	}
+	var out bytes.Buffer
+	enc := png.Encoder{CompressionLevel: png.BestCompression}
+	if err := enc.Encode(&out, dst); err != nil {
+		return nil, fmt.Errorf("logo: %w", err)
+	}
+	return out.Bytes(), nil
 }
 
 // fit shortens s with an ellipsis until it fits in w.

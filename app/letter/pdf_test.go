@@ -260,3 +260,29 @@ func testLogo(t testing.TB, w, h int) []byte {
 	}
 	return b.Bytes()
 }
+
+// A 16-bit PNG (as ImageMagick writes) is refused by gopdf as it is; a big
+// one would weigh on every letter. Both are redrawn as an 8-bit PNG of the
+// size print needs.
+func TestLogoIsNormalised(t *testing.T) {
+	img := image.NewRGBA64(image.Rect(0, 0, 1800, 600))
+	for y := 0; y < 600; y++ {
+		for x := 0; x < 1800; x++ {
+			img.Set(x, y, color.RGBA64{uint16(x * 30), 20000, uint16(y * 100), 0xffff})
+		}
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	s := testSettings()
+	s.Logo = b.Bytes()
+	d, _ := Merge(Template{"T", "Hola"}, Fields{})
+	path := writePDF(t, s, d)
+	list := pdfTool(t, "pdfimages", "-list", path)
+	// page num type width height color comp bpc ...
+	m := regexp.MustCompile(`(?m)^\s+1\s+\d+\s+image\s+(\d+)\s+(\d+)\s+\w+\s+\d+\s+(\d+)`).FindStringSubmatch(list)
+	if m == nil || m[1] != "640" || m[2] != "213" || m[3] != "8" {
+		t.Fatalf("logo embedded as %v:\n%s", m, list)
+	}
+}

@@ -101,7 +101,7 @@ func newLetterSection(u *UI) *letterSection {
 	s.titleEntry.OnChanged = func(string) { s.edited() }
 	s.body = widget.NewMultiLineEntry()
 	s.body.Wrapping = fyne.TextWrapWord
-	s.body.SetMinRowsVisible(16)
+	s.body.SetMinRowsVisible(8)
 	s.body.OnChanged = func(string) { s.edited() }
 
 	opts := make([]string, len(letter.AllFields))
@@ -403,6 +403,7 @@ func (s *letterSection) check() []letter.Problem {
 	probs := letter.Check(s.editorTemplate())
 	if len(probs) == 0 {
 		s.problems.SetText("")
+		s.problems.Hide()
 		s.goToErr.Hide()
 		s.body.SetValidationError(nil)
 		if s.current.ID != 0 {
@@ -419,6 +420,7 @@ func (s *letterSection) check() []letter.Problem {
 		lines = append(lines, letterProblemText(p))
 	}
 	s.problems.SetText(strings.Join(lines, "\n"))
+	s.problems.Show()
 	s.goToErr.Show()
 	s.body.SetValidationError(errors.New(letterProblemText(probs[0])))
 	s.save.Disable()
