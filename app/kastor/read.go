@@ -148,10 +148,6 @@ func readRows(ctx context.Context, rows rowReader, res *Result, opts Options) er
 			}
 			opts.progress(rows.fraction())
 		}
-		if b != nil {
-			b.add(num, cells)
-			continue
-		}
 		if num > headerSearchRows {
 			break
 		}
@@ -163,7 +159,10 @@ func readRows(ctx context.Context, rows rowReader, res *Result, opts Options) er
 			}
 			cols, b = c, newBuilder(c)
 			res.Title = title
-			continue
+			if err := pipeRows(ctx, rows, b, opts); err != nil {
+				return err
+			}
+			break
 		}
 		if s > score {
 			best, score = cells, s
@@ -188,6 +187,74 @@ func readRows(ctx context.Context, rows rowReader, res *Result, opts Options) er
 	res.Layout, res.Rows, res.Snapshot = cols.layout, b.rows, b.finish()
 	opts.progress(1)
 	return nil
+}
+
+// rowBatch is rows on their way from the reader to the builder.
+type rowBatch struct {
+	nums  []int
+	cells [][]string
+	err   error
+}
+
+// pipeRows reads the data rows on one goroutine and builds the snapshot on
+// this one: on two cores, parsing the sheet's XML (most of the work) and
+// checking the rows overlap. It returns once the reader has stopped.
+func pipeRows(ctx context.Context, rows rowReader, b *builder, opts Options) error {
+	const batchSize = 256
+	ch := make(chan rowBatch, 8)
+	stop := make(chan struct{})
+	go func() {
+		defer close(ch)
+		send := func(batch rowBatch) bool {
+			select {
+			case ch <- batch:
+				return true
+			case <-stop:
+				return false
+			}
+		}
+		batch := rowBatch{}
+		for n := 1; ; n++ {
+			num, cells, err := rows.next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				batch.err = err
+				break
+			}
+			if n%512 == 0 {
+				if err := ctx.Err(); err != nil {
+					batch.err = err
+					break
+				}
+				opts.progress(rows.fraction())
+			}
+			batch.nums = append(batch.nums, num)
+			batch.cells = append(batch.cells, cells)
+			if len(batch.nums) == batchSize {
+				if !send(batch) {
+					return
+				}
+				batch = rowBatch{nums: make([]int, 0, batchSize), cells: make([][]string, 0, batchSize)}
+			}
+		}
+		send(batch)
+	}()
+	defer func() {
+		close(stop)
+		for range ch { // wait for the reader: the caller closes the rows next
+		}
+	}()
+	for batch := range ch {
+		for i, num := range batch.nums {
+			b.add(num, batch.cells[i])
+		}
+		if batch.err != nil {
+			return batch.err
+		}
+	}
+	return ctx.Err()
 }
 
 func nonEmpty(cells []string) []string {
