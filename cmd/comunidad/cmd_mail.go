@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"text/tabwriter"
 
@@ -90,6 +91,11 @@ func runConfigSet(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if key == mailer.KeyPassword {
+		if f, ok := e.stdin.(*os.File); ok {
+			if info, err := f.Stat(); err == nil && info.Mode()&os.ModeCharDevice != 0 {
+				fmt.Fprint(e.stderr, "Contraseña SMTP (termine con Enter): ")
+			}
+		}
 		pass, err := readPassword(e.stdin)
 		if err != nil {
 			return err
