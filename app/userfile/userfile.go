@@ -1,7 +1,9 @@
 package userfile
 
 import (
+	"archive/zip"
 	"bufio"
+	"compress/flate"
 	"context"
 	"database/sql"
 	"fmt"
@@ -139,6 +141,7 @@ func newStyles(f *excelize.File) (styles, error) {
 func Write(ctx context.Context, w io.Writer, rep data.AccountsReport, opts Options) error {
 	f := excelize.NewFile()
 	defer f.Close()
+	f.SetZipWriter(fastZip)
 	if err := f.SetSheetName("Sheet1", SheetUsers); err != nil {
 		return fmt.Errorf("users file: %w", err)
 	}
@@ -185,6 +188,17 @@ func Write(ctx context.Context, w io.Writer, rep data.AccountsReport, opts Optio
 	p.done = total
 	p.report()
 	return nil
+}
+
+// fastZip compresses with flate's BestSpeed: the repetitive sheet XML still
+// shrinks about tenfold, and compressing takes a fraction of the default
+// level's time (a third of the whole write for 30,000 users otherwise).
+func fastZip(w io.Writer) excelize.ZipWriter {
+	zw := zip.NewWriter(w)
+	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+		return flate.NewWriter(out, flate.BestSpeed)
+	})
+	return zw
 }
 
 // progress calls Options.Progress every so many rows.
@@ -294,21 +308,33 @@ func writeUsers(ctx context.Context, f *excelize.File, st styles, rep data.Accou
 	if err != nil {
 		return err
 	}
+	// One set of cells, handed to SetRow as pointers and refilled for each
+	// row: boxing 450,000 Cell values would be as many allocations.
+	row := make([]excelize.Cell, len(UserColumns))
 	cells := make([]any, len(UserColumns))
+	for c := range row {
+		row[c].StyleID = st.text
+		cells[c] = &row[c]
+	}
+	date := &row[len(row)-1]
+	date.StyleID = st.date
 	for i, r := range rep.Rows {
 		if i%256 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 		}
-		for c, s := range lines[i] {
-			cells[c] = textCell(st, s)
+		for c, s := range lines[i][:len(row)-1] {
+			if s == "" {
+				row[c].Value = nil // blank, but keeps the text format
+			} else {
+				row[c].Value = s
+			}
 		}
-		date := excelize.Cell{StyleID: st.date}
+		date.Value = nil
 		if !r.AccountCreatedAt.IsZero() {
 			date.Value = r.AccountCreatedAt.In(loc)
 		}
-		cells[len(cells)-1] = date
 		if err := t.add(cells); err != nil {
 			return err
 		}
