@@ -143,14 +143,14 @@ func (e *MissingColumnError) Error() string {
 		}
 		return strings.Join(out, ", ")
 	}
-	col := "la columna"
+	col := "falta la columna"
 	if len(e.Missing) > 1 {
-		col = "las columnas"
+		col = "faltan las columnas"
 	}
 	if len(e.Found) == 0 {
-		return fmt.Sprintf("falta %s %s: no se encontró una fila de encabezados en las primeras filas", col, q(e.Missing))
+		return fmt.Sprintf("%s %s: no se encontró una fila de encabezados en las primeras filas", col, q(e.Missing))
 	}
-	return fmt.Sprintf("falta %s %s (columnas encontradas: %s)", col, q(e.Missing), q(e.Found))
+	return fmt.Sprintf("%s %s (columnas encontradas: %s)", col, q(e.Missing), q(e.Found))
 }
 
 // parseHeader maps a header row, or says which required column it lacks.

@@ -260,7 +260,7 @@ func TestReadRefusesBadFiles(t *testing.T) {
 		"pagina.csv":      "página web (HTML)",
 		"sin-codigo.csv":  "falta la columna «Código» (columnas encontradas: «Nombres», «Apellidos», «Correo», «RUT»)",
 		"sin-correo.csv":  "falta la columna «Correo» (columnas encontradas: «Código», «Nombres», «Apellidos», «RUT»)",
-		"solo-titulo.csv": "no se encontró una fila de encabezados",
+		"solo-titulo.csv": "faltan las columnas «Código», «Correo»: no se encontró una fila de encabezados",
 		"encabezado.csv":  "no tiene ninguna fila de datos",
 	}
 	for name, content := range files {
