@@ -50,13 +50,14 @@ type letterDownload struct {
 	progress *widget.Label
 	cancel   context.CancelFunc
 	result   dialog.Dialog
-	paths    []string // the files written
-	dest     string   // the folder or the combined file
-	done     chan struct{}
+	paths    []string      // the files written
+	dest     string        // the folder or the combined file
+	loaded   chan struct{} // closed once the choices are filled in
+	done     chan struct{} // closed once the letters are written and the result shown
 }
 
 func (u *UI) newLetterDownload(unitIDs []int64) *letterDownload {
-	d := &letterDownload{u: u, c: u.community, unitIDs: unitIDs, done: make(chan struct{})}
+	d := &letterDownload{u: u, c: u.community, unitIDs: unitIDs, loaded: make(chan struct{}), done: make(chan struct{})}
 	d.template = widget.NewSelect(nil, func(string) { d.update() })
 	d.recipients = widget.NewRadioGroup([]string{
 		lang.X("letter.download.main", "Cuenta principal de cada unidad"),
@@ -110,6 +111,7 @@ func (d *letterDownload) load() {
 			rows, err = st.UserRows(ctx, c.ID)
 		}
 		fyne.Do(func() {
+			defer close(d.loaded)
 			if err != nil {
 				d.summary.SetText(err.Error())
 				return

@@ -351,9 +351,10 @@ func TestLetterDownloadWritesFiles(t *testing.T) {
 
 	var d *letterDownload
 	fyne.DoAndWait(func() { d = u.newLetterDownload(nil) })
-	eventually(t, "the count", func() bool {
-		return strings.HasPrefix(d.summary.Text, "Se generarán 3 cartas.") && !d.generate.Disabled()
-	})
+	<-d.loaded
+	if !strings.HasPrefix(d.summary.Text, "Se generarán 3 cartas.") || d.generate.Disabled() {
+		t.Fatalf("summary: %q", d.summary.Text)
+	}
 	if !strings.Contains(d.summary.Text, "Faltan datos que la carta usa: Correo del administrador, Teléfono del administrador.") {
 		t.Fatalf("summary: %q", d.summary.Text)
 	}
@@ -390,7 +391,7 @@ func TestLetterDownloadWritesFiles(t *testing.T) {
 
 	// One combined PDF for all the users of unit 101.
 	fyne.DoAndWait(func() { d = u.newLetterDownload([]int64{1}) })
-	eventually(t, "the dialog", func() bool { return !d.generate.Disabled() })
+	<-d.loaded
 	fyne.DoAndWait(func() {
 		d.recipients.SetSelected(d.recipients.Options[1])
 		d.output.SetSelected(d.output.Options[1])
