@@ -57,13 +57,14 @@ func BenchmarkSeparateLetters(b *testing.B) {
 	render := func(perDoc bool) (time.Duration, int) {
 		start := time.Now()
 		size := 0
+		// One renderer for the batch, as Batch.WriteFolder and the mailer use it.
+		r, err := NewRenderer(s)
+		if err != nil {
+			b.Fatal(err)
+		}
+		r.parsePerDoc = perDoc
+		r.SetHeader(testCommunity.Name, testCommunity.Address)
 		for _, d := range docs {
-			r, err := NewRenderer(s)
-			if err != nil {
-				b.Fatal(err)
-			}
-			r.parsePerDoc = perDoc
-			r.SetHeader(testCommunity.Name, testCommunity.Address)
 			out, err := r.PDFBytes(context.Background(), d)
 			if err != nil {
 				b.Fatal(err)

@@ -3,6 +3,7 @@ package letter
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"image"
@@ -615,6 +616,28 @@ const (
 // and small: an 8-bit PNG (a 16-bit or interlaced one, or a CMYK or
 // progressive JPEG, is redrawn), scaled down to what print needs.
 func normalizeLogo(b []byte) ([]byte, error) {
+	sum := sha256.Sum256(b)
+	logoCache.Lock()
+	defer logoCache.Unlock()
+	if logoCache.sum == sum && logoCache.out != nil {
+		return logoCache.out, nil
+	}
+	out, err := redrawLogo(b)
+	if err == nil {
+		logoCache.sum, logoCache.out = sum, out
+	}
+	return out, err
+}
+
+// logoCache keeps the last logo redrawn: a community's letters all use the
+// same one, and a renderer may be made for each e-mail.
+var logoCache struct {
+	sync.Mutex
+	sum [32]byte
+	out []byte
+}
+
+func redrawLogo(b []byte) ([]byte, error) {
 	if err := CheckLogo(b); err != nil {
 		return nil, err
 	}
