@@ -141,9 +141,10 @@ func newLetterSection(u *UI) *letterSection {
 }
 
 func (s *letterSection) build() fyne.CanvasObject {
-	// The chooser takes the room the buttons leave, so long names show whole.
-	bar := container.NewBorder(nil, nil, widget.NewLabel(lang.X("letter.template", "Plantilla")),
-		container.NewHBox(s.defaultMark, s.newBtn, s.dupBtn, s.renameBtn, s.deleteBtn, s.defaultBtn), s.chooser)
+	// The chooser has its own row, so long template names show whole.
+	bar := container.NewVBox(
+		container.NewBorder(nil, nil, widget.NewLabel(lang.X("letter.template", "Plantilla")), s.defaultMark, s.chooser),
+		container.NewHBox(s.newBtn, s.dupBtn, s.renameBtn, s.deleteBtn, s.defaultBtn))
 	editorTop := widget.NewForm(widget.NewFormItem(lang.X("letter.title", "Título"), s.titleEntry))
 	help := widget.NewLabel(lang.X("letter.help", "Párrafos separados por una línea en blanco; **negrita**, *cursiva*, «- » al inicio de una línea para una viñeta."))
 	help.Wrapping = fyne.TextWrapWord
