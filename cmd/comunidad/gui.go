@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -45,12 +44,17 @@ func runGUI(e *env) error {
 	} else {
 		start(st)
 	}
-	watchSmoke(e, a, w)
+	watchSmoke(e, w, func() error {
+		if u == nil {
+			return nil
+		}
+		return u.Store().Close()
+	})
 	w.ShowAndRun()
 	if u == nil {
-		return smokeResult(e)
+		return nil // the start-up screen was shown: nothing was opened
 	}
-	return errors.Join(u.Store().Close(), smokeResult(e))
+	return u.Store().Close()
 }
 
 // openDemo opens the demo database (kept apart from the user's own), building
