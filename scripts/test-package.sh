@@ -52,11 +52,13 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
 	# A first window stays open on the database; a second launch is refused.
 	"$SMOKE_BIN" >"$SMOKE_OUT/open.out" 2>&1 &
 	first=$!
+	# The lock file outlives each run; it names the process holding it.
+	holder() { cut -d" " -f1 "$SMOKE_DB.lock" 2>/dev/null; }
 	for _ in $(seq 300); do
-		[ -s "$SMOKE_DB.lock" ] && break
+		[ "$(holder)" = "$first" ] && break
 		sleep 0.1
 	done
-	[ -s "$SMOKE_DB.lock" ] || { kill $first; fail "la primera ventana no tomó la base de datos"; }
+	[ "$(holder)" = "$first" ] || { kill $first; fail "la primera ventana no tomó la base de datos"; }
 	"$SMOKE_BIN" --smoke >"$SMOKE_OUT/second.out" 2>"$SMOKE_OUT/second.err"
 	rc=$?
 	kill $first 2>/dev/null
