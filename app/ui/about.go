@@ -50,6 +50,7 @@ var moduleLicences = map[string]string{
 	"github.com/nfnt/resize":           "ISC",
 	"github.com/nicksnyder/go-i18n/v2": "MIT",
 	"github.com/phpdave11/gofpdi":      "MIT",
+	"github.com/pkg/errors":            "BSD-2-Clause",
 	"github.com/richardlehane/mscfb":   "Apache-2.0",
 	"github.com/richardlehane/msoleps": "Apache-2.0",
 	"github.com/rymdport/portal":       "Apache-2.0",
