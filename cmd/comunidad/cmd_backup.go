@@ -45,11 +45,11 @@ func runBackupCreate(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() > 0 {
 		return errorf("backup create no recibe argumentos (vea comunidad backup create --help)")
 	}
-	st, err := e.open(ctx)
+	st, done, err := e.openWrite(ctx)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer done()
 	b, err := st.Backup(ctx, *reason)
 	if err != nil {
 		return err
@@ -158,11 +158,11 @@ func runBackupKeep(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return errorf("%q no es un número de copias", fs.Arg(0))
 	}
-	st, err := e.open(ctx)
+	st, done, err := e.openWrite(ctx)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer done()
 	if err := st.SetBackupKeep(ctx, n); err != nil {
 		return userError{err.Error()}
 	}

@@ -81,11 +81,11 @@ func runConfigSet(ctx context.Context, e *env, args []string) error {
 	} else if len(pos) != 2 {
 		return errorf("config set: use comunidad config set CLAVE VALOR")
 	}
-	st, err := e.open(ctx)
+	st, done, err := e.openWrite(ctx)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer done()
 	c, err := community(ctx, st, *comm)
 	if err != nil {
 		return err
@@ -201,11 +201,11 @@ func runLettersSend(ctx context.Context, e *env, args []string) error {
 	if *who != string(letter.MainAccount) && *who != string(letter.AllUsers) {
 		return errorf("letters send: --recipients debe ser main (cuenta principal) o all (todos los usuarios), no %q", *who)
 	}
-	st, err := e.open(ctx)
+	st, done, err := e.openFor(ctx, !*dry)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer done()
 	c, err := community(ctx, st, *comm)
 	if err != nil {
 		return err
@@ -332,11 +332,11 @@ func runOutbox(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() > 0 {
 		return errorf("outbox: argumento de más %q (vea comunidad outbox --help)", fs.Arg(0))
 	}
-	st, err := e.open(ctx)
+	st, done, err := e.openFor(ctx, *retry)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer done()
 	c, err := community(ctx, st, *comm)
 	if err != nil {
 		return err

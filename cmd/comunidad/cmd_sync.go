@@ -88,11 +88,11 @@ func runSync(ctx context.Context, e *env, args []string) error {
 		return errorf("sync: indique un archivo .xlsx o .csv, o una URL (vea comunidad sync --help)")
 	}
 	source := pos[0]
-	st, err := e.open(ctx)
+	st, done, err := e.openWrite(ctx)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer done()
 
 	// The community, if it exists already: by --community, or the only one.
 	var target data.SyncTarget
@@ -133,6 +133,17 @@ func runSync(ctx context.Context, e *env, args []string) error {
 			return errorf("hay %d comunidades: elija a cuál importar con --community", len(cs))
 		}
 		target.CommunityID = c.ID
+	}
+	// A copy of what is there before the sync rewrites it; an empty
+	// database has nothing to protect.
+	if len(cs) > 0 {
+		if _, err := st.Backup(ctx, data.ReasonSync); err != nil {
+			if errors.Is(err, context.Canceled) {
+				return err
+			}
+			return errorf("no se importó nada: no se pudo hacer la copia de seguridad previa: %s",
+				strings.TrimPrefix(err.Error(), "copia de seguridad: "))
+		}
 	}
 	rep, err := kastor.Apply(ctx, st, target, source, res, opts)
 	if err != nil {

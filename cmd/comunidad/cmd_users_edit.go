@@ -50,11 +50,11 @@ func runUsersAdd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return userError{err.Error()}
 	}
-	st, err := e.open(ctx)
+	st, done, err := e.openWrite(ctx)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer done()
 	c, err := community(ctx, st, *comm)
 	if err != nil {
 		return err
@@ -96,11 +96,11 @@ func runUsersRemove(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return userError{err.Error()}
 	}
-	st, err := e.open(ctx)
+	st, done, err := e.openWrite(ctx)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer done()
 	c, err := community(ctx, st, *comm)
 	if err != nil {
 		return err

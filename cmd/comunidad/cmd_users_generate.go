@@ -40,11 +40,11 @@ func runUsersGenerate(ctx context.Context, e *env, args []string) error {
 	if !strings.EqualFold(filepath.Ext(path), ".xlsx") {
 		return errorf("users generate: el archivo %q debe terminar en .xlsx", path)
 	}
-	st, err := e.open(ctx)
+	st, done, err := e.openWrite(ctx)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer done()
 	c, err := community(ctx, st, *comm)
 	if err != nil {
 		return err

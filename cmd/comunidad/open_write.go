@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/gofrs/flock"
+
+	"comunidad/data"
+)
+
+// One writer per database. The subcommands that change the database take
+// the same instance lock the window holds (lock.go), for as long as they
+// run, so that a sync or a send from a terminal or a scheduled task never
+// writes alongside an open window (or another writing command). Commands
+// that only read open the database without it: SQLite lets them read while
+// the window writes.
+
+// errInUse refuses a write while another process holds the database.
+type errInUse struct {
+	db     string
+	holder string // "proceso 1234, abierta el 27-11-2026 15:04", when the lock file says
+}
+
+func (e errInUse) Error() string {
+	who := ""
+	if e.holder != "" {
+		who = " (" + e.holder + ")"
+	}
+	return fmt.Sprintf("la base de datos %s está abierta en la ventana de Comunidad, o la está modificando otro comando%s: "+
+		"cierre la ventana (o espere a que el comando termine) e intente de nuevo; "+
+		"los comandos que solo leen (communities, units, users, backup list) funcionan igual", e.db, who)
+}
+
+// openWrite opens the database for a command that changes it: it takes the
+// instance lock first, and refuses with errInUse when the window (or
+// another writing command) holds it. done closes the store and releases
+// the lock.
+func (e *env) openWrite(ctx context.Context) (st *data.Store, done func(), err error) {
+	return e.openFor(ctx, true)
+}
+
+// openFor opens the database for writing (see openWrite) or, when write is
+// false, only to read, without the lock: for commands such as outbox that
+// write only with an option (--retry).
+func (e *env) openFor(ctx context.Context, write bool) (st *data.Store, done func(), err error) {
+	unlock := func() {}
+	if write {
+		path, err := e.databasePath()
+		if err != nil {
+			return nil, nil, err
+		}
+		if unlock, err = lockForWrite(path); err != nil {
+			return nil, nil, err
+		}
+	}
+	st, err = e.open(ctx)
+	if err != nil {
+		unlock()
+		return nil, nil, err
+	}
+	return st, func() { st.Close(); unlock() }, nil
+}
+
+// lockForWrite takes the instance lock of the database at dbPath until
+// the returned function is called. A lock this process already holds (the
+// window's own, or a restore's) is used as it is.
+func lockForWrite(dbPath string) (unlock func(), err error) {
+	abs, err := filepath.Abs(dbPath)
+	if err != nil {
+		return nil, err
+	}
+	lp := lockPath(abs)
+	locksMu.Lock()
+	defer locksMu.Unlock()
+	if _, ok := locks[lp]; ok {
+		return func() {}, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
+		return nil, userError{fmt.Sprintf("abrir %s: %v", abs, err)}
+	}
+	fl := flock.New(lp, flock.SetPermissions(0o600))
+	ok, err := fl.TryLock()
+	if err != nil {
+		return nil, userError{fmt.Sprintf("no se pudo bloquear %s para modificarla: %v", abs, err)}
+	}
+	if !ok {
+		return nil, errInUse{db: abs, holder: lockHolder(lp)}
+	}
+	// Who holds it, in the format lock.go reads, so that a window opened
+	// meanwhile names this process. Best effort, as in lockDatabase.
+	_ = os.WriteFile(lp, []byte(fmt.Sprintf("%d %s\n", os.Getpid(), time.Now().Format(time.RFC3339))), 0o600)
+	return func() { fl.Unlock() }, nil
+}
