@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"comunidad/app/kastor"
@@ -52,9 +53,77 @@ func importStepDone(step string) {
 	}
 }
 
-// onImport runs "Importar datos": from the community's remembered source
-// (Configuración → Importación desde Kastor), or from a file the user picks.
-// With no community yet, the file becomes a new community.
+// onImportAction is the "Importar datos" action. With no community yet it
+// imports the first one (onImport); with one on screen it asks whether to
+// update that one or to import another community from its export.
+func (u *UI) onImportAction() {
+	if u.community.ID == 0 {
+		u.onImport()
+		return
+	}
+	u.askImportKind()
+}
+
+// askImportKind offers "Actualizar <comunidad>" (onImport) and "Importar
+// otra comunidad…" (importNewCommunity).
+func (u *UI) askImportKind() {
+	c := u.community
+	var d *dialog.CustomDialog
+	from := lang.X("kastor.choose.update.file", "Elegirá el archivo de la exportación.")
+	if strings.TrimSpace(c.Source) != "" {
+		from = lang.X("kastor.choose.update.source", "Desde {{.Source}}, como la última vez.", map[string]any{"Source": sourceName(c.Source)})
+	}
+	update := widget.NewButtonWithIcon(lang.X("kastor.choose.update", "Actualizar {{.Name}}", map[string]any{"Name": c.Name}),
+		theme.ViewRefreshIcon(), func() {
+			d.Hide()
+			u.onImport()
+		})
+	update.Importance = widget.HighImportance
+	update.Alignment = widget.ButtonAlignLeading
+	other := widget.NewButtonWithIcon(lang.X("kastor.choose.new", "Importar otra comunidad…"), theme.ContentAddIcon(), func() {
+		d.Hide()
+		u.importNewCommunity()
+	})
+	other.Alignment = widget.ButtonAlignLeading
+	otherInfo := widget.NewLabel(lang.X("kastor.choose.new.info", "Crea una comunidad nueva desde su exportación de Kastor; {{.Name}} no cambia.",
+		map[string]any{"Name": c.Name}))
+	otherInfo.Wrapping = fyne.TextWrapWord
+	fromLabel := widget.NewLabel(from)
+	fromLabel.Wrapping = fyne.TextWrapWord
+	body := container.NewVBox(update, fromLabel, widget.NewSeparator(), other, otherInfo)
+	d = dialog.NewCustom(lang.X("kastor.choose.title", "Importar datos"), lang.X("kastor.cancel", "Cancelar"), body, u.win)
+	d.Resize(fyne.NewSize(520, 0))
+	d.Show()
+	importStepDone("choose")
+}
+
+// importNewCommunity imports an export the user picks as a new community,
+// whatever communities the database holds already.
+func (u *UI) importNewCommunity() {
+	chooseExportFile(u, func(path string) { u.importFrom(data.Community{}, path) })
+}
+
+// communityNamed is the community already called name (ignoring case,
+// accents and surrounding spaces), if any.
+func (u *UI) communityNamed(name string) (data.Community, bool) {
+	want := data.Fold(strings.TrimSpace(name))
+	for _, c := range u.communities {
+		if data.Fold(strings.TrimSpace(c.Name)) == want {
+			return c, true
+		}
+	}
+	return data.Community{}, false
+}
+
+func errNameTaken(c data.Community) error {
+	return errors.New(lang.X("kastor.name.taken", "Ya existe la comunidad «{{.Name}}»: elija otro nombre (para reimportarla, use «Actualizar {{.Name}}»).",
+		map[string]any{"Name": c.Name}))
+}
+
+// onImport runs "Importar datos" on the community on screen: from its
+// remembered source (Configuración → Importación desde Kastor), or from a
+// file the user picks. With no community yet, the file becomes a new
+// community.
 func (u *UI) onImport() {
 	c := u.community
 	if c.ID != 0 && strings.TrimSpace(c.Source) != "" {
@@ -136,18 +205,34 @@ func (j *importJob) askName(res *kastor.Result) {
 	j.dlg.Hide()
 	name := widget.NewEntry()
 	name.SetText(res.SuggestedName())
+	// A name already used would import into that community instead of
+	// creating one: the entry refuses it (which disables "Importar"), the
+	// dialog says so when the export's own title is taken, and the name is
+	// checked again against the database before saving (beforeApply).
 	name.Validator = func(s string) error {
 		if strings.TrimSpace(s) == "" {
 			return errRequired()
+		}
+		if c, ok := j.u.communityNamed(s); ok {
+			return errors.New(lang.X("kastor.name.exists", "Ya existe «{{.Name}}».", map[string]any{"Name": c.Name}))
 		}
 		return nil
 	}
 	info := widget.NewLabel(lang.X("kastor.name.info", "{{.Units}} inmuebles y {{.People}} personas en {{.Name}}.",
 		map[string]any{"Units": len(res.Snapshot.Units), "People": len(res.Snapshot.People), "Name": res.Name}))
+	var top fyne.CanvasObject = info
+	height := float32(220)
+	if c, ok := j.u.communityNamed(name.Text); ok {
+		taken := widget.NewLabel(errNameTaken(c).Error())
+		taken.Importance = widget.DangerImportance
+		taken.Wrapping = fyne.TextWrapWord
+		top = container.NewVBox(info, taken)
+		height = 300
+	}
 	form := dialog.NewForm(lang.X("kastor.name.title", "Nueva comunidad"),
 		lang.X("kastor.name.confirm", "Importar"), lang.X("kastor.cancel", "Cancelar"),
 		[]*widget.FormItem{
-			widget.NewFormItem("", info),
+			widget.NewFormItem("", top),
 			widget.NewFormItem(lang.X("kastor.name.label", "Nombre de la comunidad"), name),
 		},
 		func(ok bool) {
@@ -155,11 +240,15 @@ func (j *importJob) askName(res *kastor.Result) {
 				j.cancel()
 				return
 			}
+			if c, used := j.u.communityNamed(name.Text); used {
+				j.fail(errNameTaken(c))
+				return
+			}
 			j.status.SetText(lang.X("kastor.progress.saving", "Guardando en la base de datos…"))
 			j.dlg.Show()
 			go j.apply(res, data.SyncTarget{CommunityName: strings.TrimSpace(name.Text)})
 		}, j.u.win)
-	form.Resize(fyne.NewSize(520, 220))
+	form.Resize(fyne.NewSize(560, height))
 	form.Show()
 	j.u.win.Canvas().Focus(name)
 	importStepDone("name")
@@ -168,6 +257,10 @@ func (j *importJob) askName(res *kastor.Result) {
 // apply saves the snapshot in one transaction (off the UI goroutine).
 func (j *importJob) apply(res *kastor.Result, target data.SyncTarget) {
 	fyne.Do(func() { j.status.SetText(lang.X("kastor.progress.saving", "Guardando en la base de datos…")) })
+	if err := j.beforeApply(target); err != nil {
+		fyne.Do(func() { j.fail(err) })
+		return
+	}
 	rep, err := kastor.Apply(j.ctx, j.u.st, target, j.source, res, kastor.Options{Progress: func(f float64) { j.progress(0.5 + f/2) }})
 	fyne.Do(func() {
 		if err != nil {
@@ -180,6 +273,37 @@ func (j *importJob) apply(res *kastor.Result, target data.SyncTarget) {
 		j.u.SelectCommunity(rep.CommunityID)
 		importStepDone("report")
 	})
+}
+
+// beforeApply runs off the UI goroutine just before the sync writes: a new
+// community's name must still be free (another window or command may have
+// used it meanwhile), and the database is backed up first, unless it holds
+// no community yet (nothing to protect).
+func (j *importJob) beforeApply(target data.SyncTarget) error {
+	cs, err := j.u.st.Communities(j.ctx)
+	if err != nil {
+		return err
+	}
+	if target.CommunityID == 0 {
+		for _, c := range cs {
+			if data.Fold(strings.TrimSpace(c.Name)) == data.Fold(strings.TrimSpace(target.CommunityName)) {
+				return errNameTaken(c)
+			}
+		}
+	}
+	if len(cs) == 0 {
+		return nil
+	}
+	if _, err := j.u.st.Backup(j.ctx, data.ReasonSync); err != nil {
+		if errors.Is(err, context.Canceled) {
+			return err
+		}
+		// The data layer's "copia de seguridad: " prefix says what the
+		// sentence around it already says.
+		return fmt.Errorf("%s %s", lang.X("kastor.backup.failed", "no se pudo hacer la copia de seguridad previa:"),
+			strings.TrimPrefix(err.Error(), "copia de seguridad: "))
+	}
+	return nil
 }
 
 func (j *importJob) fail(err error) {
