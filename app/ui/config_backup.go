@@ -104,7 +104,7 @@ func (s *backupSection) setCommunity(data.Community) { s.reload() }
 // reload reads the backups and the number kept off the UI goroutine.
 func (s *backupSection) reload() {
 	st := s.u.st
-	go func() {
+	background(func() {
 		ctx := context.Background()
 		list, err := st.Backups(ctx)
 		keep := st.BackupKeep(ctx)
@@ -126,7 +126,7 @@ func (s *backupSection) reload() {
 			s.keep.SetSelected(strconv.Itoa(keep))
 			s.loading = false
 		})
-	}()
+	})
 }
 
 func (s *backupSection) busy(on bool) {
@@ -147,7 +147,7 @@ func (s *backupSection) busy(on bool) {
 func (s *backupSection) onCreate() {
 	s.busy(true)
 	st := s.u.st
-	go func() {
+	background(func() {
 		b, err := st.Backup(context.Background(), data.ReasonManual)
 		fyne.Do(func() {
 			s.busy(false)
@@ -158,7 +158,7 @@ func (s *backupSection) onCreate() {
 			s.status.SetText(lang.X("safety.backups.created", "Copia creada: {{.Name}}", map[string]any{"Name": filepath.Base(b.Path)}))
 			s.reload()
 		})
-	}()
+	})
 }
 
 func (s *backupSection) onRestore() {
@@ -187,7 +187,7 @@ func (s *backupSection) doRestore(b data.BackupInfo) {
 	prog := dialog.NewCustomWithoutButtons(lang.X("safety.backups.restoring", "Restaurando la copia de seguridad…"), widget.NewProgressBarInfinite(), s.u.win)
 	prog.Show()
 	st := s.u.st
-	go func() {
+	background(func() {
 		before, err := st.Restore(context.Background(), b.Path)
 		fyne.Do(func() {
 			prog.Hide()
@@ -204,7 +204,7 @@ func (s *backupSection) doRestore(b data.BackupInfo) {
 			// Every tab shows what the restored database holds.
 			s.u.SelectCommunity(s.u.community.ID)
 		})
-	}()
+	})
 }
 
 func (s *backupSection) onKeep(v string) {
@@ -216,7 +216,7 @@ func (s *backupSection) onKeep(v string) {
 		return
 	}
 	st := s.u.st
-	go func() {
+	background(func() {
 		err := st.SetBackupKeep(context.Background(), n)
 		fyne.Do(func() {
 			if err != nil {
@@ -226,7 +226,7 @@ func (s *backupSection) onKeep(v string) {
 			s.status.SetText(lang.X("safety.backups.kept", "Se conservarán las últimas {{.N}} copias.", map[string]any{"N": n}))
 			s.reload()
 		})
-	}()
+	})
 }
 
 // backupLine is one backup in the list: when, why, what it holds.

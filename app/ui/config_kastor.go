@@ -22,11 +22,6 @@ func init() {
 	registerConfigSection(20, func(u *UI) configSection { return newKastorSection(u) })
 }
 
-// kastorAsync runs the section's database work off the UI goroutine. Tests
-// run it in line: Fyne's test driver applies fyne.Do at once on the calling
-// goroutine, so a real goroutine would update widgets while the test reads them.
-var kastorAsync = func(f func()) { go f() }
-
 // kastorLoaded, when set (tests), is called after the section shows a load.
 var kastorLoaded func()
 
@@ -128,7 +123,7 @@ func (s *kastorSection) load() {
 	s.source.SetText(s.c.Source)
 	s.token.SetText("")
 	c, st, sec := s.c, s.u.st, s.secrets()
-	kastorAsync(func() {
+	background(func() {
 		runs, err := st.SyncRuns(context.Background(), c.ID, 100)
 		tok, terr := sec.Get(kastorTokenKey(c.ID))
 		fyne.Do(func() {
@@ -177,7 +172,7 @@ func (s *kastorSection) onSave() {
 		return
 	}
 	st, sec := s.u.st, s.secrets()
-	kastorAsync(func() {
+	background(func() {
 		err := st.SetCommunitySource(context.Background(), c.ID, source)
 		if err == nil && token != "" {
 			err = sec.Set(kastorTokenKey(c.ID), token)
@@ -195,7 +190,7 @@ func (s *kastorSection) onSave() {
 
 func (s *kastorSection) onForgetToken() {
 	c, sec := s.c, s.secrets()
-	kastorAsync(func() {
+	background(func() {
 		err := sec.Delete(kastorTokenKey(c.ID))
 		fyne.Do(func() {
 			if err != nil {

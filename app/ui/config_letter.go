@@ -187,10 +187,10 @@ func (s *letterSection) content() fyne.CanvasObject {
 // goJob runs fn on its own goroutine, counted in s.jobs.
 func (s *letterSection) goJob(fn func()) {
 	s.jobs.Add(1)
-	go func() {
+	background(func() {
 		defer s.jobs.Done()
 		fn()
-	}()
+	})
 }
 
 func letterFieldLabel(f letter.Field) string {

@@ -171,7 +171,7 @@ func (s *mailSection) load() {
 		return
 	}
 	st, sec := s.u.st, s.u.secrets()
-	go func() {
+	background(func() {
 		ctx := context.Background()
 		set, err := mailer.LoadSettings(ctx, st, c.ID)
 		saved := mailer.HasPassword(sec, c.ID)
@@ -187,7 +187,7 @@ func (s *mailSection) load() {
 			s.showNotice(tpl, own)
 			s.loads++
 		})
-	}()
+	})
 }
 
 func (s *mailSection) show(set mailer.Settings, saved bool) {

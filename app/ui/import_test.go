@@ -62,13 +62,9 @@ func kastorTestUI(t *testing.T, st *data.Store, show bool) (*UI, fyne.Window, ch
 	// The tab's and the section's database work in line: the only goroutines
 	// left are the import's and the window's reload, and the tests meet them
 	// through importStep and kastorLoaded.
-	unitsAsync = func(f func()) { f() }
-	kastorAsync = func(f func()) { f() }
 	loaded := make(chan struct{}, 16)
 	kastorLoaded = func() { loaded <- struct{}{} }
 	t.Cleanup(func() {
-		unitsAsync = func(f func()) { go f() }
-		kastorAsync = func(f func()) { go f() }
 		kastorLoaded = nil
 	})
 	a := test.NewTempApp(t)

@@ -87,10 +87,16 @@ func (u *UI) Store() *data.Store { return u.st }
 // Community is the community on screen (ID 0 when there is none).
 func (u *UI) Community() data.Community { return u.community }
 
+// background runs database work off the UI goroutine; what it loads reaches
+// the widgets through fyne.Do. Tests run it in line (see TestMain): Fyne's
+// test driver applies fyne.Do at once on the calling goroutine, so loaders
+// running at the same time would update widgets while others read them.
+var background = func(f func()) { go f() }
+
 // Reload reads the communities again off the UI goroutine, then shows the
 // remembered one (or the first) or the empty state.
 func (u *UI) Reload() {
-	go func() {
+	background(func() {
 		ctx := context.Background()
 		cs, err := u.st.Communities(ctx)
 		fyne.Do(func() {
@@ -100,7 +106,7 @@ func (u *UI) Reload() {
 			}
 			u.setCommunities(cs)
 		})
-	}()
+	})
 }
 
 func (u *UI) setCommunities(cs []data.Community) {

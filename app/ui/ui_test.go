@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -142,4 +143,10 @@ func TestWindowShowsTabsAndCommunity(t *testing.T) {
 	if got := u.app.Preferences().Int(u.prefKey()); got != int(c2.ID) {
 		t.Fatalf("remembered community = %d, want %d", got, c2.ID)
 	}
+}
+
+// TestMain runs the views' loaders in line: see background.
+func TestMain(m *testing.M) {
+	background = func(f func()) { f() }
+	os.Exit(m.Run())
 }

@@ -140,7 +140,7 @@ func (f *userForm) onSubmit() {
 	f.submit.Disable()
 	m := f.m
 	st, unit, person := m.t.u.st, m.unitID, f.personID
-	unitsAsync(func() {
+	background(func() {
 		var err error
 		ctx := context.Background()
 		if person == 0 {
@@ -222,7 +222,7 @@ func (f *emailForm) onSubmit() {
 	f.submit.Disable()
 	m := f.m
 	st, unit, id, email, label := m.t.u.st, m.unitID, f.id, f.email.Text, f.label.Text
-	unitsAsync(func() {
+	background(func() {
 		var err error
 		ctx := context.Background()
 		if id == 0 {

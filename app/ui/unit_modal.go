@@ -66,7 +66,7 @@ func (t *unitsTab) openModal(unitID int64) {
 // (on the UI goroutine), if any.
 func (m *unitModal) load(after func()) {
 	st := m.t.u.st
-	unitsAsync(func() {
+	background(func() {
 		d, err := st.UnitDetail(context.Background(), m.unitID)
 		fyne.Do(func() {
 			if err != nil {
@@ -289,7 +289,7 @@ func (m *unitModal) ask(msg string, do func(context.Context, *data.Store) error)
 				return
 			}
 			st := m.t.u.st
-			unitsAsync(func() {
+			background(func() {
 				err := do(context.Background(), st)
 				fyne.Do(func() {
 					if err != nil {

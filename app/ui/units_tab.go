@@ -47,12 +47,6 @@ type unitsTab struct {
 	modal *unitModal // the open Herramientas modal, if any
 }
 
-// unitsAsync runs the tab's and the modal's database work off the UI
-// goroutine. Tests run it in line instead: Fyne's test driver applies
-// fyne.Do at once on the calling goroutine, so a real goroutine would update
-// widgets while the test reads them.
-var unitsAsync = func(f func()) { go f() }
-
 // unitColumn is one column of the table; sortKey -1 cannot be sorted.
 type unitColumn struct {
 	key, title string
@@ -133,7 +127,7 @@ func newUnitsTab(u *UI) *unitsTab {
 		}
 		widget.ShowPopUpMenuAtRelativePosition(t.letterMenu, c, fyne.NewPos(0, t.letter.Size().Height), t.letter)
 	}
-	imp := widget.NewButtonWithIcon(lang.X("action.import", "Importar datos"), theme.DownloadIcon(), u.onImport)
+	imp := widget.NewButtonWithIcon(lang.X("action.import", "Importar datos"), theme.DownloadIcon(), u.onImportAction)
 	gen := widget.NewButtonWithIcon(lang.X("units.action.generate", "Generar usuarios"), theme.DocumentIcon(), func() { u.onGenerateUsers(t.selectedIDs()) })
 	sent := widget.NewButtonWithIcon(lang.X("units.action.outbox", "Enviados"), theme.MailComposeIcon(), u.onOutbox)
 
@@ -191,7 +185,7 @@ func (t *unitsTab) reload() {
 		return
 	}
 	t.loading.Show()
-	unitsAsync(func() {
+	background(func() {
 		rows, err := st.UserRows(context.Background(), cid)
 		var snap *unitsSnapshot
 		if err == nil {

@@ -71,8 +71,6 @@ func shownRows(tb *unitsTable) []string {
 // once on its own goroutine, so their loads would race with this tab's.
 func loadedTab(t *testing.T) (*UI, fyne.Window, *unitsTab) {
 	t.Helper()
-	unitsAsync = func(f func()) { f() }
-	t.Cleanup(func() { unitsAsync = func(f func()) { go f() } })
 	st := openStore(t)
 	c := seedUnits(t, st)
 	if err := SetupLanguage(); err != nil {
