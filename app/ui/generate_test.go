@@ -74,53 +74,15 @@ func genTopTexts(w fyne.Window) string {
 	return strings.Join(texts(top), "\n")
 }
 
-// genFindButton finds the button with the given text under o.
-func genFindButton(o fyne.CanvasObject, text string) *widget.Button {
-	var found *widget.Button
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if found != nil || o == nil {
-			return
-		}
-		if b, ok := o.(*widget.Button); ok && b.Text == text {
-			found = b
-			return
-		}
-		if c, ok := o.(*fyne.Container); ok {
-			for _, ch := range c.Objects {
-				walk(ch)
-			}
-		}
-		if wd, ok := o.(fyne.Widget); ok {
-			for _, ch := range test.WidgetRenderer(wd).Objects() {
-				walk(ch)
-			}
-		}
-	}
-	walk(o)
-	return found
-}
-
 // genEntryTexts lists the texts of the entries under o.
 func genEntryTexts(o fyne.CanvasObject) []string {
 	var out []string
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
+	walkTree(o, func(o fyne.CanvasObject) bool {
 		if e, ok := o.(*widget.Entry); ok {
 			out = append(out, e.Text)
 		}
-		if c, ok := o.(*fyne.Container); ok {
-			for _, ch := range c.Objects {
-				walk(ch)
-			}
-		}
-		if wd, ok := o.(fyne.Widget); ok {
-			for _, ch := range test.WidgetRenderer(wd).Objects() {
-				walk(ch)
-			}
-		}
-	}
-	walk(o)
+		return true
+	})
 	return out
 }
 
@@ -146,7 +108,7 @@ func TestGenerateUsers(t *testing.T) {
 		t.Fatalf("accounts created before confirming: %v", a)
 	}
 
-	test.Tap(genFindButton(w.Canvas().Overlays().Top(), "Generar"))
+	test.Tap(findButton(w.Canvas().Overlays().Top(), "Generar"))
 	genWait(t, "the accounts", r.generated)
 	loads = genSettle(t, u, loads) // the tab reloads to show the new accounts
 	if r.bar.Value != 1 {
@@ -187,7 +149,7 @@ func TestGenerateUsers(t *testing.T) {
 	}
 	var opened string
 	r.open = func(p string) error { opened = p; return nil }
-	test.Tap(genFindButton(w.Canvas().Overlays().Top(), "Abrir"))
+	test.Tap(findButton(w.Canvas().Overlays().Top(), "Abrir"))
 	if opened != path {
 		t.Fatalf("Abrir opened %q, want %q", opened, path)
 	}
@@ -207,7 +169,7 @@ func TestGenerateUsers(t *testing.T) {
 	if got := strings.Join(rows[1], "|"); !strings.HasPrefix(got, "Edificio Los Álamos|101|Depto 101||Torre A|Propietario|Sí|José|Núñez|12345670-K|jose@example.cl|0987654321|Kastor|Activa (nueva)|") {
 		t.Fatalf("row 2: %s", got)
 	}
-	test.Tap(genFindButton(w.Canvas().Overlays().Top(), "Cerrar"))
+	test.Tap(findButton(w.Canvas().Overlays().Top(), "Cerrar"))
 
 	// Again: nothing new to create.
 	r = u.startGenerate([]int64{1, 2})
@@ -218,7 +180,7 @@ func TestGenerateUsers(t *testing.T) {
 			t.Fatalf("second confirmation lacks %q:\n%s", want, got)
 		}
 	}
-	test.Tap(genFindButton(w.Canvas().Overlays().Top(), "Cancelar"))
+	test.Tap(findButton(w.Canvas().Overlays().Top(), "Cancelar"))
 	if w.Canvas().Overlays().Top() != nil {
 		t.Fatal("the confirmation stayed open after Cancelar")
 	}
@@ -260,7 +222,7 @@ func TestGenerateUsersCancelledAndNotSaved(t *testing.T) {
 	if !strings.Contains(got, "El archivo no se guardó.") || !strings.Contains(got, "Guardar archivo…") || strings.Contains(got, "Abrir") {
 		t.Fatalf("result without a file:\n%s", got)
 	}
-	test.Tap(genFindButton(w.Canvas().Overlays().Top(), "Guardar archivo…"))
+	test.Tap(findButton(w.Canvas().Overlays().Top(), "Guardar archivo…"))
 	if r.save == nil || !contains(genEntryTexts(w.Canvas().Overlays().Top()), userfile.DefaultName("Edificio Los Álamos", time.Now())) {
 		t.Fatal("Guardar archivo… did not open the save dialog again")
 	}
@@ -283,7 +245,7 @@ func TestGenerateUsersButton(t *testing.T) {
 	st := generateStore(t)
 	u, w := newTestUI(t, st)
 	genSettle(t, u, 0)
-	b := genFindButton(w.Content(), "Generar usuarios")
+	b := findButton(w.Content(), "Generar usuarios")
 	if b == nil {
 		t.Fatal("no Generar usuarios button on the tab")
 	}

@@ -17,39 +17,12 @@ import (
 	"comunidad/data"
 )
 
-// safetyButton finds the button with the given text under o.
-func safetyButton(o fyne.CanvasObject, text string) *widget.Button {
-	var found *widget.Button
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if found != nil || o == nil {
-			return
-		}
-		if b, ok := o.(*widget.Button); ok && b.Text == text {
-			found = b
-			return
-		}
-		if c, ok := o.(*fyne.Container); ok {
-			for _, ch := range c.Objects {
-				walk(ch)
-			}
-		}
-		if w, ok := o.(fyne.Widget); ok {
-			for _, ch := range test.WidgetRenderer(w).Objects() {
-				walk(ch)
-			}
-		}
-	}
-	walk(o)
-	return found
-}
-
 // safetyOverlayButton finds a button in the window's top dialog.
 func safetyOverlayButton(w fyne.Window, text string) *widget.Button {
 	var b *widget.Button
 	fyne.DoAndWait(func() {
 		if top := w.Canvas().Overlays().Top(); top != nil {
-			b = safetyButton(top, text)
+			b = findButton(top, text)
 		}
 	})
 	return b
@@ -233,7 +206,7 @@ func TestRecoverScreenOffersTheLatestGoodBackup(t *testing.T) {
 		!strings.Contains(strings.Join(got, "\n"), "es del "+FormatDateTime(b.Time)+": 1 comunidades, 0 unidades, 0 personas") {
 		t.Fatalf("recover screen shows %q", got)
 	}
-	test.Tap(safetyButton(w.Content(), "Restaurar esta copia"))
+	test.Tap(findButton(w.Content(), "Restaurar esta copia"))
 	eventually(t, "the window on the restored database", func() bool { return len(opened) == 1 })
 	if !restored.Load() {
 		t.Fatal("Open without Restore")

@@ -59,11 +59,29 @@ func eventually(t *testing.T, what string, cond func() bool) {
 	t.Fatalf("timed out waiting for %s", what)
 }
 
+// walkTree calls visit for o and everything drawn under it (containers'
+// objects and widgets' renderers), depth first; visit returns false to skip
+// what is under an object.
+func walkTree(o fyne.CanvasObject, visit func(fyne.CanvasObject) bool) {
+	if o == nil || !visit(o) {
+		return
+	}
+	if c, ok := o.(*fyne.Container); ok {
+		for _, ch := range c.Objects {
+			walkTree(ch, visit)
+		}
+	}
+	if w, ok := o.(fyne.Widget); ok {
+		for _, ch := range test.WidgetRenderer(w).Objects() {
+			walkTree(ch, visit)
+		}
+	}
+}
+
 // texts collects every label, button and tab text under o.
 func texts(o fyne.CanvasObject) []string {
 	var out []string
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
+	walkTree(o, func(o fyne.CanvasObject) bool {
 		switch w := o.(type) {
 		case *widget.Label:
 			out = append(out, w.Text)
@@ -74,20 +92,21 @@ func texts(o fyne.CanvasObject) []string {
 				out = append(out, it.Text)
 			}
 		}
-		if c, ok := o.(*fyne.Container); ok {
-			for _, ch := range c.Objects {
-				walk(ch)
-			}
-		}
-		if w, ok := o.(fyne.Widget); ok {
-			r := test.WidgetRenderer(w)
-			for _, ch := range r.Objects() {
-				walk(ch)
-			}
-		}
-	}
-	walk(o)
+		return true
+	})
 	return out
+}
+
+// findButton is the first button under o with the given text, or nil.
+func findButton(o fyne.CanvasObject, text string) *widget.Button {
+	var found *widget.Button
+	walkTree(o, func(o fyne.CanvasObject) bool {
+		if b, ok := o.(*widget.Button); ok && b.Text == text && found == nil {
+			found = b
+		}
+		return found == nil
+	})
+	return found
 }
 
 func contains(list []string, s string) bool {

@@ -55,24 +55,13 @@ func modalTexts(w fyne.Window) string {
 
 func entryTexts(o fyne.CanvasObject) []string {
 	var out []string
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
+	walkTree(o, func(o fyne.CanvasObject) bool {
 		if e, ok := o.(*widget.Entry); ok {
 			out = append(out, fmt.Sprintf("[%s disabled=%v]", e.Text, e.Disabled()))
-			return
+			return false
 		}
-		if c, ok := o.(*fyne.Container); ok {
-			for _, ch := range c.Objects {
-				walk(ch)
-			}
-		}
-		if wd, ok := o.(fyne.Widget); ok {
-			for _, ch := range test.WidgetRenderer(wd).Objects() {
-				walk(ch)
-			}
-		}
-	}
-	walk(o)
+		return true
+	})
 	return out
 }
 

@@ -284,33 +284,6 @@ func TestUnitsActionsGetSelection(t *testing.T) {
 	}
 }
 
-// findButton finds a button by its text anywhere under o.
-func findButton(o fyne.CanvasObject, text string) *widget.Button {
-	var found *widget.Button
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if found != nil || o == nil {
-			return
-		}
-		if b, ok := o.(*widget.Button); ok && b.Text == text {
-			found = b
-			return
-		}
-		if c, ok := o.(*fyne.Container); ok {
-			for _, ch := range c.Objects {
-				walk(ch)
-			}
-		}
-		if wd, ok := o.(fyne.Widget); ok {
-			for _, ch := range test.WidgetRenderer(wd).Objects() {
-				walk(ch)
-			}
-		}
-	}
-	walk(o)
-	return found
-}
-
 // TestUnitsColumnsFitTheWindow: at 1280 pixels every column is on screen and
 // no header is cut, with the sort arrow on any column.
 func TestUnitsColumnsFitTheWindow(t *testing.T) {
