@@ -69,7 +69,7 @@ func (s *communitySection) onSave() {
 	}
 	c := s.c
 	c.Name, c.Address = strings.TrimSpace(s.name.Text), strings.TrimSpace(s.address.Text)
-	go func() {
+	background(func() {
 		err := s.u.st.UpdateCommunity(context.Background(), c)
 		fyne.Do(func() {
 			if err != nil {
@@ -78,5 +78,5 @@ func (s *communitySection) onSave() {
 			}
 			s.u.SelectCommunity(c.ID)
 		})
-	}()
+	})
 }

@@ -260,7 +260,7 @@ func (s *mailSection) onSave() {
 	pass := s.password.Text
 	st, sec, c := s.u.st, s.u.secrets(), s.c
 	s.save.Disable()
-	go func() {
+	background(func() {
 		ctx := context.Background()
 		err := mailer.SaveSettings(ctx, st, c.ID, set)
 		if err == nil && pass != "" {
@@ -278,7 +278,7 @@ func (s *mailSection) onSave() {
 			// Notices left pending for want of an account can go now.
 			s.u.sendPendingNotices()
 		})
-	}()
+	})
 }
 
 // onTest asks where to send the test message (the sender's own address by
@@ -301,7 +301,7 @@ func (s *mailSection) sendTest(to string) {
 	st, sec, c := s.u.st, s.u.secrets(), s.c
 	s.test.Disable()
 	s.status.SetText(lang.X("mail.test.sending", "Enviando el correo de prueba…"))
-	go func() {
+	background(func() {
 		ctx := context.Background()
 		err := func() error {
 			set, err := mailer.LoadSettings(ctx, st, c.ID)
@@ -325,13 +325,13 @@ func (s *mailSection) sendTest(to string) {
 			}
 			s.status.SetText(lang.X("mail.test.sent", "Correo de prueba enviado a {{.To}}. Revise esa bandeja de entrada.", map[string]any{"To": to}))
 		})
-	}()
+	})
 }
 
 func (s *mailSection) onSaveNotice() {
 	t := letter.Template{Title: strings.TrimSpace(s.noticeSubject.Text), Body: s.noticeBody.Text}
 	st, c := s.u.st, s.c
-	go func() {
+	background(func() {
 		err := mailer.SaveNotice(context.Background(), st, c.ID, t)
 		fyne.Do(func() {
 			if err != nil {
@@ -340,7 +340,7 @@ func (s *mailSection) onSaveNotice() {
 			}
 			s.showNotice(t, true)
 		})
-	}()
+	})
 }
 
 func (s *mailSection) onRestoreNotice() {
@@ -355,7 +355,7 @@ func (s *mailSection) onRestoreNotice() {
 
 func (s *mailSection) restoreNotice() {
 	st, c := s.u.st, s.c
-	go func() {
+	background(func() {
 		err := mailer.RestoreNotice(context.Background(), st, c.ID)
 		fyne.Do(func() {
 			if err != nil {
@@ -364,5 +364,5 @@ func (s *mailSection) restoreNotice() {
 			}
 			s.showNotice(mailer.DefaultNotice(), false)
 		})
-	}()
+	})
 }

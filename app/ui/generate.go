@@ -67,7 +67,7 @@ func (u *UI) startGenerate(unitIDs []int64) *generateRun {
 		close(r.planned)
 		return r
 	}
-	go func() {
+	background(func() {
 		plan, err := u.st.PlanAccounts(context.Background(), r.c.ID, unitIDs)
 		fyne.Do(func() {
 			defer close(r.planned)
@@ -78,7 +78,7 @@ func (u *UI) startGenerate(unitIDs []int64) *generateRun {
 			r.plan = plan
 			r.showConfirm()
 		})
-	}()
+	})
 	return r
 }
 
@@ -138,7 +138,7 @@ func (r *generateRun) start(parent context.Context) {
 		container.NewVBox(label, r.bar, container.NewCenter(r.cancel)), r.u.win)
 	r.progress.Resize(fyne.NewSize(460, 160))
 	r.progress.Show()
-	go func() {
+	background(func() {
 		defer cancel()
 		var buf bytes.Buffer
 		rep, err := userfile.Generate(ctx, r.u.st, r.c.ID, r.unitIDs, &buf, userfile.Options{
@@ -165,7 +165,7 @@ func (r *generateRun) start(parent context.Context) {
 			// The tab, behind the dialog, shows the new accounts' state.
 			r.u.SelectCommunity(r.c.ID)
 		})
-	}()
+	})
 }
 
 // showSave asks where to keep the workbook, proposing
@@ -200,13 +200,13 @@ func (r *generateRun) showSave() {
 func (r *generateRun) saveTo(w fyne.URIWriteCloser) {
 	uri := w.URI()
 	if uri.Scheme() != "file" {
-		go func() {
+		background(func() {
 			_, err := w.Write(r.file)
 			if cerr := w.Close(); err == nil {
 				err = cerr
 			}
 			fyne.Do(func() { r.saveDone(uri.Name(), err) })
-		}()
+		})
 		return
 	}
 	w.Close()
@@ -223,13 +223,13 @@ func (r *generateRun) saveTo(w fyne.URIWriteCloser) {
 // savePath writes the workbook to path atomically, off the UI goroutine.
 // Tests call it directly in place of the save dialog.
 func (r *generateRun) savePath(path string) {
-	go func() {
+	background(func() {
 		err := atomicfile.WriteFile(path, r.file)
 		if err != nil {
 			removeIfEmpty(path)
 		}
 		fyne.Do(func() { r.saveDone(path, err) })
-	}()
+	})
 }
 
 func (r *generateRun) saveDone(path string, err error) {

@@ -85,7 +85,7 @@ func (u *UI) newLetterSend(unitIDs []int64) *letterSend {
 // time) and whether the account can send.
 func (d *letterSend) load() {
 	st, c := d.u.st, d.c
-	go func() {
+	background(func() {
 		ts, err := letter.EnsureTemplates(context.Background(), st, c.ID)
 		fyne.Do(func() {
 			if err != nil {
@@ -101,7 +101,7 @@ func (d *letterSend) load() {
 				d.template.SetSelected(names[0]) // the default comes first; replans
 			}
 		})
-	}()
+	})
 }
 
 func (d *letterSend) request() mailer.LetterRequest {
@@ -121,7 +121,7 @@ func (d *letterSend) replan() {
 	d.gen++
 	gen, req, st, c := d.gen, d.request(), d.u.st, d.c
 	d.send.Disable()
-	go func() {
+	background(func() {
 		plan, err := mailer.PlanLetters(context.Background(), st, c, req)
 		fyne.Do(func() {
 			if gen != d.gen {
@@ -135,7 +135,7 @@ func (d *letterSend) replan() {
 			d.plan = plan
 			d.showPlan()
 		})
-	}()
+	})
 }
 
 func (d *letterSend) showPlan() {
@@ -182,7 +182,7 @@ func (d *letterSend) showPlan() {
 func (d *letterSend) onSend() {
 	msgs, st, sec, c := d.plan.Messages, d.u.st, d.u.secrets(), d.c
 	d.send.Disable()
-	go func() {
+	background(func() {
 		ctx := context.Background()
 		snd, err := mailer.NewSender(ctx, st, sec, c)
 		var res data.QueueResult
@@ -198,7 +198,7 @@ func (d *letterSend) onSend() {
 			d.dlg.Hide()
 			d.run = d.u.runSend(snd, res.IDs, lang.X("mail.progress.letters", "Enviando cartas de bienvenida"))
 		})
-	}()
+	})
 }
 
 // sendRun is a batch on screen: a progress bar and a cancel button.
@@ -235,7 +235,7 @@ func (u *UI) runSend(snd *mailer.Sender, ids []int64, title string) *sendRun {
 			r.label.SetText(lang.X("mail.progress.count", "{{.Done}} de {{.Total}}: {{.To}}", map[string]any{"Done": p.Done, "Total": p.Total, "To": p.Current}))
 		})
 	}
-	go func() {
+	background(func() {
 		defer cancel()
 		rep, err := snd.Run(ctx, ids)
 		fyne.Do(func() {
@@ -246,7 +246,7 @@ func (u *UI) runSend(snd *mailer.Sender, ids []int64, title string) *sendRun {
 			u.sendPendingNotices()
 			close(r.done)
 		})
-	}()
+	})
 	return r
 }
 

@@ -20,7 +20,7 @@ func (u *UI) sendPendingNotices() {
 		return
 	}
 	sec := u.secrets()
-	go func() {
+	background(func() {
 		ctx := context.Background()
 		ids, err := mailer.PendingNotices(ctx, st, c.ID)
 		if err != nil || len(ids) == 0 {
@@ -44,5 +44,5 @@ func (u *UI) sendPendingNotices() {
 				u.showError(err)
 			}
 		})
-	}()
+	})
 }

@@ -189,7 +189,7 @@ func (v *outboxView) showDetail() {
 // reload reads the outbox off the UI goroutine.
 func (v *outboxView) reload() {
 	st, c := v.u.st, v.c
-	go func() {
+	background(func() {
 		ctx := context.Background()
 		msgs, err := st.ListOutbox(ctx, c.ID, data.OutboxFilter{Limit: 5000})
 		counts, cerr := st.OutboxCounts(ctx, c.ID)
@@ -214,7 +214,7 @@ func (v *outboxView) reload() {
 			v.updateButtons()
 			v.loads++
 		})
-	}()
+	})
 }
 
 func (v *outboxView) onRetryOne() {
@@ -232,7 +232,7 @@ func (v *outboxView) retry(ids []int64) {
 	st, sec, c := v.u.st, v.u.secrets(), v.c
 	v.retryAll.Disable()
 	v.retryOne.Disable()
-	go func() {
+	background(func() {
 		ctx := context.Background()
 		snd, err := mailer.NewSender(ctx, st, sec, c)
 		var again []int64
@@ -254,10 +254,10 @@ func (v *outboxView) retry(ids []int64) {
 			}
 			r := v.u.runSend(snd, only, lang.X("mail.progress.retry", "Reintentando correos"))
 			v.run = r
-			go func() {
+			background(func() {
 				<-r.done
 				fyne.Do(v.reload)
-			}()
+			})
 		})
-	}()
+	})
 }
