@@ -12,6 +12,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"golang.org/x/term"
+
 	"comunidad/app/letter"
 	"comunidad/app/mailer"
 	"comunidad/data"
@@ -91,13 +93,17 @@ func runConfigSet(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if key == mailer.KeyPassword {
-		if f, ok := e.stdin.(*os.File); ok {
-			if info, err := f.Stat(); err == nil && info.Mode()&os.ModeCharDevice != 0 {
-				fmt.Fprint(e.stderr, "Contraseña SMTP (termine con Enter): ")
+		var pass string
+		if f, ok := e.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+			// Typed at a terminal: no echo, so the password is not left on screen.
+			fmt.Fprint(e.stderr, "Contraseña SMTP (no se muestra; termine con Enter): ")
+			b, err := term.ReadPassword(int(f.Fd()))
+			fmt.Fprintln(e.stderr)
+			if err != nil {
+				return fmt.Errorf("leer la contraseña: %w", err)
 			}
-		}
-		pass, err := readPassword(e.stdin)
-		if err != nil {
+			pass = string(b)
+		} else if pass, err = readPassword(e.stdin); err != nil {
 			return err
 		}
 		if err := mailer.SetPassword(mailer.OpenSecrets(st.Path()), c.ID, pass); err != nil {
