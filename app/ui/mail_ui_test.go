@@ -3,128 +3,24 @@ package ui
 import (
 	"bytes"
 	"context"
-	"errors"
-	"io"
-	"net"
 	"os"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
-	"github.com/emersion/go-sasl"
-	"github.com/emersion/go-smtp"
 
 	"comunidad/app/mailer"
+	"comunidad/app/mailer/mailtest"
 	"comunidad/data"
 )
 
-// smtpServer is a real SMTP server on 127.0.0.1 with AUTH PLAIN and no TLS
-// (the "none" security the settings allow for this machine).
-type smtpServer struct {
-	port   int
-	mu     sync.Mutex
-	got    map[string]int
-	refuse map[string]bool
-}
-
 const smtpUser, smtpPass = "oficina", "clave ñandú 123"
 
-func startSMTP(t *testing.T) *smtpServer {
-	t.Helper()
-	s := &smtpServer{got: map[string]int{}, refuse: map[string]bool{}}
-	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &smtpSession{s: s}, nil }))
-	srv.Domain = "localhost"
-	srv.AllowInsecureAuth = true
-	srv.ErrorLog = silentLog{}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.port = l.Addr().(*net.TCPAddr).Port
-	go srv.Serve(l)
-	t.Cleanup(func() { srv.Close() })
-	return s
-}
-
-func (s *smtpServer) count(addr string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.got[addr]
-}
-
-func (s *smtpServer) total() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := 0
-	for _, v := range s.got {
-		n += v
-	}
-	return n
-}
-
-func (s *smtpServer) setRefuse(addr string, on bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.refuse[addr] = on
-}
-
-type smtpSession struct {
-	s    *smtpServer
-	auth bool
-	to   []string
-}
-
-func (x *smtpSession) AuthMechanisms() []string { return []string{sasl.Plain} }
-func (x *smtpSession) Auth(string) (sasl.Server, error) {
-	return sasl.NewPlainServer(func(_, user, pass string) error {
-		if user != smtpUser || pass != smtpPass {
-			return &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "Bad credentials"}
-		}
-		x.auth = true
-		return nil
-	}), nil
-}
-func (x *smtpSession) Mail(string, *smtp.MailOptions) error {
-	if !x.auth {
-		return smtp.ErrAuthRequired
-	}
-	return nil
-}
-func (x *smtpSession) Rcpt(to string, _ *smtp.RcptOptions) error {
-	x.s.mu.Lock()
-	defer x.s.mu.Unlock()
-	if x.s.refuse[to] {
-		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "No such user here"}
-	}
-	x.to = append(x.to, to)
-	return nil
-}
-func (x *smtpSession) Data(r io.Reader) error {
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	if !bytes.Contains(b, []byte("Subject:")) {
-		return errors.New("no subject")
-	}
-	x.s.mu.Lock()
-	defer x.s.mu.Unlock()
-	for _, to := range x.to {
-		x.s.got[to]++
-	}
-	return nil
-}
-func (x *smtpSession) Reset()        { x.to = nil }
-func (x *smtpSession) Logout() error { return nil }
-
-type silentLog struct{}
-
-func (silentLog) Printf(string, ...interface{}) {}
-func (silentLog) Println(...interface{})        {}
+// startSMTP is a real SMTP server on 127.0.0.1 for these tests.
+func startSMTP(t *testing.T) *mailtest.Server { return mailtest.Start(t, smtpUser, smtpPass) }
 
 // mailUI opens the window on an empty database, then adds the community —
 // units 101 (Ana), 102 (Beto), 103 (Carla, no email), 104 (nobody) — and
@@ -175,9 +71,9 @@ func mailUI(t *testing.T) (*UI, fyne.Window, *data.Store, data.Community, map[st
 	return u, w, st, c, ids
 }
 
-func configureMail(t *testing.T, st *data.Store, c data.Community, srv *smtpServer) {
+func configureMail(t *testing.T, st *data.Store, c data.Community, srv *mailtest.Server) {
 	t.Helper()
-	set := mailer.Settings{Host: "127.0.0.1", Port: srv.port, Security: mailer.None, Username: smtpUser,
+	set := mailer.Settings{Host: "127.0.0.1", Port: srv.Port, Security: mailer.None, Username: smtpUser,
 		From: "administracion@alamos.cl", FromName: "Administración Los Álamos"}
 	if err := mailer.SaveSettings(context.Background(), st, c.ID, set); err != nil {
 		t.Fatal(err)
@@ -231,7 +127,7 @@ func TestMailSectionSavesAccountAndSendsTest(t *testing.T) {
 	}
 	fyne.DoAndWait(func() {
 		s.host.SetText("127.0.0.1")
-		s.port.SetText(strconv.Itoa(srv.port))
+		s.port.SetText(strconv.Itoa(srv.Port))
 		s.security.SetSelected("Sin cifrado (solo un servidor en este equipo)")
 		s.username.SetText(smtpUser)
 		s.password.SetText(smtpPass)
@@ -262,8 +158,8 @@ func TestMailSectionSavesAccountAndSendsTest(t *testing.T) {
 	eventually(t, "the test email", func() bool {
 		return strings.HasPrefix(s.status.Text, "Correo de prueba enviado a administracion@alamos.cl")
 	})
-	if srv.count("administracion@alamos.cl") != 1 {
-		t.Fatalf("the server got %d test emails", srv.count("administracion@alamos.cl"))
+	if srv.Count("administracion@alamos.cl") != 1 {
+		t.Fatalf("the server got %d test emails", srv.Count("administracion@alamos.cl"))
 	}
 
 	// No encryption to a remote server is refused with a message; nothing changes.
@@ -324,8 +220,8 @@ func TestLetterSendDialogSendsOnce(t *testing.T) {
 	if d.run.result != "Enviados: 2. Fallidos: 0." || !anyContains(overlayTexts(w), "Enviados: 2. Fallidos: 0.") {
 		t.Fatalf("result %q", d.run.result)
 	}
-	if srv.count("ana@example.cl") != 1 || srv.count("beto@example.cl") != 1 {
-		t.Fatalf("delivered: %v", srv.got)
+	if srv.Count("ana@example.cl") != 1 || srv.Count("beto@example.cl") != 1 {
+		t.Fatalf("delivered: ana %d, beto %d", srv.Count("ana@example.cl"), srv.Count("beto@example.cl"))
 	}
 	rows, _ := st.UserRows(context.Background(), c.ID)
 	for _, r := range rows {
@@ -341,14 +237,14 @@ func TestLetterSendDialogSendsOnce(t *testing.T) {
 	eventually(t, "the second plan", func() bool {
 		return strings.HasPrefix(d.summary.Text, "Se enviarán 0 correos. 1 destinatario ya la recibió") && d.send.Disabled()
 	})
-	if srv.total() != 2 {
-		t.Fatalf("server total %d", srv.total())
+	if srv.Total() != 2 {
+		t.Fatalf("server total %d", srv.Total())
 	}
 }
 
 func TestOutboxViewRetriesFailed(t *testing.T) {
 	srv := startSMTP(t)
-	srv.setRefuse("beto@example.cl", true)
+	srv.Refuse("beto@example.cl", true)
 	u, w, st, c, _ := mailUI(t)
 	configureMail(t, st, c, srv)
 	var d *letterSend
@@ -382,7 +278,7 @@ func TestOutboxViewRetriesFailed(t *testing.T) {
 			row = i
 		}
 	}
-	srv.setRefuse("beto@example.cl", false)
+	srv.Refuse("beto@example.cl", false)
 	fyne.DoAndWait(func() { v.table.Select(widgetCell(row)) })
 	eventually(t, "retry enabled", func() bool {
 		return !v.retryOne.Disabled() && strings.HasPrefix(v.detail.Text, "Fallido: Carta de bienvenida a beto@example.cl — 550")
@@ -393,11 +289,11 @@ func TestOutboxViewRetriesFailed(t *testing.T) {
 	eventually(t, "the view updated", func() bool {
 		return v.loads > loads && v.msgs[row].State == data.OutboxSent && v.retryAll.Disabled()
 	})
-	if srv.count("beto@example.cl") != 1 || v.run.result != "Enviados: 1. Fallidos: 0." {
-		t.Fatalf("retry: beto got %d, result %q", srv.count("beto@example.cl"), v.run.result)
+	if srv.Count("beto@example.cl") != 1 || v.run.result != "Enviados: 1. Fallidos: 0." {
+		t.Fatalf("retry: beto got %d, result %q", srv.Count("beto@example.cl"), v.run.result)
 	}
-	if srv.count("ana@example.cl") != 1 {
-		t.Fatalf("Ana got %d", srv.count("ana@example.cl"))
+	if srv.Count("ana@example.cl") != 1 {
+		t.Fatalf("Ana got %d", srv.Count("ana@example.cl"))
 	}
 }
 
@@ -419,7 +315,7 @@ func TestNewUserNoticeWaitsForTheAccount(t *testing.T) {
 	eventually(t, "the section loaded", func() bool { return s.loads > 0 && s.port.Text == "587" })
 	fyne.DoAndWait(func() {
 		s.host.SetText("127.0.0.1")
-		s.port.SetText(strconv.Itoa(srv.port))
+		s.port.SetText(strconv.Itoa(srv.Port))
 		s.security.SetSelected("Sin cifrado (solo un servidor en este equipo)")
 		s.username.SetText(smtpUser)
 		s.password.SetText(smtpPass)
@@ -427,7 +323,7 @@ func TestNewUserNoticeWaitsForTheAccount(t *testing.T) {
 	})
 	before := u.units.loads
 	test.Tap(s.save)
-	eventually(t, "the notice delivered", func() bool { return srv.count("jose@example.cl") == 1 && u.units.loads > before })
+	eventually(t, "the notice delivered", func() bool { return srv.Count("jose@example.cl") == 1 && u.units.loads > before })
 	eventually(t, "the notice marked sent", func() bool {
 		rows, _ := st.UserRows(ctx, c.ID)
 		for _, r := range rows {
@@ -442,7 +338,7 @@ func TestNewUserNoticeWaitsForTheAccount(t *testing.T) {
 	}
 	// A second call sends nothing more.
 	fyne.DoAndWait(u.sendPendingNotices)
-	if srv.count("jose@example.cl") != 1 {
+	if srv.Count("jose@example.cl") != 1 {
 		t.Fatal("the notice went twice")
 	}
 }

@@ -3,118 +3,21 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
-	"io"
-	"net"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/emersion/go-sasl"
-	"github.com/emersion/go-smtp"
-
 	"comunidad/app/mailer"
+	"comunidad/app/mailer/mailtest"
 	"comunidad/data"
 )
 
-// mailServer is a real SMTP server on 127.0.0.1 (no TLS: the "none"
-// security the settings allow for this machine) with AUTH PLAIN.
-type mailServer struct {
-	port   int
-	mu     sync.Mutex
-	got    map[string]int // messages per recipient
-	refuse map[string]bool
+// startMailServer is a real SMTP server on 127.0.0.1 for these tests.
+func startMailServer(t *testing.T) *mailtest.Server {
+	return mailtest.Start(t, "oficina", "clave con espacios ñ")
 }
-
-func startMailServer(t *testing.T) *mailServer {
-	t.Helper()
-	ms := &mailServer{got: map[string]int{}, refuse: map[string]bool{}}
-	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &mailSession{ms: ms}, nil }))
-	srv.Domain = "localhost"
-	srv.AllowInsecureAuth = true
-	srv.ErrorLog = nopLog{}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ms.port = l.Addr().(*net.TCPAddr).Port
-	go srv.Serve(l)
-	t.Cleanup(func() { srv.Close() })
-	return ms
-}
-
-func (ms *mailServer) count(addr string) int {
-	ms.mu.Lock()
-	defer ms.mu.Unlock()
-	return ms.got[addr]
-}
-
-func (ms *mailServer) total() int {
-	ms.mu.Lock()
-	defer ms.mu.Unlock()
-	n := 0
-	for _, v := range ms.got {
-		n += v
-	}
-	return n
-}
-
-type mailSession struct {
-	ms   *mailServer
-	auth bool
-	to   []string
-}
-
-func (s *mailSession) AuthMechanisms() []string { return []string{sasl.Plain} }
-func (s *mailSession) Auth(string) (sasl.Server, error) {
-	return sasl.NewPlainServer(func(_, user, pass string) error {
-		if user != "oficina" || pass != "clave con espacios ñ" {
-			return &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "Bad credentials"}
-		}
-		s.auth = true
-		return nil
-	}), nil
-}
-func (s *mailSession) Mail(string, *smtp.MailOptions) error {
-	if !s.auth {
-		return smtp.ErrAuthRequired
-	}
-	return nil
-}
-func (s *mailSession) Rcpt(to string, _ *smtp.RcptOptions) error {
-	s.ms.mu.Lock()
-	defer s.ms.mu.Unlock()
-	if s.ms.refuse[to] {
-		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "No such user"}
-	}
-	s.to = append(s.to, to)
-	return nil
-}
-func (s *mailSession) Data(r io.Reader) error {
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	if !bytes.Contains(b, []byte("Message-ID:")) {
-		return errors.New("no Message-ID")
-	}
-	s.ms.mu.Lock()
-	defer s.ms.mu.Unlock()
-	for _, to := range s.to {
-		s.ms.got[to]++
-	}
-	return nil
-}
-func (s *mailSession) Reset()        { s.to = nil }
-func (s *mailSession) Logout() error { return nil }
-
-type nopLog struct{}
-
-func (nopLog) Printf(string, ...interface{}) {}
-func (nopLog) Println(...interface{})        {}
 
 // mailDB makes a community with units 101 (Ana), 102 (Beto), 103 (no email).
 func mailDB(t *testing.T) string {
@@ -169,7 +72,7 @@ func TestMailCommands(t *testing.T) {
 	if code, _, errOut := cli("", "letters", "send", "--all"); code != 1 || !strings.Contains(errOut, "falta el servidor SMTP") {
 		t.Fatalf("unconfigured: %d %q", code, errOut)
 	}
-	for _, kv := range [][2]string{{"smtp.host", "127.0.0.1"}, {"smtp.port", strconv.Itoa(ms.port)}, {"smtp.security", "none"},
+	for _, kv := range [][2]string{{"smtp.host", "127.0.0.1"}, {"smtp.port", strconv.Itoa(ms.Port)}, {"smtp.security", "none"},
 		{"smtp.username", "oficina"}, {"smtp.from", "administracion@alamos.cl"}, {"smtp.from_name", "Administración Los Álamos"},
 		{"smtp.rate_per_minute", "0"}} {
 		if out := mustOK("", "config", "set", kv[0], kv[1]); !strings.Contains(out, kv[0]+" = "+kv[1]) {
@@ -190,8 +93,8 @@ func TestMailCommands(t *testing.T) {
 		t.Fatalf("no password: %d %q", code, errOut)
 	}
 	mustOK("clave equivocada\n", "config", "set", "smtp.password")
-	if code, _, errOut := cli("", "letters", "send", "--units", "101"); code != 1 || !strings.Contains(errOut, "rechazó el usuario o la contraseña") || ms.total() != 0 {
-		t.Fatalf("wrong password: %d %q, %d delivered", code, errOut, ms.total())
+	if code, _, errOut := cli("", "letters", "send", "--units", "101"); code != 1 || !strings.Contains(errOut, "rechazó el usuario o la contraseña") || ms.Total() != 0 {
+		t.Fatalf("wrong password: %d %q, %d delivered", code, errOut, ms.Total())
 	}
 	mustOK("clave con espacios ñ\r\n", "config", "set", "smtp.password", "--community", "edificio los alamos")
 	if out := mustOK("", "config", "get"); !strings.Contains(out, "smtp.port") || !strings.Contains(out, "(guardada)") || strings.Contains(out, "clave") {
@@ -212,16 +115,14 @@ func TestMailCommands(t *testing.T) {
 
 	out := mustOK("", "letters", "send", "--all", "--dry-run")
 	if !strings.Contains(out, "Se enviaría a Ana Pérez <ana@example.cl> (unidad 101)") || !strings.Contains(out, "Sin correo: Carla Pérez (unidad 103)") ||
-		!strings.Contains(out, "se enviarían 2 correos") || ms.total() != 0 {
-		t.Fatalf("dry run sent %d:\n%s", ms.total(), out)
+		!strings.Contains(out, "se enviarían 2 correos") || ms.Total() != 0 {
+		t.Fatalf("dry run sent %d:\n%s", ms.Total(), out)
 	}
 	out = mustOK("", "letters", "send", "--units", "101", "--attach-pdf")
-	if !strings.Contains(out, "Enviados: 1. Fallidos: 0.") || ms.count("ana@example.cl") != 1 {
+	if !strings.Contains(out, "Enviados: 1. Fallidos: 0.") || ms.Count("ana@example.cl") != 1 {
 		t.Fatalf("send 101: %q", out)
 	}
-	ms.mu.Lock()
-	ms.refuse["beto@example.cl"] = true
-	ms.mu.Unlock()
+	ms.Refuse("beto@example.cl", true)
 	code, out, errOut := cli("", "letters", "send", "--all")
 	if code != 1 || !strings.Contains(out, "Ya enviada: Ana Pérez <ana@example.cl> (unidad 101)") || !strings.Contains(out, "Falló beto@example.cl: 550") ||
 		!strings.Contains(errOut, "1 correos no se pudieron enviar") {
@@ -230,14 +131,12 @@ func TestMailCommands(t *testing.T) {
 	if out := mustOK("", "outbox"); !strings.Contains(out, "enviado") || !strings.Contains(out, "fallido") || !strings.Contains(out, "No such user") {
 		t.Fatalf("outbox: %q", out)
 	}
-	ms.mu.Lock()
-	ms.refuse["beto@example.cl"] = false
-	ms.mu.Unlock()
+	ms.Refuse("beto@example.cl", false)
 	if out := mustOK("", "outbox", "--retry"); !strings.Contains(out, "Enviados: 1. Fallidos: 0.") {
 		t.Fatalf("retry: %q", out)
 	}
-	if ms.count("ana@example.cl") != 1 || ms.count("beto@example.cl") != 1 || ms.total() != 2 {
-		t.Fatalf("delivered: ana %d, beto %d, total %d", ms.count("ana@example.cl"), ms.count("beto@example.cl"), ms.total())
+	if ms.Count("ana@example.cl") != 1 || ms.Count("beto@example.cl") != 1 || ms.Total() != 2 {
+		t.Fatalf("delivered: ana %d, beto %d, total %d", ms.Count("ana@example.cl"), ms.Count("beto@example.cl"), ms.Total())
 	}
 	if code, _, errOut := cli("", "letters", "send"); code != 1 || !strings.Contains(errOut, "--units") {
 		t.Fatalf("no units: %d %q", code, errOut)

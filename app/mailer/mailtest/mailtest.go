@@ -1,0 +1,134 @@
+// Package mailtest runs a real SMTP server on 127.0.0.1 for the tests of
+// the packages that send mail through the mailer (the window, the CLI): AUTH
+// PLAIN without TLS (the "none" security the settings allow only on this
+// machine), counting what each recipient received, refusing the recipients
+// a test names. Only tests import it.
+package mailtest
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"net"
+	"sync"
+	"testing"
+
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+)
+
+// Server is a running SMTP server; it stops when the test ends.
+type Server struct {
+	Port int
+
+	user, pass string
+	mu         sync.Mutex
+	got        map[string]int // messages per recipient
+	refuse     map[string]bool
+}
+
+// Start listens on a free port of 127.0.0.1 and accepts mail from a client
+// that logs in as user with pass.
+func Start(t testing.TB, user, pass string) *Server {
+	t.Helper()
+	s := &Server{user: user, pass: pass, got: map[string]int{}, refuse: map[string]bool{}}
+	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &session{s: s}, nil }))
+	srv.Domain = "localhost"
+	srv.AllowInsecureAuth = true
+	srv.ErrorLog = quiet{}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Port = l.Addr().(*net.TCPAddr).Port
+	go srv.Serve(l)
+	t.Cleanup(func() { srv.Close() })
+	return s
+}
+
+// Count is how many messages addr received.
+func (s *Server) Count(addr string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.got[addr]
+}
+
+// Total is how many messages were delivered, to anyone.
+func (s *Server) Total() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, v := range s.got {
+		n += v
+	}
+	return n
+}
+
+// Refuse makes the server answer 550 for addr (on) or accept it again (off).
+func (s *Server) Refuse(addr string, on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refuse[addr] = on
+}
+
+type session struct {
+	s    *Server
+	auth bool
+	to   []string
+}
+
+func (x *session) AuthMechanisms() []string { return []string{sasl.Plain} }
+
+func (x *session) Auth(string) (sasl.Server, error) {
+	return sasl.NewPlainServer(func(_, user, pass string) error {
+		if user != x.s.user || pass != x.s.pass {
+			return &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "Bad credentials"}
+		}
+		x.auth = true
+		return nil
+	}), nil
+}
+
+func (x *session) Mail(string, *smtp.MailOptions) error {
+	if !x.auth {
+		return smtp.ErrAuthRequired
+	}
+	return nil
+}
+
+func (x *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	x.s.mu.Lock()
+	defer x.s.mu.Unlock()
+	if x.s.refuse[to] {
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "No such user here"}
+	}
+	x.to = append(x.to, to)
+	return nil
+}
+
+// Data accepts only a message with the headers every message must carry.
+func (x *session) Data(r io.Reader) error {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	for _, h := range []string{"Subject:", "Message-ID:", "Date:"} {
+		if !bytes.Contains(b, []byte(h)) {
+			return errors.New("missing " + h)
+		}
+	}
+	x.s.mu.Lock()
+	defer x.s.mu.Unlock()
+	for _, to := range x.to {
+		x.s.got[to]++
+	}
+	return nil
+}
+
+func (x *session) Reset()        { x.to = nil }
+func (x *session) Logout() error { return nil }
+
+type quiet struct{}
+
+func (quiet) Printf(string, ...interface{}) {}
+func (quiet) Println(...interface{})        {}
