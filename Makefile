@@ -38,7 +38,7 @@ test: test-deps
 
 # The packages that run goroutines, under the race detector.
 race: test-deps
-	$(TEST_ENV) $(GO) test -tags $(TAGS) -race -count=1 ./data/... ./app/...
+	$(TEST_ENV) $(GO) test -tags $(TAGS) -race -count=1 ./data/... ./app/... ./cmd/...
 
 # Benchmarks each issue names its targets for; -benchmem gives allocations.
 bench: test-deps
