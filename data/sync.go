@@ -1,11 +1,13 @@
 package data
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -154,7 +156,20 @@ func (s *Store) ApplySnapshot(ctx context.Context, target SyncTarget, source str
 		}
 		keys[p.Key] = true
 	}
+	// A first import writes tens of thousands of rows in one transaction:
+	// with SQLite's default 2 MB page cache, its pages spill to the WAL and
+	// are read back while the indexes grow. The writer connection gets a
+	// bigger cache for the sync and its own size back afterwards.
+	var oldCache int64
+	cacheSet := false
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&oldCache); err != nil {
+			return fmt.Errorf("cache size: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = %d`, syncCacheSize)); err != nil {
+			return fmt.Errorf("cache size: %w", err)
+		}
+		cacheSet = true
 		var c Community
 		var err error
 		if target.CommunityID != 0 {
@@ -197,12 +212,22 @@ func (s *Store) ApplySnapshot(ctx context.Context, target SyncTarget, source str
 		}
 		return nil
 	})
+	if cacheSet {
+		// The only writer connection, now idle: back to its usual cache (if
+		// this fails the connection merely keeps the bigger one).
+		_, _ = s.w.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA cache_size = %d`, oldCache))
+	}
 	if err != nil {
 		return rep, err
 	}
 	progress(1)
 	return rep, nil
 }
+
+// syncCacheSize is the page cache, in KiB as a negative PRAGMA cache_size,
+// that a sync's transaction runs with: room for a 10,000-unit community's
+// tables and indexes.
+const syncCacheSize = -65536
 
 func nonNil(p []SyncProblem) []SyncProblem {
 	if p == nil {
@@ -662,7 +687,21 @@ func (a *applier) applyPeopleAndMembers() error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	for k, w := range wanted {
+	// In primary-key order: new memberships then append to the table's
+	// B-tree instead of landing on random pages (a first import adds tens of
+	// thousands of them).
+	order := make([]memberKey, 0, len(wanted))
+	for k := range wanted {
+		order = append(order, k)
+	}
+	slices.SortFunc(order, func(x, y memberKey) int {
+		if c := cmp.Compare(x.unit, y.unit); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.person, y.person)
+	})
+	for _, k := range order {
+		w := wanted[k]
 		m, ok := a.members[k]
 		switch {
 		case !ok:
