@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"comunidad/app/letter"
-	"comunidad/data"
 )
 
 func init() {
@@ -64,17 +63,8 @@ func runLettersPDF(ctx context.Context, e *env, args []string) error {
 	}
 	var ids []int64
 	if *units != "" {
-		for _, code := range strings.Split(*units, ",") {
-			if code = strings.TrimSpace(code); code == "" {
-				continue
-			}
-			u, err := st.UnitByCode(ctx, c.ID, code)
-			if errors.Is(err, data.ErrNotFound) {
-				return errorf("letters pdf: la comunidad %s no tiene la unidad %q", c.Name, code)
-			} else if err != nil {
-				return err
-			}
-			ids = append(ids, u.ID)
+		if ids, err = unitIDs(ctx, st, c, *units); err != nil {
+			return errorf("letters pdf: %v", err)
 		}
 		if len(ids) == 0 {
 			return errorf("letters pdf: --units no nombra ninguna unidad")

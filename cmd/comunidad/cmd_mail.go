@@ -218,18 +218,8 @@ func runLettersSend(ctx context.Context, e *env, args []string) error {
 	}
 	req := mailer.LetterRequest{Template: *tpl, Recipients: letter.Recipients(*who), Subject: *subject, AttachPDF: *attach}
 	if !*all {
-		for _, code := range strings.Split(*units, ",") {
-			if code = strings.TrimSpace(code); code == "" {
-				continue
-			}
-			u, err := st.UnitByCode(ctx, c.ID, code)
-			if err != nil {
-				if errors.Is(err, data.ErrNotFound) {
-					return errorf("la comunidad %s no tiene la unidad %q", c.Name, code)
-				}
-				return err
-			}
-			req.UnitIDs = append(req.UnitIDs, u.ID)
+		if req.UnitIDs, err = unitIDs(ctx, st, c, *units); err != nil {
+			return err
 		}
 		if len(req.UnitIDs) == 0 {
 			return errorf("letters send: --units no nombra ninguna unidad")

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -59,11 +58,8 @@ func runUsersAdd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	u, err := st.UnitByCode(ctx, c.ID, *unit)
+	u, err := unitByCode(ctx, st, c, *unit)
 	if err != nil {
-		if errors.Is(err, data.ErrNotFound) {
-			return errorf("la comunidad %s no tiene la unidad %q", c.Name, strings.TrimSpace(*unit))
-		}
 		return err
 	}
 	if _, err := st.AddLocalUser(ctx, u.ID, clean); err != nil {
@@ -105,11 +101,8 @@ func runUsersRemove(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	u, err := st.UnitByCode(ctx, c.ID, *unit)
+	u, err := unitByCode(ctx, st, c, *unit)
 	if err != nil {
-		if errors.Is(err, data.ErrNotFound) {
-			return errorf("la comunidad %s no tiene la unidad %q", c.Name, strings.TrimSpace(*unit))
-		}
 		return err
 	}
 	d, err := st.UnitDetail(ctx, u.ID)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -98,4 +99,32 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		return errorf("%s (vea comunidad --help)", msg)
 	}
 	return errorf("%s: %s (vea comunidad %s --help)", fs.Name(), msg, fs.Name())
+}
+
+// unitByCode finds a unit of c by its Kastor code, with the one line a user
+// gets when the community has no such unit.
+func unitByCode(ctx context.Context, st *data.Store, c data.Community, code string) (data.Unit, error) {
+	code = strings.TrimSpace(code)
+	u, err := st.UnitByCode(ctx, c.ID, code)
+	if errors.Is(err, data.ErrNotFound) {
+		return u, errorf("la comunidad %s no tiene la unidad %q", c.Name, code)
+	}
+	return u, err
+}
+
+// unitIDs resolves a --units list ("A-101, A-102"): the ids of the units it
+// names, in its order; empty entries are skipped.
+func unitIDs(ctx context.Context, st *data.Store, c data.Community, list string) ([]int64, error) {
+	var ids []int64
+	for _, code := range strings.Split(list, ",") {
+		if code = strings.TrimSpace(code); code == "" {
+			continue
+		}
+		u, err := unitByCode(ctx, st, c, code)
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, u.ID)
+	}
+	return ids, nil
 }
