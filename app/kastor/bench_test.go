@@ -2,6 +2,7 @@ package kastor
 
 import (
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -177,6 +178,37 @@ func BenchmarkReadRowsExcelize(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		if _, err := readRowsOnly(path); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkReadRowsBook is the same reading with xlsxBook, the reader the
+// import uses.
+func BenchmarkReadRowsBook(b *testing.B) {
+	path := benchExport(b)
+	for i := 0; i < b.N; i++ {
+		bk, err := openBook(&input{name: "x.xlsx", path: path})
+		if err != nil {
+			b.Fatal(err)
+		}
+		rows, err := bk.rows(bk.names()[0])
+		if err != nil {
+			b.Fatal(err)
+		}
+		n := 0
+		for {
+			_, cells, err := rows.next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			n += len(cells)
+		}
+		bk.close()
+		if n < benchUnits*benchPerUnit*5 {
+			b.Fatalf("%d cells", n)
 		}
 	}
 }

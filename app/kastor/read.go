@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/xuri/excelize/v2"
+
 	"comunidad/data"
 )
 
@@ -76,14 +78,15 @@ func read(ctx context.Context, in *input, opts Options) (*Result, error) {
 		}
 		return res, nil
 	}
-	f, err := openXLSX(in)
+	sheets, closeBook := openSheets(in)
+	defer closeBook()
+	names, err := sheets.names()
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
 	var firstErr error
-	for _, sheet := range f.GetSheetList() {
-		rows, err := sheetRows(f, in, sheet)
+	for _, sheet := range names {
+		rows, err := sheets.rows(sheet)
 		if err != nil {
 			return nil, err
 		}
@@ -110,6 +113,67 @@ func read(ctx context.Context, in *input, opts Options) (*Result, error) {
 		firstErr = fmt.Errorf("el Excel %s no tiene hojas", in.name)
 	}
 	return nil, firstErr
+}
+
+// workbookSheets reads an .xlsx file's sheets: with xlsxBook when it can,
+// else with excelize (opened only then, and for a sheet too big for
+// memory), whose errors name the file's trouble.
+type workbookSheets struct {
+	in   *input
+	book *xlsxBook
+	file *excelize.File
+}
+
+func openSheets(in *input) (*workbookSheets, func()) {
+	ws := &workbookSheets{in: in}
+	ws.book, _ = openBook(in)
+	return ws, func() {
+		if ws.book != nil {
+			ws.book.close()
+		}
+		if ws.file != nil {
+			ws.file.Close()
+		}
+	}
+}
+
+func (ws *workbookSheets) openExcelize() (*excelize.File, error) {
+	if ws.file == nil {
+		f, err := openXLSX(ws.in)
+		if err != nil {
+			return nil, err
+		}
+		ws.file = f
+	}
+	return ws.file, nil
+}
+
+func (ws *workbookSheets) names() ([]string, error) {
+	if ws.book != nil {
+		return ws.book.names(), nil
+	}
+	f, err := ws.openExcelize()
+	if err != nil {
+		return nil, err
+	}
+	return f.GetSheetList(), nil
+}
+
+func (ws *workbookSheets) rows(sheet string) (rowReader, error) {
+	if ws.book != nil {
+		rows, err := ws.book.rows(sheet)
+		if !errors.Is(err, errSheetTooBig) {
+			if err != nil {
+				return nil, xlsxError(ws.in.name, err)
+			}
+			return rows, nil
+		}
+	}
+	f, err := ws.openExcelize()
+	if err != nil {
+		return nil, err
+	}
+	return sheetRows(f, ws.in, sheet)
 }
 
 func hasFound(err error) bool {

@@ -24,7 +24,8 @@ type rowReader interface {
 }
 
 // xlsxRows streams one worksheet with excelize's row iterator, so memory
-// stays flat whatever the sheet's size.
+// stays flat whatever the sheet's size. Only sheets xlsxBook does not take
+// (see workbookSheets) come this way.
 type xlsxRows struct {
 	rows  *excelize.Rows
 	num   int
@@ -71,7 +72,7 @@ func openXLSX(in *input) (*excelize.File, error) {
 func xlsxError(name string, err error) error {
 	msg := err.Error()
 	switch {
-	case strings.Contains(msg, "zip"), errors.Is(err, io.ErrUnexpectedEOF), strings.Contains(msg, "unexpected EOF"):
+	case strings.Contains(msg, "zip"), strings.Contains(msg, "flate"), errors.Is(err, errXMLSyntax), errors.Is(err, io.ErrUnexpectedEOF), strings.Contains(msg, "unexpected EOF"):
 		return fmt.Errorf("el Excel %s está dañado o incompleto (¿se copió o descargó a medias?)", name)
 	case errors.Is(err, excelize.ErrWorkbookFileFormat), strings.Contains(msg, "unsupported"):
 		return fmt.Errorf("%s no es un libro de Excel .xlsx", name)
