@@ -29,6 +29,15 @@ var (
 	benchErr  error
 )
 
+// TestMain removes the generated export after the run.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if benchPath != "" {
+		os.RemoveAll(filepath.Dir(benchPath))
+	}
+	os.Exit(code)
+}
+
 // benchExport writes the generated export once per test binary run.
 func benchExport(b *testing.B) string {
 	b.Helper()
