@@ -160,6 +160,7 @@ func (ws *workbookSheets) names() ([]string, error) {
 }
 
 func (ws *workbookSheets) rows(sheet string) (rowReader, error) {
+	total := 0
 	if ws.book != nil {
 		rows, err := ws.book.rows(sheet)
 		if !errors.Is(err, errSheetTooBig) {
@@ -168,12 +169,13 @@ func (ws *workbookSheets) rows(sheet string) (rowReader, error) {
 			}
 			return rows, nil
 		}
+		total = ws.book.rowCount(sheet)
 	}
 	f, err := ws.openExcelize()
 	if err != nil {
 		return nil, err
 	}
-	return sheetRows(f, ws.in, sheet)
+	return sheetRows(f, ws.in, sheet, total)
 }
 
 func hasFound(err error) bool {

@@ -326,15 +326,24 @@ func TestSheetRowCount(t *testing.T) {
 		w.Write([]byte(body))
 	}
 	zw.Close()
-	if n := sheetRowCount(&input{data: buf.Bytes()}, "Usuarios"); n != 30002 {
+	rowCount := func(in *input, sheet string) int {
+		t.Helper()
+		bk, err := openBook(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer bk.close()
+		return bk.rowCount(sheet)
+	}
+	if n := rowCount(&input{data: buf.Bytes()}, "Usuarios"); n != 30002 {
 		t.Fatalf("rows = %d, want 30002", n)
 	}
 	// excelize leaves it as "A1": the count is an estimate from the size.
 	path := writeXLSX(t, "x.xlsx", perPersonRows)
-	if n := sheetRowCount(&input{path: path}, "Hoja1"); n < 1 || n > 100 {
+	if n := rowCount(&input{path: path}, "Hoja1"); n < 1 || n > 100 {
 		t.Fatalf("estimated rows = %d", n)
 	}
-	if n := sheetRowCount(&input{path: path}, "Otra"); n != 0 {
+	if n := rowCount(&input{path: path}, "Otra"); n != 0 {
 		t.Fatalf("unknown sheet: %d", n)
 	}
 }

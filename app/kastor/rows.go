@@ -83,12 +83,13 @@ func xlsxError(name string, err error) error {
 }
 
 // sheetRows opens one sheet's row iterator.
-func sheetRows(f *excelize.File, in *input, sheet string) (*xlsxRows, error) {
+// total is its row count if known (0 if not), for the progress.
+func sheetRows(f *excelize.File, in *input, sheet string, total int) (*xlsxRows, error) {
 	rows, err := f.Rows(sheet)
 	if err != nil {
 		return nil, xlsxError(in.name, err)
 	}
-	return &xlsxRows{rows: rows, total: sheetRowCount(in, sheet)}, nil
+	return &xlsxRows{rows: rows, total: total}, nil
 }
 
 // csvRows reads decoded CSV text.

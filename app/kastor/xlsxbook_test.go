@@ -53,7 +53,7 @@ func rowsByExcelize(t *testing.T, in *input) (map[string][]string, []string) {
 	defer f.Close()
 	got := map[string][]string{}
 	for _, sheet := range f.GetSheetList() {
-		rows, err := sheetRows(f, in, sheet)
+		rows, err := sheetRows(f, in, sheet, 0)
 		if err != nil {
 			t.Fatalf("excelize rows(%q): %v", sheet, err)
 		}
