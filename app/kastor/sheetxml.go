@@ -141,50 +141,46 @@ func (s *xmlScan) next(t *xmlTok) (bool, error) {
 	}
 }
 
+// child reads the next token inside an element, where the part ending is
+// an error.
+func (s *xmlScan) child(t *xmlTok) error {
+	ok, err := s.next(t)
+	if err == nil && !ok {
+		err = errXMLSyntax
+	}
+	return err
+}
+
 // skip passes over the rest of the element whose start tag was just read.
 func (s *xmlScan) skip(start *xmlTok) error {
-	if start.empty {
-		return nil
-	}
-	var t xmlTok
-	for depth := 1; ; {
-		ok, err := s.next(&t)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return errXMLSyntax
-		}
-		switch {
-		case t.kind == xmlStart && !t.empty:
-			depth++
-		case t.kind == xmlEnd:
-			if depth--; depth == 0 {
-				return nil
-			}
-		}
-	}
+	_, err := s.walk(nil, start, false)
+	return err
 }
 
 // textUntilEnd appends the decoded character data of the element whose
 // start tag was just read (and of any element inside it) to dst.
 func (s *xmlScan) textUntilEnd(dst []byte, start *xmlTok) ([]byte, error) {
+	return s.walk(dst, start, true)
+}
+
+// walk reads to the end of the element whose start tag was just read,
+// appending its text to dst when keep.
+func (s *xmlScan) walk(dst []byte, start *xmlTok, keep bool) ([]byte, error) {
 	if start.empty {
 		return dst, nil
 	}
 	var t xmlTok
 	for depth := 1; ; {
-		ok, err := s.next(&t)
-		if err != nil {
+		if err := s.child(&t); err != nil {
 			return dst, err
-		}
-		if !ok {
-			return dst, errXMLSyntax
 		}
 		switch t.kind {
 		case xmlText:
-			if dst, err = appendXMLText(dst, &t); err != nil {
-				return dst, err
+			if keep {
+				var err error
+				if dst, err = appendXMLText(dst, &t); err != nil {
+					return dst, err
+				}
 			}
 		case xmlStart:
 			if !t.empty {

@@ -239,13 +239,10 @@ func (s *xmlScan) richText(dst []byte, start *xmlTok) ([]byte, error) {
 	}
 	var t xmlTok
 	for {
-		ok, err := s.next(&t)
-		if err != nil {
+		if err := s.child(&t); err != nil {
 			return dst, err
 		}
-		if !ok {
-			return dst, errXMLSyntax
-		}
+		var err error
 		switch t.kind {
 		case xmlEnd:
 			return dst, nil
@@ -336,12 +333,8 @@ func (r *bookRows) next() (int, []string, error) {
 	var cells []string
 	col := 0
 	for {
-		ok, err := r.s.next(&t)
-		if err != nil {
+		if err := r.s.child(&t); err != nil {
 			return 0, nil, err
-		}
-		if !ok {
-			return 0, nil, errXMLSyntax
 		}
 		if t.kind == xmlEnd {
 			return r.num, cells, nil // </row>
@@ -391,12 +384,8 @@ func (r *bookRows) cell(start *xmlTok) (string, bool, error) {
 		err     error
 	)
 	for {
-		ok, err2 := r.s.next(&t)
-		if err2 != nil {
-			return "", false, err2
-		}
-		if !ok {
-			return "", false, errXMLSyntax
+		if err := r.s.child(&t); err != nil {
+			return "", false, err
 		}
 		if t.kind == xmlEnd {
 			break
