@@ -21,6 +21,7 @@ type unitsSnapshot struct {
 	totals  map[bool]int // users with and without the archived ones, lazily
 	// longestUnit is the unit text with the most characters, to size the column.
 	longestUnit string
+	texts       map[int][]string // per column, lazily: see cellTexts
 }
 
 // Sort keys: the table's columns that can be sorted.
@@ -74,6 +75,29 @@ func newUnitsSnapshot(rows []data.UserRow) *unitsSnapshot {
 	// The store lists rows in natural unit order already.
 	s.orders[sortUnit] = identity(len(rows))
 	return s
+}
+
+// cellTexts is, for sizing a column, the texts text gives for the rows:
+// one of each length in characters, empty ones left out. It is worked out
+// once per snapshot and column, on the UI's goroutine.
+func (s *unitsSnapshot) cellTexts(col int, text func(data.UserRow) string) []string {
+	if v, ok := s.texts[col]; ok {
+		return v
+	}
+	byLen := map[int]bool{}
+	var out []string
+	for i := range s.rows {
+		t := text(s.rows[i])
+		if n := utf8.RuneCountInString(t); n > 0 && !byLen[n] {
+			byLen[n] = true
+			out = append(out, t)
+		}
+	}
+	if s.texts == nil {
+		s.texts = map[int][]string{}
+	}
+	s.texts[col] = out
+	return out
 }
 
 // foldTable maps the Latin letters with accents (U+0080 to U+024F) to what

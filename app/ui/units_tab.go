@@ -77,7 +77,7 @@ func unitColumns() []unitColumn {
 		{"units.col.email", "Correo", 150, sortEmail},
 		{"units.col.type", "Tipo de usuario", 110, sortType},
 		{"units.col.main", "Principal", 70, sortMain},
-		{"units.col.origin", "Origen", 130, sortOrigin},
+		{"units.col.origin", "Origen", 70, sortOrigin},
 		{"units.col.letter", "Carta / aviso", 82, sortLetter},
 		{"units.col.tools", "Herramientas", 90, -1},
 	}

@@ -49,7 +49,7 @@ func newUnitsTable(t *unitsTab) *unitsTable {
 func (tb *unitsTable) setWidths() { tb.fit(tb.Size().Width) }
 
 // flexWeight is how the text columns share the room left.
-var flexWeight = map[int]float32{colUnit: 1, colFirst: 1.1, colLast: 1.2, colEmail: 1.7}
+var flexWeight = map[int]float32{colUnit: 0.5, colFirst: 1, colLast: 1.3, colEmail: 1.8}
 
 func (tb *unitsTable) fit(width float32) {
 	pad := theme.Padding()
@@ -101,8 +101,10 @@ func (tb *unitsTable) fit(width float32) {
 const maxSampleWidth = 230
 
 // samples are the longest values a column shows, so that it is never cut:
-// for the short columns, their fixed texts; for the unit, the snapshot's
-// longest unit.
+// for the type and main columns, their fixed texts; for the unit, the
+// snapshot's longest unit; for origin and letter, what their cells say in
+// this listing (a community that has sent no letter leaves that column as
+// narrow as its header, and the room to the names and emails).
 func (tb *unitsTable) samples(col int) []string {
 	switch col {
 	case colUnit:
@@ -112,9 +114,9 @@ func (tb *unitsTable) samples(col int) []string {
 	case colMain:
 		return []string{lang.X("common.yes", "Sí")}
 	case colOrigin:
-		return []string{lang.X("units.origin.secondary", "Correo secundario"), lang.X("units.origin.added", "Agregado"), "Kastor"}
+		return tb.t.snap.cellTexts(colOrigin, originCell)
 	case colLetter:
-		return []string{"30-12-2026", noticeCell("pending"), noticeCell("cancelled")}
+		return tb.t.snap.cellTexts(colLetter, sentText)
 	}
 	return nil
 }
@@ -242,12 +244,11 @@ func (tb *unitsTable) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 			s, style = lang.X("common.yes", "Sí"), fyne.TextStyle{Bold: true}
 		}
 	case colOrigin:
-		s = originText(*r)
+		s = originCell(*r)
 		if r.Role == data.RoleSecondaryEmail {
 			style = fyne.TextStyle{Italic: true}
 		}
 		if r.Archived {
-			s += " " + lang.X("units.archived.user", "(archivado)")
 			imp = widget.LowImportance
 		}
 	case colLetter:
@@ -317,6 +318,15 @@ func originText(r data.UserRow) string {
 		return lang.X("units.origin.added", "Agregado")
 	}
 	return ""
+}
+
+// originCell is what the Origen column says: the origin, and whether the
+// user is archived.
+func originCell(r data.UserRow) string {
+	if r.Archived {
+		return originText(r) + " " + lang.X("units.archived.user", "(archivado)")
+	}
+	return originText(r)
 }
 
 // sentText is what the "Carta / aviso" column says: the date the welcome

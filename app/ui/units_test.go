@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -312,5 +313,51 @@ func TestUnitsColumnsFitTheWindow(t *testing.T) {
 		if total > 1280 {
 			t.Errorf("sorted by %q: the columns take %.0f pixels of 1280", c.title, total)
 		}
+	}
+}
+
+// TestUnitsColumnsFollowWhatTheyShow: Origen and "Carta / aviso" are as
+// wide as what this listing puts in them, never cut, and no wider: with no
+// letter sent the room goes to the names and emails.
+func TestUnitsColumnsFollowWhatTheyShow(t *testing.T) {
+	_, _, tab := loadedTab(t)
+	tb := tab.table
+	row := func(code string, mod func(*data.UserRow)) data.UserRow {
+		r := data.UserRow{UnitID: int64(len(code)), UnitCode: code, Role: data.RoleMain, Origin: data.OriginKastor,
+			FirstNames: "Ana", LastNames: "Pérez", Email: code + "@example.cl"}
+		if mod != nil {
+			mod(&r)
+		}
+		return r
+	}
+	width := 1280 - 2*theme.Padding()
+	fitTo := func(rows []data.UserRow) []float32 {
+		tab.setSnapshot(newUnitsSnapshot(rows))
+		tb.fit(width)
+		return append([]float32(nil), tb.widths...)
+	}
+	plain := fitTo([]data.UserRow{row("101", nil), row("102", nil)})
+	full := fitTo([]data.UserRow{
+		row("101", func(r *data.UserRow) {
+			r.Role, r.Origin, r.Archived = data.RoleSecondaryEmail, data.OriginLocal, true
+		}),
+		row("102", func(r *data.UserRow) {
+			r.LetterSentAt, r.NoticeState = time.Date(2026, 11, 27, 10, 0, 0, 0, time.Local), "cancelled"
+		}),
+	})
+	fits := func(ws []float32, col int, text string) bool {
+		return ws[col] >= fyne.MeasureText(text, theme.TextSize(), fyne.TextStyle{}).Width+2*theme.InnerPadding()
+	}
+	longOrigin := "Correo secundario (archivado)"
+	longLetter := "27-11-2026 · aviso cancelado"
+	if !fits(full, colOrigin, longOrigin) || !fits(full, colLetter, longLetter) {
+		t.Errorf("cut: origin %.0f for %q, letter %.0f for %q", full[colOrigin], longOrigin, full[colLetter], longLetter)
+	}
+	if fits(plain, colOrigin, longOrigin) || fits(plain, colLetter, longLetter) {
+		t.Errorf("Kastor only, no letters: origin %.0f, letter %.0f wide", plain[colOrigin], plain[colLetter])
+	}
+	if plain[colEmail] <= full[colEmail] || plain[colLast] <= full[colLast] {
+		t.Errorf("the room left was not given to the text columns: email %.0f vs %.0f, surnames %.0f vs %.0f",
+			plain[colEmail], full[colEmail], plain[colLast], full[colLast])
 	}
 }
