@@ -94,7 +94,7 @@ func runLettersPDF(ctx context.Context, e *env, args []string) error {
 		if err := b.WriteCombined(ctx, *out); err != nil {
 			return pdfError(err)
 		}
-		fmt.Fprintf(e.stdout, "%d cartas (plantilla «%s») en %s\n", len(sel.Rows), t.Name, *out)
+		fmt.Fprintf(e.stdout, "%s (plantilla «%s») en %s\n", count(len(sel.Rows), "carta", "cartas"), t.Name, *out)
 		return nil
 	}
 	paths, err := b.WriteFolder(ctx, *out)
@@ -102,7 +102,7 @@ func runLettersPDF(ctx context.Context, e *env, args []string) error {
 		return pdfError(err)
 	}
 	abs, _ := filepath.Abs(*out)
-	fmt.Fprintf(e.stdout, "%d cartas (plantilla «%s») en %s\n", len(paths), t.Name, abs)
+	fmt.Fprintf(e.stdout, "%s (plantilla «%s») en %s\n", count(len(paths), "carta", "cartas"), t.Name, abs)
 	return nil
 }
 

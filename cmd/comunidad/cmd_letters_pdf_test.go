@@ -154,3 +154,18 @@ func TestLettersPDFErrors(t *testing.T) {
 		t.Fatal("a broken template wrote a file")
 	}
 }
+
+func TestLettersPDFOneLetterSaysSo(t *testing.T) {
+	db := seedLetterDB(t)
+	out := filepath.Join(t.TempDir(), "una.pdf")
+	code, stdout, errOut := runCLI(t, "", "--db", db, "letters", "pdf", "--out", out, "--combined", "--units", "101")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.HasPrefix(stdout, "1 carta (plantilla «Bienvenida nuevo residente») en ") {
+		t.Fatalf("stdout %q", stdout)
+	}
+	if text := pdftotext(t, out); strings.Count(text, "Estimado(a)") != 1 {
+		t.Fatalf("one letter expected:\n%s", text)
+	}
+}

@@ -242,7 +242,7 @@ func runLettersSend(ctx context.Context, e *env, args []string) error {
 		for _, m := range plan.Messages {
 			fmt.Fprintf(e.stdout, "Se enviaría a %s <%s> (unidad %s): %s\n", m.ToName, m.ToAddr, unitCode(ctx, st, m.UnitID), m.Subject)
 		}
-		fmt.Fprintf(e.stdout, "Prueba: se enviarían %d correos con la plantilla %q; no se envió nada.\n", len(plan.Messages), plan.Template.Name)
+		fmt.Fprintf(e.stdout, "Prueba: se enviarían %s con la plantilla %q; no se envió nada.\n", count(len(plan.Messages), "correo", "correos"), plan.Template.Name)
 		return nil
 	}
 	if len(plan.Messages) == 0 {
@@ -278,7 +278,11 @@ func sendAndReport(ctx context.Context, e *env, st *data.Store, c data.Community
 	}
 	rep, runErr := snd.Run(ctx, ids)
 	if rep.Interrupted > 0 {
-		fmt.Fprintf(e.stdout, "%d correos de un envío interrumpido quedaron como fallidos: puede que hayan llegado (vea comunidad outbox).\n", rep.Interrupted)
+		if rep.Interrupted == 1 {
+			fmt.Fprintln(e.stdout, "1 correo de un envío interrumpido quedó como fallido: puede que haya llegado (vea comunidad outbox).")
+		} else {
+			fmt.Fprintf(e.stdout, "%d correos de un envío interrumpido quedaron como fallidos: puede que hayan llegado (vea comunidad outbox).\n", rep.Interrupted)
+		}
 	}
 	failed, err := st.ListOutbox(context.WithoutCancel(ctx), c.ID, data.OutboxFilter{IDs: ids, States: []string{data.OutboxFailed}})
 	if err != nil {
@@ -297,6 +301,8 @@ func sendAndReport(ctx context.Context, e *env, st *data.Store, c data.Community
 		return userError{runErr.Error()}
 	case runErr != nil:
 		return runErr
+	case rep.Failed == 1:
+		return errorf("1 correo no se pudo enviar: revíselo con comunidad outbox y reintente con comunidad outbox --retry")
 	case rep.Failed > 0:
 		return errorf("%d correos no se pudieron enviar: revíselos con comunidad outbox y reintente con comunidad outbox --retry", rep.Failed)
 	}
@@ -346,7 +352,7 @@ func runOutbox(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "Reintentando %d correos fallidos o cancelados, y los pendientes.\n", len(again))
+		fmt.Fprintf(e.stdout, "Reintentando %s (fallidos o cancelados) y los pendientes.\n", count(len(again), "correo", "correos"))
 		return sendAndReport(ctx, e, st, c, snd, nil)
 	}
 	ms, err := st.ListOutbox(ctx, c.ID, data.OutboxFilter{Limit: *limit})

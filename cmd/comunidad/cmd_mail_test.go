@@ -125,7 +125,7 @@ func TestMailCommands(t *testing.T) {
 	ms.Refuse("beto@example.cl", true)
 	code, out, errOut := cli("", "letters", "send", "--all")
 	if code != 1 || !strings.Contains(out, "Ya enviada: Ana Pérez <ana@example.cl> (unidad 101)") || !strings.Contains(out, "Falló beto@example.cl: 550") ||
-		!strings.Contains(errOut, "1 correos no se pudieron enviar") {
+		!strings.Contains(errOut, "1 correo no se pudo enviar") {
 		t.Fatalf("send all: %d\n%s%s", code, out, errOut)
 	}
 	if out := mustOK("", "outbox"); !strings.Contains(out, "enviado") || !strings.Contains(out, "fallido") || !strings.Contains(out, "No such user") {

@@ -261,7 +261,7 @@ func runUnits(ctx context.Context, e *env, args []string) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "%d unidades\n", len(units))
+	fmt.Fprintln(e.stdout, count(len(units), "unidad", "unidades"))
 	return nil
 }
 
@@ -360,6 +360,6 @@ func runUsers(ctx context.Context, e *env, args []string) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "%d usuarios\n", len(users))
+	fmt.Fprintln(e.stdout, count(len(users), "usuario", "usuarios"))
 	return nil
 }

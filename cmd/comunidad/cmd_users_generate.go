@@ -86,8 +86,11 @@ func runUsersGenerate(ctx context.Context, e *env, args []string) error {
 func printGenerateReport(w io.Writer, rep data.AccountsReport, path string) {
 	fmt.Fprintf(w, "Comunidad: %s\n", rep.Community.Name)
 	fmt.Fprintf(w, "Cuentas: %d nuevas, %d ya existían.\n", len(rep.Created), len(rep.Existing))
-	fmt.Fprintf(w, "Archivo: %s (%d usuarios en %d unidades)\n", path, len(rep.Rows), rep.Units)
-	if rep.NotEligible > 0 {
+	fmt.Fprintf(w, "Archivo: %s (%s en %s)\n", path, count(len(rep.Rows), "usuario", "usuarios"), count(rep.Units, "unidad", "unidades"))
+	switch {
+	case rep.NotEligible == 1:
+		fmt.Fprintln(w, "1 usuario de Kastor no es propietario ni cuenta principal: no se le crea cuenta.")
+	case rep.NotEligible > 0:
 		fmt.Fprintf(w, "%d usuarios de Kastor no son propietarios ni cuenta principal: no se les crea cuenta.\n", rep.NotEligible)
 	}
 	if len(rep.Excluded) > 0 {

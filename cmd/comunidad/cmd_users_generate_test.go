@@ -71,7 +71,7 @@ func TestUsersGenerate(t *testing.T) {
 
 	// Again, for one unit: nothing new.
 	code, stdout, stderr = runCLI(t, "", "--db", db, "users", "generate", "--community", "edificio los alamos", "--units", "101, 103", "--out", out)
-	if code != 0 || !strings.Contains(stdout, "Cuentas: 0 nuevas, 1 ya existían.") || !strings.Contains(stdout, "(1 usuarios en 2 unidades)") || strings.Contains(stdout, "Sin cuenta") {
+	if code != 0 || !strings.Contains(stdout, "Cuentas: 0 nuevas, 1 ya existían.") || !strings.Contains(stdout, "(1 usuario en 2 unidades)") || strings.Contains(stdout, "Sin cuenta") {
 		t.Fatalf("second run: exit %d\n%s%s", code, stdout, stderr)
 	}
 }

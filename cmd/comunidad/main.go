@@ -58,6 +58,14 @@ func (e userError) Error() string { return e.msg }
 
 func errorf(format string, args ...any) error { return userError{fmt.Sprintf(format, args...)} }
 
+// count is a number with its noun: "1 carta", "3 cartas".
+func count(n int, one, other string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, other)
+}
+
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	defer func() {
 		if p := recover(); p != nil {
