@@ -11,7 +11,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -58,8 +57,8 @@ type letterSection struct {
 	deleteBtn   *widget.Button
 	defaultBtn  *widget.Button
 
-	titleEntry *widget.Entry
-	body       *widget.Entry
+	titleEntry *fieldEntry
+	body       *fieldEntry
 	insert     *widget.Select
 	problems   *widget.Label
 	missing    *widget.Label // settings the letter uses that are empty
@@ -96,20 +95,14 @@ func newLetterSection(u *UI) *letterSection {
 	s.deleteBtn = widget.NewButtonWithIcon(lang.X("letter.template.delete", "Eliminar"), theme.DeleteIcon(), s.onDelete)
 	s.defaultBtn = widget.NewButtonWithIcon(lang.X("letter.template.default", "Usar por omisión"), theme.ConfirmIcon(), s.onDefault)
 
-	s.titleEntry = widget.NewEntry()
+	s.titleEntry = newFieldEntry(false)
 	s.titleEntry.SetPlaceHolder(lang.X("letter.title.hint", "Bienvenida a {comunidad}"))
 	s.titleEntry.OnChanged = func(string) { s.edited() }
-	s.body = widget.NewMultiLineEntry()
-	s.body.Wrapping = fyne.TextWrapWord
+	s.body = newFieldEntry(true)
 	s.body.SetMinRowsVisible(8)
 	s.body.OnChanged = func(string) { s.edited() }
 
-	opts := make([]string, len(letter.AllFields))
-	for i, f := range letter.AllFields {
-		opts[i] = f.Tag() + " — " + letterFieldLabel(f)
-	}
-	s.insert = widget.NewSelect(opts, s.onInsert)
-	s.insert.PlaceHolder = lang.X("letter.insert", "Insertar campo")
+	s.insert = newFieldInserter(func() fyne.Canvas { return s.u.win.Canvas() }, s.titleEntry, s.body)
 
 	s.problems = widget.NewLabel("")
 	s.problems.Wrapping = fyne.TextWrapWord
@@ -449,25 +442,6 @@ func (s *letterSection) onGoToProblem() {
 	s.u.win.Canvas().Focus(e)
 	e.CursorRow, e.CursorColumn = p.Line-1, p.Col-1
 	e.Refresh()
-}
-
-// onInsert writes the chosen field at the body's cursor.
-func (s *letterSection) onInsert(opt string) {
-	if opt == "" {
-		return
-	}
-	tag, _, _ := strings.Cut(opt, " ")
-	e := s.body
-	lines := strings.Split(e.Text, "\n")
-	row := min(max(e.CursorRow, 0), len(lines)-1)
-	col := min(max(e.CursorColumn, 0), utf8.RuneCountInString(lines[row]))
-	rs := []rune(lines[row])
-	lines[row] = string(rs[:col]) + tag + string(rs[col:])
-	e.SetText(strings.Join(lines, "\n"))
-	e.CursorRow, e.CursorColumn = row, col+utf8.RuneCountInString(tag)
-	e.Refresh()
-	s.u.win.Canvas().Focus(e)
-	s.insert.ClearSelected()
 }
 
 // previewFields are the merge fields of the recipient chosen for the

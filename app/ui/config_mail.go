@@ -55,8 +55,9 @@ type mailSection struct {
 	save, test                     *widget.Button
 	status                         *widget.Label
 
-	noticeSubject *widget.Entry
-	noticeBody    *widget.Entry
+	noticeSubject *fieldEntry
+	noticeBody    *fieldEntry
+	noticeInsert  *widget.Select
 	noticeState   *widget.Label
 	noticeSave    *widget.Button
 	noticeRestore *widget.Button
@@ -115,20 +116,15 @@ func newMailSection(u *UI) *mailSection {
 		s.status,
 	)
 
-	s.noticeSubject = widget.NewEntry()
-	s.noticeBody = widget.NewMultiLineEntry()
-	s.noticeBody.Wrapping = fyne.TextWrapWord
+	s.noticeSubject = newFieldEntry(false)
+	s.noticeBody = newFieldEntry(true)
 	s.noticeBody.SetMinRowsVisible(10)
+	s.noticeInsert = newFieldInserter(func() fyne.Canvas { return s.u.win.Canvas() }, s.noticeSubject, s.noticeBody)
 	s.noticeState = widget.NewLabel("")
 	s.noticeState.Wrapping = fyne.TextWrapWord
 	s.noticeSave = widget.NewButtonWithIcon(lang.X("mail.notice.save", "Guardar aviso"), theme.DocumentSaveIcon(), s.onSaveNotice)
 	s.noticeRestore = widget.NewButtonWithIcon(lang.X("mail.notice.restore", "Restaurar"), theme.HistoryIcon(), s.onRestoreNotice)
-	fields := make([]string, len(letter.AllFields))
-	for i, f := range letter.AllFields {
-		fields[i] = f.Tag()
-	}
-	hint := widget.NewLabel(lang.X("mail.notice.fields", "Campos que puede usar: {{.Fields}}. **negrita**, *cursiva* y «- » para listas.",
-		map[string]any{"Fields": strings.Join(fields, " ")}))
+	hint := widget.NewLabel(lang.X("mail.notice.format", "«Insertar campo» pone un dato del destinatario donde está el cursor. **negrita**, *cursiva* y «- » para listas."))
 	hint.Wrapping = fyne.TextWrapWord
 	notice := container.NewVBox(
 		widget.NewLabelWithStyle(lang.X("mail.notice.title", "Correo de aviso a nuevos usuarios"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
@@ -136,7 +132,7 @@ func newMailSection(u *UI) *mailSection {
 			widget.NewFormItem(lang.X("mail.notice.subject", "Asunto"), s.noticeSubject),
 			widget.NewFormItem(lang.X("mail.notice.body", "Mensaje"), s.noticeBody),
 		),
-		hint,
+		container.NewBorder(nil, nil, nil, s.noticeInsert, hint),
 		container.NewHBox(s.noticeSave, s.noticeRestore),
 		s.noticeState,
 	)

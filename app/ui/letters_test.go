@@ -566,3 +566,46 @@ func TestPrintToCUPSPDFPrinter(t *testing.T) {
 		t.Logf("not tested: no default printer (this machine has one: %s)", strings.TrimSpace(string(out)))
 	}
 }
+
+// TestInsertFieldGoesWhereTheCursorIs: "Insertar campo" writes into the
+// title when the title was being edited, into the body otherwise, in the
+// letter editor and in the new-user notice alike.
+func TestInsertFieldGoesWhereTheCursorIs(t *testing.T) {
+	a := test.NewTempApp(t)
+	w := a.NewWindow("")
+	t.Cleanup(w.Close)
+	title, body := newFieldEntry(false), newFieldEntry(true)
+	insert := newFieldInserter(w.Canvas, title, body)
+	w.SetContent(container.NewVBox(title, body, insert))
+	choose := func(tag string) {
+		t.Helper()
+		for _, o := range insert.Options {
+			if strings.HasPrefix(o, tag+" ") {
+				insert.SetSelected(o)
+				return
+			}
+		}
+		t.Fatalf("no option for %s in %q", tag, insert.Options)
+	}
+	body.SetText("Hola\nSaludos")
+	title.SetText("Bienvenida a ")
+	// Nothing focused yet: the body, at its cursor.
+	choose("{nombre}")
+	if body.Text != "{nombre}Hola\nSaludos" || w.Canvas().Focused() != body {
+		t.Fatalf("body %q, focused %v", body.Text, w.Canvas().Focused())
+	}
+	// The title after it was focused, at the cursor's column.
+	w.Canvas().Focus(title)
+	title.CursorColumn = len([]rune(title.Text))
+	choose("{comunidad}")
+	if title.Text != "Bienvenida a {comunidad}" || insert.Selected != "" || w.Canvas().Focused() != title {
+		t.Fatalf("title %q, list shows %q", title.Text, insert.Selected)
+	}
+	// Back in the body, second line.
+	w.Canvas().Focus(body)
+	body.CursorRow, body.CursorColumn = 1, 7
+	choose("{portal}")
+	if body.Text != "{nombre}Hola\nSaludos{portal}" || title.Text != "Bienvenida a {comunidad}" {
+		t.Fatalf("body %q title %q", body.Text, title.Text)
+	}
+}
