@@ -57,6 +57,7 @@ type letterSection struct {
 	deleteBtn   *widget.Button
 	defaultBtn  *widget.Button
 
+	titleForm  *widget.Form // holds titleEntry; its label follows the entry's state
 	titleEntry *fieldEntry
 	body       *fieldEntry
 	insert     *widget.Select
@@ -138,12 +139,12 @@ func (s *letterSection) build() fyne.CanvasObject {
 	bar := container.NewVBox(
 		container.NewBorder(nil, nil, widget.NewLabel(lang.X("letter.template", "Plantilla")), s.defaultMark, s.chooser),
 		container.NewHBox(s.newBtn, s.dupBtn, s.renameBtn, s.deleteBtn, s.defaultBtn))
-	editorTop := widget.NewForm(widget.NewFormItem(lang.X("letter.title", "Título"), s.titleEntry))
+	s.titleForm = widget.NewForm(widget.NewFormItem(lang.X("letter.title", "Título"), s.titleEntry))
 	help := widget.NewLabel(lang.X("letter.help", "Párrafos separados por una línea en blanco; **negrita**, *cursiva*, «- » al inicio de una línea para una viñeta."))
 	help.Wrapping = fyne.TextWrapWord
 	help.Importance = widget.LowImportance
 	editor := container.NewBorder(
-		container.NewVBox(editorTop, container.NewBorder(nil, nil, widget.NewLabel(lang.X("letter.body", "Cuerpo")), s.insert)),
+		container.NewVBox(s.titleForm, container.NewBorder(nil, nil, widget.NewLabel(lang.X("letter.body", "Cuerpo")), s.insert)),
 		container.NewVBox(help, container.NewBorder(nil, nil, nil, s.goToErr, s.problems), s.missing,
 			container.NewHBox(s.save, s.restore, s.state)),
 		nil, nil, s.body)
@@ -248,6 +249,7 @@ func (s *letterSection) setEnabled(on bool) {
 			w.Disable()
 		}
 	}
+	s.titleForm.Refresh() // a Form greys its labels only when refreshed
 	if on {
 		s.updateButtons()
 	}

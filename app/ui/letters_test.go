@@ -12,8 +12,10 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"comunidad/app/letter"
@@ -140,6 +142,18 @@ func TestLetterEditorShowsProblemsAndUpdatesThePreview(t *testing.T) {
 		if !strings.Contains(pv, want) {
 			t.Errorf("preview lacks %q:\n%s", want, pv)
 		}
+	}
+
+	// Once the editor is on, the title's label is not greyed out.
+	var label *canvas.Text
+	walkTree(s.titleForm, func(o fyne.CanvasObject) bool {
+		if tx, ok := o.(*canvas.Text); ok && tx.Text == "Título" {
+			label = tx
+		}
+		return true
+	})
+	if fg := theme.Color(theme.ColorNameForeground); label == nil || label.Color != fg {
+		t.Errorf("the Título label is %v, not the text colour %v", label, fg)
 	}
 
 	// The letter uses the administrator's e-mail and phone, which are not set yet.
