@@ -11,7 +11,9 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
+	"comunidad/app/letter"
 	"comunidad/data"
 )
 
@@ -218,5 +220,19 @@ func TestEnsureDemoImportsTheEmbeddedExport(t *testing.T) {
 	runs, _ := st.SyncRuns(ctx, c.ID, 0)
 	if len(units) != 240 || len(rows) < 300 || len(runs) != 1 || c.LastSyncAt.IsZero() {
 		t.Fatalf("demo: %d units, %d rows, %d runs, %+v", len(units), len(rows), len(runs), c)
+	}
+	// Its letters have every detail they use: nothing left to fill in.
+	set, err := letter.LoadSettings(ctx, st, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tpl := range letter.Suggested() {
+		comp, err := letter.Compile(tpl.Template)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if missing := comp.MissingSettings(letter.SampleFields(c, set, time.Now())); len(missing) > 0 {
+			t.Errorf("the demo's %q lacks %v", tpl.Name, missing)
+		}
 	}
 }

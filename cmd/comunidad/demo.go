@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"comunidad/app/kastor"
+	"comunidad/app/letter"
 	"comunidad/assets"
 	"comunidad/data"
 )
@@ -26,9 +27,25 @@ func ensureDemo(ctx context.Context, st *data.Store) error {
 	}
 	// The source is only the file's name: "Importar datos" on the demo asks
 	// for a file rather than re-reading the embedded one.
-	_, err = st.ApplySnapshot(ctx, data.SyncTarget{CommunityName: demoCommunity}, assets.DemoExportName, res.Snapshot, nil)
+	rep, err := st.ApplySnapshot(ctx, data.SyncTarget{CommunityName: demoCommunity}, assets.DemoExportName, res.Snapshot, nil)
 	if err != nil {
 		return fmt.Errorf("demo export: %w", err)
 	}
-	return nil
+	// The administration's details, so that the demo's letters read whole
+	// (a real community fills them in Configuración).
+	c, err := st.Community(ctx, rep.CommunityID)
+	if err != nil {
+		return err
+	}
+	c.Address = "Av. Los Aromos 1550, Maipú, Santiago"
+	if err := st.UpdateCommunity(ctx, c); err != nil {
+		return err
+	}
+	set := letter.DefaultSettings()
+	set.AdminName = "Administración Parque Los Aromos"
+	set.AdminEmail = "administracion@ejemplo.cl"
+	set.AdminPhone = "+56 2 2345 6789"
+	set.SignatureLine = "Administradora del condominio"
+	set.PortalURL = "https://portal.ejemplo.cl"
+	return letter.SaveSettings(ctx, st, c.ID, set)
 }
