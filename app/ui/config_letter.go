@@ -144,7 +144,7 @@ func (s *letterSection) build() fyne.CanvasObject {
 	help.Wrapping = fyne.TextWrapWord
 	help.Importance = widget.LowImportance
 	editor := container.NewBorder(
-		container.NewVBox(s.titleForm, container.NewBorder(nil, nil, widget.NewLabel(lang.X("letter.body", "Cuerpo")), s.insert)),
+		container.NewVBox(s.titleForm, container.NewBorder(nil, nil, widget.NewLabelWithStyle(lang.X("letter.body", "Cuerpo"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), s.insert)),
 		container.NewVBox(help, container.NewBorder(nil, nil, nil, s.goToErr, s.problems), s.missing,
 			container.NewHBox(s.save, s.restore, s.state)),
 		nil, nil, s.body)
