@@ -52,15 +52,11 @@ func runLettersPDF(ctx context.Context, e *env, args []string) error {
 		return errorf("letters pdf: %s es un archivo: sin --combined, --out es la carpeta donde quedan las cartas", *out)
 	}
 
-	st, err := e.open(ctx)
+	st, c, done, err := e.openCommunity(ctx, *comm, false)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	c, err := community(ctx, st, *comm)
-	if err != nil {
-		return err
-	}
+	defer done()
 	var ids []int64
 	if *units != "" {
 		if ids, err = unitIDs(ctx, st, c, *units); err != nil {

@@ -83,15 +83,11 @@ func runConfigSet(ctx context.Context, e *env, args []string) error {
 	} else if len(pos) != 2 {
 		return errorf("config set: use comunidad config set CLAVE VALOR")
 	}
-	st, done, err := e.openWrite(ctx)
+	st, c, done, err := e.openCommunity(ctx, *comm, true)
 	if err != nil {
 		return err
 	}
 	defer done()
-	c, err := community(ctx, st, *comm)
-	if err != nil {
-		return err
-	}
 	if key == mailer.KeyPassword {
 		var pass string
 		if f, ok := e.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
@@ -147,15 +143,11 @@ func runConfigGet(ctx context.Context, e *env, args []string) error {
 	if len(pos) > 1 {
 		return errorf("config get: use comunidad config get [CLAVE]")
 	}
-	st, err := e.open(ctx)
+	st, c, done, err := e.openCommunity(ctx, *comm, false)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	c, err := community(ctx, st, *comm)
-	if err != nil {
-		return err
-	}
+	defer done()
 	s, err := mailer.LoadSettings(ctx, st, c.ID)
 	if err != nil {
 		return err
@@ -207,15 +199,11 @@ func runLettersSend(ctx context.Context, e *env, args []string) error {
 	if *who != string(letter.MainAccount) && *who != string(letter.AllUsers) {
 		return errorf("letters send: --recipients debe ser main (cuenta principal) o all (todos los usuarios), no %q", *who)
 	}
-	st, done, err := e.openFor(ctx, !*dry)
+	st, c, done, err := e.openCommunity(ctx, *comm, !*dry)
 	if err != nil {
 		return err
 	}
 	defer done()
-	c, err := community(ctx, st, *comm)
-	if err != nil {
-		return err
-	}
 	req := mailer.LetterRequest{Template: *tpl, Recipients: letter.Recipients(*who), Subject: *subject, AttachPDF: *attach}
 	if !*all {
 		if req.UnitIDs, err = unitIDs(ctx, st, c, *units); err != nil {
@@ -334,15 +322,11 @@ func runOutbox(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() > 0 {
 		return errorf("outbox: argumento de más %q (vea comunidad outbox --help)", fs.Arg(0))
 	}
-	st, done, err := e.openFor(ctx, *retry)
+	st, c, done, err := e.openCommunity(ctx, *comm, *retry)
 	if err != nil {
 		return err
 	}
 	defer done()
-	c, err := community(ctx, st, *comm)
-	if err != nil {
-		return err
-	}
 	if *retry {
 		snd, err := mailer.NewSender(ctx, st, mailer.OpenSecrets(st.Path()), c)
 		if err != nil {

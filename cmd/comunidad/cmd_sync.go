@@ -206,15 +206,11 @@ func runUnits(ctx context.Context, e *env, args []string) error {
 	if err := checkFormat("units", *format); err != nil {
 		return err
 	}
-	st, err := e.open(ctx)
+	st, c, done, err := e.openCommunity(ctx, *name, false)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	c, err := community(ctx, st, *name)
-	if err != nil {
-		return err
-	}
+	defer done()
 	units, err := st.Units(ctx, c.ID)
 	if err != nil {
 		return err
@@ -298,15 +294,11 @@ func runUsers(ctx context.Context, e *env, args []string) error {
 	if err := checkFormat("users", *format); err != nil {
 		return err
 	}
-	st, err := e.open(ctx)
+	st, c, done, err := e.openCommunity(ctx, *name, false)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	c, err := community(ctx, st, *name)
-	if err != nil {
-		return err
-	}
+	defer done()
 	rows, err := st.UserRows(ctx, c.ID)
 	if err != nil {
 		return err

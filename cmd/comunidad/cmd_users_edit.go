@@ -49,15 +49,11 @@ func runUsersAdd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return userError{err.Error()}
 	}
-	st, done, err := e.openWrite(ctx)
+	st, c, done, err := e.openCommunity(ctx, *comm, true)
 	if err != nil {
 		return err
 	}
 	defer done()
-	c, err := community(ctx, st, *comm)
-	if err != nil {
-		return err
-	}
 	u, err := unitByCode(ctx, st, c, *unit)
 	if err != nil {
 		return err
@@ -92,15 +88,11 @@ func runUsersRemove(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return userError{err.Error()}
 	}
-	st, done, err := e.openWrite(ctx)
+	st, c, done, err := e.openCommunity(ctx, *comm, true)
 	if err != nil {
 		return err
 	}
 	defer done()
-	c, err := community(ctx, st, *comm)
-	if err != nil {
-		return err
-	}
 	u, err := unitByCode(ctx, st, c, *unit)
 	if err != nil {
 		return err

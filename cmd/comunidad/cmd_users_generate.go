@@ -40,15 +40,11 @@ func runUsersGenerate(ctx context.Context, e *env, args []string) error {
 	if !strings.EqualFold(filepath.Ext(path), ".xlsx") {
 		return errorf("users generate: el archivo %q debe terminar en .xlsx", path)
 	}
-	st, done, err := e.openWrite(ctx)
+	st, c, done, err := e.openCommunity(ctx, *comm, true)
 	if err != nil {
 		return err
 	}
 	defer done()
-	c, err := community(ctx, st, *comm)
-	if err != nil {
-		return err
-	}
 	var ids []int64
 	for _, code := range strings.Split(*units, ",") {
 		if code = strings.TrimSpace(code); code == "" {

@@ -65,6 +65,21 @@ func (e *env) openFor(ctx context.Context, write bool) (st *data.Store, done fun
 	return st, func() { st.Close(); unlock() }, nil
 }
 
+// openCommunity opens the database (for writing, with its lock, when write;
+// see openFor) and finds the community a command works on: the one named,
+// or the only one. done closes the store and releases the lock.
+func (e *env) openCommunity(ctx context.Context, name string, write bool) (st *data.Store, c data.Community, done func(), err error) {
+	st, done, err = e.openFor(ctx, write)
+	if err != nil {
+		return nil, data.Community{}, nil, err
+	}
+	if c, err = community(ctx, st, name); err != nil {
+		done()
+		return nil, data.Community{}, nil, err
+	}
+	return st, c, done, nil
+}
+
 // lockForWrite takes the instance lock of the database at dbPath until
 // the returned function is called. A lock this process already holds (the
 // window's own, or a restore's) is used as it is.
