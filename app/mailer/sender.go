@@ -21,7 +21,7 @@ type Composer interface {
 	Compose(ctx context.Context, m data.OutboxMessage) (Content, error)
 }
 
-// Progress is reported after each message.
+// Progress is reported when the batch starts (Done 0) and after each message.
 type Progress struct {
 	Total   int // messages in the batch when it started
 	Done    int // sent or failed so far
@@ -46,7 +46,8 @@ type Sender struct {
 	Account   Account
 	// Composer builds each message; nil sends the rows as they are, without PDF.
 	Composer Composer
-	// Progress, when set, is called after each message, on the sending goroutine.
+	// Progress, when set, is called once the batch is known and after each
+	// message, on the sending goroutine.
 	Progress func(Progress)
 	// TLSConfig adds to the default TLS settings (tests pass their own CA).
 	TLSConfig *tls.Config
@@ -117,6 +118,9 @@ func (s *Sender) Run(ctx context.Context, only []int64) (rep Report, err error) 
 		queue[len(pending)-1-i] = m.ID // ListOutbox is newest first
 	}
 	prog := Progress{Total: len(pending)}
+	if s.Progress != nil {
+		s.Progress(prog) // the size of the batch, before the first message
+	}
 	tr := newTransport(s.Account, s.TLSConfig, s.Timeout, !s.OneConnectionPerMessage)
 	defer tr.close()
 

@@ -103,7 +103,7 @@ func TestSendParsesBack(t *testing.T) {
 	if err != nil || rep.Sent != 1 {
 		t.Fatalf("run: %+v %v", rep, err)
 	}
-	if len(progress) != 1 || progress[0] != (Progress{Total: 1, Done: 1, Sent: 1, Current: "ana@example.cl"}) {
+	if len(progress) != 2 || progress[0] != (Progress{Total: 1}) || progress[1] != (Progress{Total: 1, Done: 1, Sent: 1, Current: "ana@example.cl"}) {
 		t.Fatalf("progress: %+v", progress)
 	}
 	got := ts.messages()

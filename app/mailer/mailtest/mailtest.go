@@ -25,6 +25,7 @@ type Server struct {
 	mu         sync.Mutex
 	got        map[string]int // messages per recipient
 	refuse     map[string]bool
+	hold       chan struct{} // while set, each message waits for it to close
 }
 
 // Start listens on a free port of 127.0.0.1 and accepts mail from a client
@@ -69,6 +70,27 @@ func (s *Server) Refuse(addr string, on bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.refuse[addr] = on
+}
+
+// Hold makes each message wait, after it was sent and before the server
+// accepts it, until release is called: a batch in flight for as long as a
+// test needs. Waiting messages are accepted when the test ends.
+func (s *Server) Hold(t testing.TB) (release func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ch := make(chan struct{})
+	s.hold = ch
+	var once sync.Once
+	release = func() {
+		once.Do(func() {
+			s.mu.Lock()
+			s.hold = nil
+			s.mu.Unlock()
+			close(ch)
+		})
+	}
+	t.Cleanup(release)
+	return release
 }
 
 type session struct {
@@ -116,6 +138,12 @@ func (x *session) Data(r io.Reader) error {
 		if !bytes.Contains(b, []byte(h)) {
 			return errors.New("missing " + h)
 		}
+	}
+	x.s.mu.Lock()
+	hold := x.s.hold
+	x.s.mu.Unlock()
+	if hold != nil {
+		<-hold
 	}
 	x.s.mu.Lock()
 	defer x.s.mu.Unlock()
