@@ -71,7 +71,7 @@ func kastorTestUI(t *testing.T, st *data.Store, show bool) (*UI, fyne.Window, ch
 	w := a.NewWindow("Comunidad")
 	t.Cleanup(w.Close)
 	w.Resize(fyne.NewSize(1280, 800))
-	u := &UI{app: a, win: w, opts: Options{Store: st}, st: st}
+	u := &UI{app: a, win: w, opts: Options{Store: st}, st: st, sendStatus: newSendStatus()}
 	u.title = widget.NewLabel("")
 	u.selector = widget.NewSelect(nil, u.onSelectCommunity)
 	u.selector.Hide()

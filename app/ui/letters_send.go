@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"comunidad/app/letter"
@@ -180,6 +181,9 @@ func (d *letterSend) showPlan() {
 
 // onSend records the messages in the outbox, then sends them.
 func (d *letterSend) onSend() {
+	if d.u.busySending() {
+		return
+	}
 	msgs, st, sec, c := d.plan.Messages, d.u.st, d.u.secrets(), d.c
 	d.send.Disable()
 	background(func() {
@@ -201,14 +205,32 @@ func (d *letterSend) onSend() {
 	})
 }
 
-// sendRun is a batch on screen: a progress bar and a cancel button.
+// sendRun is a batch on screen: a progress dialog with "Cancelar" and
+// "Seguir trabajando" (send_status.go), and its place in the status line.
 type sendRun struct {
-	bar    *widget.ProgressBar
-	label  *widget.Label
-	cancel *widget.Button
-	dlg    dialog.Dialog
-	done   chan struct{} // closed when the batch ended and the result is shown
-	result string        // what the result dialog says
+	bar      *widget.ProgressBar
+	label    *widget.Label
+	cancel   *widget.Button
+	behind   *widget.Button
+	dlg      dialog.Dialog
+	progress mailer.Progress
+	stop     func()        // cancels the batch: the message in flight ends first
+	closing  bool          // the window closes when the batch has stopped
+	done     chan struct{} // closed when the batch ended and the result is shown
+	result   string        // what the result dialog says
+}
+
+// busySending says so and returns true when a batch is running: one batch
+// at a time holds the outbox, so another has to wait for it to end.
+func (u *UI) busySending() bool {
+	r := u.running
+	if r == nil {
+		return false
+	}
+	dialog.ShowInformation(lang.X("mail.busy.title", "Hay un envío en curso"),
+		lang.X("mail.busy.body", "Se están enviando correos ({{.Done}} de {{.Total}}). Espere a que termine para enviar otros.",
+			map[string]any{"Done": r.progress.Done, "Total": r.progress.Total}), u.win)
+	return true
 }
 
 // runSend sends the outbox rows ids (all pending ones when nil) off the UI
@@ -218,36 +240,72 @@ func (u *UI) runSend(snd *mailer.Sender, ids []int64, title string) *sendRun {
 	r := &sendRun{bar: widget.NewProgressBar(), label: widget.NewLabel(lang.X("mail.progress.connecting", "Conectando con el servidor de correo…")), done: make(chan struct{})}
 	r.label.Truncation = fyne.TextTruncateEllipsis
 	ctx, cancel := context.WithCancel(context.Background())
-	r.cancel = widget.NewButton(lang.X("mail.cancel", "Cancelar"), func() {
+	r.stop = func() {
 		r.cancel.Disable()
 		r.label.SetText(lang.X("mail.progress.cancelling", "Cancelando: se termina el correo en curso…"))
 		cancel()
+	}
+	r.cancel = widget.NewButton(lang.X("mail.cancel", "Cancelar"), r.stop)
+	r.behind = widget.NewButtonWithIcon(lang.X("mail.background", "Seguir trabajando"), theme.MoveDownIcon(), func() {
+		r.dlg.Hide()
+		u.sendStatus.follow(r)
 	})
-	r.dlg = dialog.NewCustomWithoutButtons(title, container.NewVBox(r.label, r.bar, container.NewCenter(r.cancel)), u.win)
+	r.dlg = dialog.NewCustomWithoutButtons(title, container.NewVBox(r.label, r.bar, container.NewCenter(container.NewHBox(r.cancel, r.behind))), u.win)
 	r.dlg.Resize(fyne.NewSize(520, 180))
 	r.dlg.Show()
+	u.running = r
 	snd.TLSConfig = mailTLS
 	snd.Progress = func(p mailer.Progress) {
 		fyne.Do(func() {
+			r.progress = p
 			if p.Total > 0 {
 				r.bar.SetValue(float64(p.Done) / float64(p.Total))
 			}
-			r.label.SetText(lang.X("mail.progress.count", "{{.Done}} de {{.Total}}: {{.To}}", map[string]any{"Done": p.Done, "Total": p.Total, "To": p.Current}))
+			if p.Current != "" {
+				r.label.SetText(lang.X("mail.progress.count", "{{.Done}} de {{.Total}}: {{.To}}", map[string]any{"Done": p.Done, "Total": p.Total, "To": p.Current}))
+			} else {
+				r.label.SetText(lang.X("mail.progress.start", "{{.Done}} de {{.Total}}", map[string]any{"Done": p.Done, "Total": p.Total}))
+			}
+			if u.sendStatus.run == r {
+				u.sendStatus.update()
+			}
+			sendStepDone("progress")
 		})
 	}
-	background(func() {
+	// Its own goroutine, even in tests (which run background work in line):
+	// a batch lasts while the window goes on.
+	go func() {
 		defer cancel()
 		rep, err := snd.Run(ctx, ids)
 		fyne.Do(func() {
 			r.dlg.Hide()
+			u.sendStatus.ended(r)
+			if u.running == r {
+				u.running = nil
+			}
+			if r.closing {
+				close(r.done)
+				u.closeWindow()
+				return
+			}
 			u.units.reload()
 			r.result = u.showSendResult(rep, err)
 			// Notices that waited while this batch held the outbox go now.
 			u.sendPendingNotices()
 			close(r.done)
 		})
-	})
+	}()
 	return r
+}
+
+// sendStep, when set (tests), is told on the UI goroutine each time a
+// batch reports progress: widgets may be looked at then.
+var sendStep func(step string)
+
+func sendStepDone(step string) {
+	if sendStep != nil {
+		sendStep(step)
+	}
 }
 
 // showSendResult says how the batch went and returns the message.

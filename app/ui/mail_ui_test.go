@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -361,3 +362,91 @@ func waitRun(t *testing.T, u *UI, run func() *sendRun, unitsLoads int) {
 }
 
 func widgetCell(row int) widget.TableCellID { return widget.TableCellID{Row: row, Col: 0} }
+
+// TestSendBehindAndCloseWhileSending: "Seguir trabajando" hides the
+// progress dialog and the status line follows the batch; a second batch
+// waits its turn; closing the window asks, and "Detener y cerrar" lets the
+// message in flight end, cancels the rest and closes.
+func TestSendBehindAndCloseWhileSending(t *testing.T) {
+	srv := startSMTP(t)
+	u, w, st, c, _ := mailUI(t)
+	configureMail(t, st, c, srv)
+	release := srv.Hold(t)
+	closed := make(chan struct{})
+	u.quit = func() { close(closed) }
+
+	steps := make(chan string, 16)
+	sendStep = func(s string) { steps <- s }
+	t.Cleanup(func() { sendStep = nil })
+
+	var d *letterSend
+	fyne.DoAndWait(func() { d = u.newLetterSend(nil) })
+	eventually(t, "the plan", func() bool { return !d.send.Disabled() && len(d.plan.Messages) == 2 })
+	test.Tap(d.send)
+	// The batch says its size, then waits on the held server.
+	select {
+	case <-steps:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the batch never started")
+	}
+	if d.run == nil || d.run.progress.Total != 2 || !anyContains(overlayTexts(w), "0 de 2") {
+		t.Fatalf("progress dialog: %q", overlayTexts(w))
+	}
+	r := d.run
+	test.Tap(r.behind)
+	if anyContains(overlayTexts(w), "0 de 2") {
+		t.Fatal("the progress dialog is still on screen")
+	}
+	if !u.sendStatus.box.Visible() || u.sendStatus.label.Text != "Enviando correos: 0 de 2" || !contains(texts(w.Content()), "Enviando correos: 0 de 2") {
+		t.Fatalf("status line: %q (shown %v)", u.sendStatus.label.Text, u.sendStatus.box.Visible())
+	}
+	// "Ver" brings the dialog back; "Seguir trabajando" again hides it.
+	test.Tap(u.sendStatus.show)
+	if !anyContains(overlayTexts(w), "0 de 2") {
+		t.Fatal("Ver did not show the progress")
+	}
+	test.Tap(r.behind)
+
+	// Another batch is refused while this one runs: nothing more is queued.
+	var busy bool
+	fyne.DoAndWait(func() { busy = u.busySending() })
+	if !busy || !anyContains(overlayTexts(w), "Espere a que termine para enviar otros.") {
+		t.Fatalf("busy %v, dialog %q", busy, overlayTexts(w))
+	}
+	fyne.DoAndWait(func() { w.Canvas().Overlays().Top().Hide() })
+
+	// Closing asks; "Seguir enviando" keeps everything as it was.
+	fyne.DoAndWait(u.onCloseRequest)
+	if !anyContains(overlayTexts(w), "Se están enviando correos (0 de 2)") {
+		t.Fatalf("close dialog: %q", overlayTexts(w))
+	}
+	letterTapOverlayButton(t, w, "Seguir enviando")
+	if u.running != r {
+		t.Fatal("Seguir enviando stopped the batch")
+	}
+	// "Detener y cerrar": the message in flight is delivered, the other
+	// cancelled, then the window closes.
+	fyne.DoAndWait(u.onCloseRequest)
+	letterTapOverlayButton(t, w, "Detener y cerrar")
+	release()
+	select {
+	case <-closed:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the window did not close")
+	}
+	<-r.done
+	if srv.Total() != 1 || u.running != nil || u.sendStatus.box.Visible() {
+		t.Fatalf("delivered %d, running %v", srv.Total(), u.running != nil)
+	}
+	ms, err := st.ListOutbox(context.Background(), c.ID, data.OutboxFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	states := map[string]int{}
+	for _, m := range ms {
+		states[m.State]++
+	}
+	if states[data.OutboxSent] != 1 || states[data.OutboxCancelled] != 1 {
+		t.Fatalf("outbox: %v", states)
+	}
+}

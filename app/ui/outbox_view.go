@@ -229,6 +229,9 @@ func (v *outboxView) onRetryAll() { v.retry(nil) }
 // retry arms the failed and cancelled messages (ids, or all of them) and
 // sends them with everything pending.
 func (v *outboxView) retry(ids []int64) {
+	if v.u.busySending() {
+		return
+	}
 	st, sec, c := v.u.st, v.u.secrets(), v.c
 	v.retryAll.Disable()
 	v.retryOne.Disable()

@@ -47,6 +47,10 @@ type UI struct {
 
 	units  *unitsTab
 	config *configTab
+
+	running    *sendRun    // the batch of emails being sent, nil when none
+	sendStatus *sendStatus // its progress in the status line, once sent behind
+	quit       func()      // closes the window (tests watch it instead)
 }
 
 // New builds the window's content on w and loads the communities off the UI
@@ -60,6 +64,7 @@ func New(a fyne.App, w fyne.Window, opts Options) *UI {
 	u.status = widget.NewLabel("")
 	u.status.Truncation = fyne.TextTruncateEllipsis
 	u.body = container.NewStack()
+	u.sendStatus = newSendStatus()
 
 	u.units = newUnitsTab(u)
 	u.config = newConfigTab(u)
@@ -69,6 +74,7 @@ func New(a fyne.App, w fyne.Window, opts Options) *UI {
 	)
 	w.SetTitle("Comunidad")
 	w.SetContent(u.Content())
+	w.SetCloseIntercept(u.onCloseRequest)
 	u.installAbout() // about.go: the "Ayuda" menu with "Acerca de"
 	u.Reload()
 	return u
@@ -77,7 +83,7 @@ func New(a fyne.App, w fyne.Window, opts Options) *UI {
 // Content is the whole window: header, tabs (or the empty state), status line.
 func (u *UI) Content() fyne.CanvasObject {
 	header := container.NewBorder(nil, nil, u.title, u.selector)
-	footer := container.NewVBox(widget.NewSeparator(), u.status)
+	footer := container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, nil, u.sendStatus.box, u.status))
 	return container.NewBorder(header, footer, nil, nil, u.body)
 }
 
