@@ -256,7 +256,7 @@ func (s *letterSection) setEnabled(on bool) {
 }
 
 // setRows keeps the people a letter could go to, main accounts first, for
-// "Vista previa con".
+// "Vista previa con", and shows the first one who has an email.
 func (s *letterSection) setRows(rows []data.UserRow) {
 	sel := letter.SelectRecipients(rows, nil, letter.MainAccount).Rows
 	if len(sel) > maxPreviewRows {
@@ -268,11 +268,19 @@ func (s *letterSection) setRows(rows []data.UserRow) {
 		opts[i] = letterPreviewOption(r)
 	}
 	s.previewFor.SetOptions(opts)
-	if len(opts) > 0 {
-		s.previewFor.SetSelected(opts[0])
-	} else {
+	if len(opts) == 0 {
 		s.previewFor.ClearSelected()
+		return
 	}
+	// The first one with an email: a letter that shows a login reads best.
+	first := 0
+	for i, r := range sel {
+		if r.Email != "" {
+			first = i
+			break
+		}
+	}
+	s.previewFor.SetSelected(opts[first])
 }
 
 func letterPreviewOption(r data.UserRow) string {

@@ -128,11 +128,12 @@ func TestLetterEditorShowsProblemsAndUpdatesThePreview(t *testing.T) {
 	ctx := context.Background()
 
 	// The suggested letters were created, the welcome one the default, and
-	// the preview shows a real recipient: the first unit's main account.
+	// the preview shows a real recipient: the first main account with an
+	// email (Íñigo, first in unit order, has none).
 	if s.current.Name != "Bienvenida nuevo residente" || !s.current.Default || s.chooser.Selected != s.current.Name {
 		t.Fatalf("current template: %+v", s.current)
 	}
-	if got := strings.Join(s.previewFor.Options, "|"); s.previewFor.Selected != "../../etc · Íñigo Pérez" || got != "../../etc · Íñigo Pérez|101 · José Ignacio Núñez Peña|A/B · Ana Soto" {
+	if got := strings.Join(s.previewFor.Options, "|"); s.previewFor.Selected != "101 · José Ignacio Núñez Peña" || got != "../../etc · Íñigo Pérez|101 · José Ignacio Núñez Peña|A/B · Ana Soto" {
 		t.Fatalf("preview recipients: %q (selected %q)", got, s.previewFor.Selected)
 	}
 	fyne.DoAndWait(func() { s.previewFor.SetSelected("101 · José Ignacio Núñez Peña") })
