@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -78,6 +79,9 @@ type LetterRequest struct {
 	// Subject may use merge fields; "" takes the letter's title.
 	Subject   string
 	AttachPDF bool
+	// Resend sends the letter again to recipients who already got it by
+	// email (a resident who lost it); otherwise they are left out.
+	Resend bool
 }
 
 // LetterPlan is what sending would do, for the dialog to tell before it starts.
@@ -85,8 +89,10 @@ type LetterPlan struct {
 	Template data.Template
 	Messages []data.OutboxMessage // one per recipient with an email, not yet sent
 	// AlreadySent are recipients who already got this letter by email:
-	// they are not sent it again.
+	// they are not sent it again, unless the request says Resend, when
+	// they are in Messages too.
 	AlreadySent []data.UserRow
+	Resent      int            // with Resend: how many of Messages go a second time (or more)
 	NoEmail     []data.UserRow // recipients without an email
 	Skipped     []data.UserRow // units with no one to address (one row each)
 }
@@ -95,6 +101,19 @@ type LetterPlan struct {
 // person is sent once.
 func LetterKey(community, template, unit, person int64) string {
 	return fmt.Sprintf("letter:%d:%d:%d:%d", community, template, unit, person)
+}
+
+// resendMark separates a letter's key from the copy it sends again: the
+// key of a resend is LetterKey + resendMark + the id of the last copy that
+// went. Planning the same resend twice (the window closed before it was
+// sent) gives the same key, so it still goes once; once it has gone, a new
+// resend gets a new key.
+const resendMark = "/reenvio:"
+
+// letterBase is the LetterKey a key (a first sending or a resend) is of.
+func letterBase(key string) string {
+	base, _, _ := strings.Cut(key, resendMark)
+	return base
 }
 
 // PlanLetters merges the letter for each recipient of the chosen units and
@@ -140,9 +159,10 @@ func PlanLetters(ctx context.Context, st *data.Store, community data.Community, 
 	if err != nil {
 		return plan, err
 	}
-	done := map[string]bool{}
+	last := map[string]int64{} // letter key -> the newest copy that went
 	for _, m := range sent {
-		done[m.DedupeKey] = true
+		base := letterBase(m.DedupeKey)
+		last[base] = max(last[base], m.ID)
 	}
 	now := time.Now()
 	for _, r := range sel.Rows {
@@ -151,9 +171,13 @@ func PlanLetters(ctx context.Context, st *data.Store, community data.Community, 
 			continue
 		}
 		key := LetterKey(community.ID, tpl.ID, r.UnitID, r.PersonID)
-		if done[key] {
+		if id, ok := last[key]; ok {
 			plan.AlreadySent = append(plan.AlreadySent, r)
-			continue
+			if !req.Resend {
+				continue
+			}
+			key += resendMark + strconv.FormatInt(id, 10)
+			plan.Resent++
 		}
 		f := letter.FieldsFor(r, community, lset, now)
 		d := body.Merge(f)

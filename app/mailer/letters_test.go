@@ -168,6 +168,71 @@ func TestLettersPlanQueueSend(t *testing.T) {
 	}
 }
 
+// TestLettersResend: with Resend, who already got the letter gets it again,
+// once per resend even if it is planned and queued twice before it goes;
+// after it went, another resend goes again.
+func TestLettersResend(t *testing.T) {
+	ts := newTestServer(t).start()
+	st, c, _ := lettersFixture(t)
+	sec := configure(t, st, c, ts)
+	ctx := context.Background()
+	snd, err := NewSender(ctx, st, sec, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snd.TLSConfig = ts.tlsConfig()
+	send := func(req LetterRequest) (LetterPlan, Report) {
+		t.Helper()
+		plan, err := PlanLetters(ctx, st, c, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := st.QueueOutbox(ctx, plan.Messages)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.IDs) == 0 {
+			return plan, Report{} // Run with no ids would send every pending message
+		}
+		rep, err := snd.Run(ctx, res.IDs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return plan, rep
+	}
+	req := LetterRequest{Recipients: letter.AllUsers}
+	if _, rep := send(req); rep.Sent != 2 {
+		t.Fatalf("first: %+v", rep)
+	}
+	// Without Resend nothing goes; with it, both again.
+	if plan, rep := send(req); len(plan.Messages) != 0 || len(plan.AlreadySent) != 2 || rep.Sent != 0 {
+		t.Fatalf("again without resend: %d messages, %+v", len(plan.Messages), rep)
+	}
+	req.Resend = true
+	first, err := PlanLetters(ctx, st, c, req)
+	if err != nil || len(first.Messages) != 2 || first.Resent != 2 || len(first.AlreadySent) != 2 {
+		t.Fatalf("resend plan: %d messages, %d resent, %v", len(first.Messages), first.Resent, err)
+	}
+	// Queued, then planned and queued again before it went: still one each.
+	if _, err := st.QueueOutbox(ctx, first.Messages); err != nil {
+		t.Fatal(err)
+	}
+	plan, rep := send(req)
+	if plan.Messages[0].DedupeKey != first.Messages[0].DedupeKey || rep.Sent != 2 {
+		t.Fatalf("the same resend got a new key (%q, %q) or sent %+v", first.Messages[0].DedupeKey, plan.Messages[0].DedupeKey, rep)
+	}
+	if ts.countTo("ana@example.cl") != 2 || ts.countTo("jose@example.cl") != 2 {
+		t.Fatalf("after one resend: ana %d, jose %d", ts.countTo("ana@example.cl"), ts.countTo("jose@example.cl"))
+	}
+	// A resend after that one went is a new one.
+	if plan, rep := send(req); plan.Messages[0].DedupeKey == first.Messages[0].DedupeKey || rep.Sent != 2 {
+		t.Fatalf("second resend: key %q, %+v", plan.Messages[0].DedupeKey, rep)
+	}
+	if ts.countTo("ana@example.cl") != 3 {
+		t.Fatalf("after two resends: ana %d", ts.countTo("ana@example.cl"))
+	}
+}
+
 func mustList(t *testing.T, st *data.Store, c data.Community, kind string) []data.OutboxMessage {
 	t.Helper()
 	ms, err := st.ListOutbox(context.Background(), c.ID, data.OutboxFilter{Kinds: []string{kind}})

@@ -33,6 +33,7 @@ type letterSend struct {
 	recipients *widget.RadioGroup
 	subject    *widget.Entry
 	attach     *widget.Check
+	resend     *widget.Check // shown when someone already got the letter
 	summary    *widget.Label
 	missing    *widget.Label
 	send       *widget.Button
@@ -57,6 +58,8 @@ func (u *UI) newLetterSend(unitIDs []int64) *letterSend {
 	d.subject.SetPlaceHolder(lang.X("mail.send.subject.hint", "el título de la carta; admite campos como {comunidad}"))
 	d.subject.OnChanged = func(string) { d.replan() }
 	d.attach = widget.NewCheck(lang.X("mail.send.attach", "Adjuntar la carta en PDF"), nil)
+	d.resend = widget.NewCheck(lang.X("mail.send.resend", "Enviarla de nuevo a quienes ya la recibieron"), func(bool) { d.replan() })
+	d.resend.Hide()
 	d.summary = widget.NewLabel(lang.X("mail.send.counting", "Calculando destinatarios…"))
 	d.summary.Wrapping = fyne.TextWrapWord
 	d.missing = widget.NewLabel("")
@@ -72,7 +75,7 @@ func (u *UI) newLetterSend(unitIDs []int64) *letterSend {
 		widget.NewFormItem(lang.X("mail.send.subject", "Asunto"), d.subject),
 		widget.NewFormItem("", d.attach),
 	)
-	body := container.NewBorder(container.NewVBox(form, widget.NewSeparator(), d.summary), nil, nil, nil,
+	body := container.NewBorder(container.NewVBox(form, widget.NewSeparator(), d.summary, d.resend), nil, nil, nil,
 		container.NewVScroll(d.missing))
 	d.dlg = dialog.NewCustomWithoutButtons(lang.X("mail.send.title", "Enviar carta de bienvenida por correo"),
 		container.NewBorder(nil, container.NewHBox(layoutSpacer(), cancel, d.send), nil, nil, body), u.win)
@@ -111,7 +114,7 @@ func (d *letterSend) request() mailer.LetterRequest {
 		who = letter.AllUsers
 	}
 	return mailer.LetterRequest{UnitIDs: d.unitIDs, Template: d.template.Selected, Recipients: who,
-		Subject: d.subject.Text, AttachPDF: d.attach.Checked}
+		Subject: d.subject.Text, AttachPDF: d.attach.Checked, Resend: d.resend.Checked}
 }
 
 // replan works out, off the UI goroutine, who the letter would go to.
@@ -146,10 +149,19 @@ func (d *letterSend) showPlan() {
 		msg = lang.X("mail.send.count.one", "Se enviará 1 correo.")
 	}
 	switch n := len(p.AlreadySent); {
+	case p.Resent == 1:
+		msg += " " + lang.X("mail.send.resent.one", "1 destinatario la recibe de nuevo.")
+	case p.Resent > 1:
+		msg += " " + lang.X("mail.send.resent", "{{.N}} destinatarios la reciben de nuevo.", map[string]any{"N": p.Resent})
 	case n == 1:
 		msg += " " + lang.X("mail.send.already.one", "1 destinatario ya la recibió por correo y no se le enviará de nuevo.")
 	case n > 1:
 		msg += " " + lang.X("mail.send.already", "{{.N}} destinatarios ya la recibieron por correo y no se les enviará de nuevo.", map[string]any{"N": n})
+	}
+	if len(p.AlreadySent) > 0 || d.resend.Checked {
+		d.resend.Show()
+	} else {
+		d.resend.Hide()
 	}
 	switch n := len(p.NoEmail); {
 	case n == 1:

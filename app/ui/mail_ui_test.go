@@ -241,6 +241,20 @@ func TestLetterSendDialogSendsOnce(t *testing.T) {
 	if srv.Total() != 2 {
 		t.Fatalf("server total %d", srv.Total())
 	}
+	// She lost it: «Enviarla de nuevo» sends it once more.
+	if !d.resend.Visible() || d.resend.Checked {
+		t.Fatal("no unchecked resend option")
+	}
+	test.Tap(d.resend)
+	eventually(t, "the resend plan", func() bool {
+		return d.summary.Text == "Se enviará 1 correo. 1 destinatario la recibe de nuevo." && !d.send.Disabled()
+	})
+	before = u.units.loads
+	test.Tap(d.send)
+	waitRun(t, u, func() *sendRun { return d.run }, before)
+	if srv.Count("ana@example.cl") != 2 || srv.Total() != 3 {
+		t.Fatalf("after the resend: ana %d, total %d", srv.Count("ana@example.cl"), srv.Total())
+	}
 }
 
 func TestOutboxViewRetriesFailed(t *testing.T) {

@@ -22,8 +22,8 @@ import (
 func init() {
 	register(&command{
 		name:    "letters send",
-		args:    "(--units CÓDIGO,CÓDIGO... | --all) [--template NOMBRE] [--recipients main|all] [--subject ASUNTO] [--attach-pdf] [--dry-run] [--community NOMBRE]",
-		summary: "envía por correo la carta de bienvenida a las unidades elegidas (una vez por destinatario)",
+		args:    "(--units CÓDIGO,CÓDIGO... | --all) [--template NOMBRE] [--recipients main|all] [--subject ASUNTO] [--attach-pdf] [--resend] [--dry-run] [--community NOMBRE]",
+		summary: "envía por correo la carta de bienvenida a las unidades elegidas (una vez por destinatario; --resend la envía de nuevo a quien ya la recibió)",
 		run:     runLettersSend,
 	})
 	register(&command{
@@ -185,6 +185,7 @@ func runLettersSend(ctx context.Context, e *env, args []string) error {
 	who := fs.String("recipients", "main", "")
 	subject := fs.String("subject", "", "")
 	attach := fs.Bool("attach-pdf", false, "")
+	resend := fs.Bool("resend", false, "")
 	dry := fs.Bool("dry-run", false, "")
 	comm := fs.String("community", "", "")
 	if err := parseFlags(fs, args); err != nil {
@@ -204,7 +205,7 @@ func runLettersSend(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer done()
-	req := mailer.LetterRequest{Template: *tpl, Recipients: letter.Recipients(*who), Subject: *subject, AttachPDF: *attach}
+	req := mailer.LetterRequest{Template: *tpl, Recipients: letter.Recipients(*who), Subject: *subject, AttachPDF: *attach, Resend: *resend}
 	if !*all {
 		if req.UnitIDs, err = unitIDs(ctx, st, c, *units); err != nil {
 			return err
@@ -224,7 +225,11 @@ func runLettersSend(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "Sin destinatario: unidad %s\n", r.UnitCode)
 	}
 	for _, r := range plan.AlreadySent {
-		fmt.Fprintf(e.stdout, "Ya enviada: %s <%s> (unidad %s)\n", r.FullName(), r.Email, r.UnitCode)
+		if *resend {
+			fmt.Fprintf(e.stdout, "De nuevo: %s <%s> (unidad %s)\n", r.FullName(), r.Email, r.UnitCode)
+		} else {
+			fmt.Fprintf(e.stdout, "Ya enviada: %s <%s> (unidad %s); --resend la envía de nuevo\n", r.FullName(), r.Email, r.UnitCode)
+		}
 	}
 	if *dry {
 		for _, m := range plan.Messages {

@@ -124,7 +124,7 @@ func TestMailCommands(t *testing.T) {
 	}
 	ms.Refuse("beto@example.cl", true)
 	code, out, errOut := cli("", "letters", "send", "--all")
-	if code != 1 || !strings.Contains(out, "Ya enviada: Ana Pérez <ana@example.cl> (unidad 101)") || !strings.Contains(out, "Falló beto@example.cl: 550") ||
+	if code != 1 || !strings.Contains(out, "Ya enviada: Ana Pérez <ana@example.cl> (unidad 101); --resend la envía de nuevo") || !strings.Contains(out, "Falló beto@example.cl: 550") ||
 		!strings.Contains(errOut, "1 correo no se pudo enviar") {
 		t.Fatalf("send all: %d\n%s%s", code, out, errOut)
 	}
@@ -137,6 +137,11 @@ func TestMailCommands(t *testing.T) {
 	}
 	if ms.Count("ana@example.cl") != 1 || ms.Count("beto@example.cl") != 1 || ms.Total() != 2 {
 		t.Fatalf("delivered: ana %d, beto %d, total %d", ms.Count("ana@example.cl"), ms.Count("beto@example.cl"), ms.Total())
+	}
+	// --resend: Ana lost hers; it goes again, to her alone.
+	if out := mustOK("", "letters", "send", "--units", "101", "--resend"); !strings.Contains(out, "De nuevo: Ana Pérez <ana@example.cl> (unidad 101)") ||
+		!strings.Contains(out, "Enviados: 1. Fallidos: 0.") || ms.Count("ana@example.cl") != 2 || ms.Total() != 3 {
+		t.Fatalf("resend: ana %d, total %d\n%s", ms.Count("ana@example.cl"), ms.Total(), out)
 	}
 	if code, _, errOut := cli("", "letters", "send"); code != 1 || !strings.Contains(errOut, "--units") {
 		t.Fatalf("no units: %d %q", code, errOut)
