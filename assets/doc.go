@@ -16,3 +16,9 @@ var Icon []byte
 //
 //go:embed translations/*.json
 var Translations embed.FS
+
+// Help holds help/guia.<lang>.md, the user guide "Ayuda → Guía de uso"
+// shows, in Markdown.
+//
+//go:embed help/*.md
+var Help embed.FS

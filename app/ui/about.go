@@ -118,6 +118,7 @@ func shippedComponents() []component {
 // window's main menu (keeping any menus others installed).
 func (u *UI) installAbout() {
 	help := fyne.NewMenu(lang.X("safety.menu.help", "Ayuda"),
+		fyne.NewMenuItem(lang.X("help.guide.menu", "Guía de uso"), u.showGuide),
 		fyne.NewMenuItem(lang.X("safety.menu.about", "Acerca de Comunidad"), u.showAbout),
 		fyne.NewMenuItem(lang.X("safety.menu.folder", "Abrir carpeta de datos"), u.openDataFolder),
 	)
