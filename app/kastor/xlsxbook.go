@@ -356,6 +356,9 @@ func (r *bookRows) next() (int, []string, error) {
 			}
 			col = c
 		}
+		if col > maxColumns {
+			return 0, nil, fmt.Errorf("la fila %d tiene más de %d columnas", r.num, maxColumns)
+		}
 		val, formula, err := r.cell(&t)
 		if err != nil {
 			return 0, nil, err
@@ -428,6 +431,9 @@ func (r *bookRows) cell(start *xmlTok) (string, bool, error) {
 	return string(v), formula, nil
 }
 
+// maxColumns is Excel's limit (column XFD).
+const maxColumns = 16384
+
 // columnOf is the 1-based column of a cell reference ("C7" is 3).
 func columnOf(ref []byte) (int, error) {
 	col, i := 0, 0
@@ -437,7 +443,7 @@ func columnOf(ref []byte) (int, error) {
 			break
 		}
 		col = col*26 + int(c-'a') + 1
-		if col > 16384 {
+		if col > maxColumns {
 			return 0, fmt.Errorf("referencia de celda inválida %q", ref)
 		}
 	}

@@ -378,3 +378,46 @@ func TestBookBigSheetFallsBackToExcelize(t *testing.T) {
 		t.Fatalf("fallback differs:\n%v\n%v", describe(fast.Snapshot), describe(slow.Snapshot))
 	}
 }
+
+// FuzzBookRows feeds the reader arbitrary sheet XML and shared strings: it
+// must return rows or an error, never panic or loop. Run it with
+// go test -tags migrated_fynedo -run '^$' -fuzz FuzzBookRows -fuzztime 2m ./app/kastor/
+func FuzzBookRows(f *testing.F) {
+	f.Add(sheetHead+`<x:row r="1"><x:c r="A1" t="s"><x:v>0</x:v></x:c><x:c r="B1" t="inlineStr"><x:is><x:r><x:t>a&amp;b</x:t></x:r></x:is></x:c></x:row></x:sheetData></x:worksheet>`,
+		`<sst><si><t>Código</t></si><si><r><t>x</t></r><rPh><t>y</t></rPh></si></sst>`)
+	f.Add(`<worksheet><sheetData><row><c><v><![CDATA[1]]></v></c><c t="s"><v>9</v></c></row><!-- c --><?pi?></sheetData></worksheet>`, `<sst/>`)
+	f.Add(`<worksheet><sheetData><row r="3"><c r="ZZ3" t="str"><f>1</f><v>_x000D_</v></c></row>`, `<sst><si><t>&#241;</t></si>`)
+	f.Fuzz(func(t *testing.T, sheet, sst string) {
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		for name, body := range map[string]string{
+			"xl/workbook.xml":            `<workbook><sheets><sheet name="H" r:id="rId1"/></sheets></workbook>`,
+			"xl/_rels/workbook.xml.rels": `<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>`,
+			"xl/worksheets/sheet1.xml":   sheet,
+			"xl/sharedStrings.xml":       sst,
+		} {
+			w, _ := zw.Create(name)
+			io.WriteString(w, body)
+		}
+		zw.Close()
+		bk, err := openBook(&input{name: "f.xlsx", data: buf.Bytes()})
+		if err != nil {
+			return
+		}
+		defer bk.close()
+		rows, err := bk.rows("H")
+		if err != nil {
+			return
+		}
+		for n := 0; n <= len(sheet); n++ { // each row consumes at least one byte
+			_, cells, err := rows.next()
+			if err != nil {
+				return
+			}
+			if len(cells) > 16384 {
+				t.Fatalf("%d cells in a row", len(cells))
+			}
+		}
+		t.Fatal("the reader did not stop")
+	})
+}
