@@ -117,7 +117,7 @@ func read(ctx context.Context, in *input, opts Options) (*Result, error) {
 
 // workbookSheets reads an .xlsx file's sheets: with xlsxBook when it can,
 // else with excelize (opened only then, and for a sheet too big for
-// memory), whose errors name the file's trouble.
+// memory, or not in UTF-8), whose errors name the file's trouble.
 type workbookSheets struct {
 	in   *input
 	book *xlsxBook
@@ -163,7 +163,7 @@ func (ws *workbookSheets) rows(sheet string) (rowReader, error) {
 	total := 0
 	if ws.book != nil {
 		rows, err := ws.book.rows(sheet)
-		if !errors.Is(err, errSheetTooBig) {
+		if !errors.Is(err, errUseExcelize) {
 			if err != nil {
 				return nil, xlsxError(ws.in.name, err)
 			}

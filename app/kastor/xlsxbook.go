@@ -16,8 +16,10 @@ import (
 // iterator, which is slower but keeps memory flat.
 var maxSheetXML int64 = 192 << 20
 
-// errSheetTooBig sends a sheet to excelize's iterator.
-var errSheetTooBig = errors.New("hoja demasiado grande para leerla en memoria")
+// errUseExcelize sends a sheet to excelize's iterator: it is too big to
+// hold in memory, or its XML is not in UTF-8 (a declared ISO-8859-1, which
+// excelize decodes).
+var errUseExcelize = errors.New("hoja para excelize")
 
 // xlsxBook reads an .xlsx package's sheets with the tokenizer in
 // sheetxml.go, giving the same cells excelize's row iterator gives with
@@ -88,7 +90,7 @@ func (bk *xlsxBook) part(name string, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("falta la parte %s", name)
 	}
 	if f.UncompressedSize64 > uint64(limit) {
-		return nil, errSheetTooBig
+		return nil, errUseExcelize
 	}
 	rc, err := f.Open()
 	if err != nil {
@@ -100,10 +102,28 @@ func (bk *xlsxBook) part(name string, limit int64) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if n > limit {
-		return nil, errSheetTooBig
+	if n > limit || !utf8XML(buf.Bytes()) {
+		return nil, errUseExcelize
 	}
 	return buf.Bytes(), nil
+}
+
+// utf8XML reports whether a part is UTF-8, as Office writes it: no UTF-16
+// byte order mark, and no XML declaration naming another encoding.
+func utf8XML(b []byte) bool {
+	if bytes.HasPrefix(b, []byte("\xff\xfe")) || bytes.HasPrefix(b, []byte("\xfe\xff")) {
+		return false
+	}
+	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
+	if !bytes.HasPrefix(b, []byte("<?xml")) {
+		return true
+	}
+	end := bytes.Index(b, []byte("?>"))
+	if end < 0 {
+		return true // not a declaration the tokenizer will accept either
+	}
+	enc, ok := xmlAttr(b[len("<?xml"):end], "encoding")
+	return !ok || strings.EqualFold(string(enc), "utf-8") || strings.EqualFold(string(enc), "utf8")
 }
 
 // relationships reads a .rels part: Id -> target part name, and the target

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand"
@@ -420,4 +421,30 @@ func FuzzBookRows(f *testing.F) {
 		}
 		t.Fatal("the reader did not stop")
 	})
+}
+
+func TestBookLeavesOtherEncodingsToExcelize(t *testing.T) {
+	// A sheet declared ISO-8859-1 (old generators write them): excelize
+	// decodes it, and the import reads it through excelize.
+	sheet := "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n" + strings.Join([]string{
+		`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`,
+		`<row r="1"><c r="A1" t="inlineStr"><is><t>C` + "\xf3" + `digo</t></is></c><c r="B1" t="inlineStr"><is><t>Nombres</t></is></c><c r="C1" t="inlineStr"><is><t>Apellidos</t></is></c><c r="D1" t="inlineStr"><is><t>Correo</t></is></c></row>`,
+		`<row r="2"><c r="A2" t="inlineStr"><is><t>101</t></is></c><c r="B2" t="inlineStr"><is><t>Mar` + "\xed" + `a</t></is></c><c r="C2" t="inlineStr"><is><t>Mu` + "\xf1" + `oz</t></is></c><c r="D2" t="inlineStr"><is><t>maria@example.cl</t></is></c></row>`,
+		`</sheetData></worksheet>`}, "")
+	b := pkg(t, map[string]string{"xl/sharedStrings.xml": `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>`, "xl/worksheets/sheet1.xml": sheet})
+	bk, err := openBook(&input{name: "l.xlsx", data: b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bk.close()
+	if _, err := bk.rows("Hoja & 1"); !errors.Is(err, errUseExcelize) {
+		t.Fatalf("a Latin-1 sheet was not left to excelize: %v", err)
+	}
+	res, err := ReadBytes(context.Background(), "l.xlsx", b, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := describe(res.Snapshot); len(got) != 1 || !strings.Contains(got[0], "María/Muñoz") {
+		t.Fatalf("read: %q", got)
+	}
 }
