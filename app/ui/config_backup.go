@@ -167,8 +167,8 @@ func (s *backupSection) onRestore() {
 	}
 	b := s.backups[s.selected]
 	msg := lang.X("safety.backups.confirm",
-		"Todos los datos (todas las comunidades) se reemplazarán por los de la copia del {{.When}}: {{.Communities}} comunidades, {{.Units}} unidades, {{.People}} personas.\n\nAntes se guardará una copia del estado actual, para poder volver atrás.",
-		map[string]any{"When": FormatDateTime(b.Time), "Communities": b.Communities, "Units": b.Units, "People": b.People})
+		"Todos los datos (todas las comunidades) se reemplazarán por los de la copia del {{.When}}: {{.Contents}}.\n\nAntes se guardará una copia del estado actual, para poder volver atrás.",
+		map[string]any{"When": FormatDateTime(b.Time), "Contents": backupContents(b.Communities, b.Units, b.People)})
 	text := widget.NewLabel(msg)
 	text.Wrapping = fyne.TextWrapWord
 	d := dialog.NewCustomConfirm(lang.X("safety.backups.confirm.title", "¿Restaurar esta copia?"),
@@ -236,8 +236,8 @@ func backupLine(b data.BackupInfo) string {
 		return lang.X("safety.backups.line.bad", "{{.When}} · {{.Reason}} · no se puede leer: {{.Err}}",
 			map[string]any{"When": when, "Reason": reasonText(b.Reason), "Err": b.Err.Error()})
 	}
-	return lang.X("safety.backups.line", "{{.When}} · {{.Reason}} · {{.Communities}} comunidades, {{.Units}} unidades, {{.People}} personas · {{.Size}}",
-		map[string]any{"When": when, "Reason": reasonText(b.Reason), "Communities": b.Communities, "Units": b.Units, "People": b.People, "Size": humanSize(b.Size)})
+	return lang.X("safety.backups.line", "{{.When}} · {{.Reason}} · {{.Contents}} · {{.Size}}",
+		map[string]any{"When": when, "Reason": reasonText(b.Reason), "Contents": backupContents(b.Communities, b.Units, b.People), "Size": humanSize(b.Size)})
 }
 
 // reasonText says why a backup was taken, in words.

@@ -103,11 +103,15 @@ func (r *generateRun) showConfirm() {
 		lines = append(lines, lang.X("userfile.confirm.existing", "Cuentas que ya existen: {{.N}}.", map[string]any{"N": n}))
 	}
 	if n := len(p.Excluded); n > 0 {
-		lines = append(lines, lang.X("userfile.confirm.excluded", "{{.N}} personas quedarán sin cuenta (sin correo: {{.NoEmail}}; correo inválido: {{.Invalid}}; correo compartido: {{.Shared}}).",
-			map[string]any{"N": n, "NoEmail": p.Count(data.ReasonNoEmail), "Invalid": p.Count(data.ReasonInvalidEmail), "Shared": p.Count(data.ReasonSharedEmail)}))
+		why := map[string]any{"N": n, "NoEmail": p.Count(data.ReasonNoEmail), "Invalid": p.Count(data.ReasonInvalidEmail), "Shared": p.Count(data.ReasonSharedEmail)}
+		if n == 1 {
+			lines = append(lines, lang.X("userfile.confirm.excluded.one", "1 persona quedará sin cuenta (sin correo: {{.NoEmail}}; correo inválido: {{.Invalid}}; correo compartido: {{.Shared}}).", why))
+		} else {
+			lines = append(lines, lang.X("userfile.confirm.excluded", "{{.N}} personas quedarán sin cuenta (sin correo: {{.NoEmail}}; correo inválido: {{.Invalid}}; correo compartido: {{.Shared}}).", why))
+		}
 	}
 	if p.NotEligible > 0 {
-		lines = append(lines, lang.X("userfile.result.noteligible", "{{.N}} usuarios de Kastor no son propietarios ni cuenta principal: no se les crea cuenta.", map[string]any{"N": p.NotEligible}))
+		lines = append(lines, notEligibleText(p.NotEligible))
 	}
 	lines = append(lines, "", lang.X("userfile.confirm.question", "Luego podrá guardar el archivo Excel con todos los usuarios."))
 	msg := widget.NewLabel(strings.Join(lines, "\n"))
@@ -278,13 +282,13 @@ func (r *generateRun) showResult() {
 	add(lang.X("userfile.result.accounts", "Cuentas: {{.New}} nuevas, {{.Existing}} ya existían.",
 		map[string]any{"New": len(rep.Created), "Existing": len(rep.Existing)}), true)
 	if r.path != "" {
-		add(lang.X("userfile.result.file", "Archivo: {{.Name}} ({{.Rows}} usuarios en {{.Units}} unidades).",
-			map[string]any{"Name": filepath.Base(r.path), "Rows": len(rep.Rows), "Units": rep.Units}), false)
+		add(lang.X("userfile.result.file", "Archivo: {{.Name}} ({{.Rows}} en {{.Units}}).",
+			map[string]any{"Name": filepath.Base(r.path), "Rows": usersText(len(rep.Rows)), "Units": unitsText(rep.Units)}), false)
 	} else {
 		add(lang.X("userfile.result.notsaved", "El archivo no se guardó. Las cuentas ya se crearon: puede guardarlo ahora, o generarlo de nuevo más tarde sin que se repitan."), false)
 	}
 	if rep.NotEligible > 0 {
-		add(lang.X("userfile.result.noteligible", "{{.N}} usuarios de Kastor no son propietarios ni cuenta principal: no se les crea cuenta.", map[string]any{"N": rep.NotEligible}), false)
+		add(notEligibleText(rep.NotEligible), false)
 	}
 	if len(rep.EmptyUnits) > 0 {
 		codes := make([]string, 0, len(rep.EmptyUnits))
@@ -352,4 +356,10 @@ func exclusionLine(e data.Exclusion) string {
 		who += " <" + strings.TrimSpace(e.Email) + ">"
 	}
 	return strings.Join(e.Units, ", ") + " · " + strings.TrimSpace(who) + " — " + e.Message()
+}
+
+// notEligibleText says how many Kastor people get no account by design.
+func notEligibleText(n int) string {
+	return plural(n, "userfile.result.noteligible.one", "1 usuario de Kastor no es propietario ni cuenta principal: no se le crea cuenta.",
+		"userfile.result.noteligible", "{{.N}} usuarios de Kastor no son propietarios ni cuenta principal: no se les crea cuenta.")
 }

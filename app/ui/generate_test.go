@@ -98,7 +98,7 @@ func TestGenerateUsers(t *testing.T) {
 	for _, want := range []string{
 		"Todas las unidades de Edificio Los Álamos: 3.",
 		"Se crearán 2 cuentas nuevas en el portal.",
-		"1 personas quedarán sin cuenta (sin correo: 1; correo inválido: 0; correo compartido: 0).",
+		"1 persona quedará sin cuenta (sin correo: 1; correo inválido: 0; correo compartido: 0).",
 	} {
 		if !strings.Contains(got, want) {
 			t.Fatalf("confirmation lacks %q:\n%s", want, got)

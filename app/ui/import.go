@@ -218,8 +218,8 @@ func (j *importJob) askName(res *kastor.Result) {
 		}
 		return nil
 	}
-	info := widget.NewLabel(lang.X("kastor.name.info", "{{.Units}} inmuebles y {{.People}} personas en {{.Name}}.",
-		map[string]any{"Units": len(res.Snapshot.Units), "People": len(res.Snapshot.People), "Name": res.Name}))
+	info := widget.NewLabel(lang.X("kastor.name.info", "{{.Units}} y {{.People}} en {{.Name}}.",
+		map[string]any{"Units": inmueblesText(len(res.Snapshot.Units)), "People": peopleText(len(res.Snapshot.People)), "Name": res.Name}))
 	var top fyne.CanvasObject = info
 	height := float32(220)
 	if c, ok := j.u.communityNamed(name.Text); ok {

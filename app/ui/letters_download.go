@@ -285,7 +285,11 @@ func (d *letterDownload) showResult(total int, err error) {
 	case errors.Is(err, context.Canceled):
 		msg := lang.X("letter.download.cancelled", "Generación cancelada.")
 		if !d.combined() && len(d.paths) > 0 {
-			msg += " " + lang.X("letter.download.partial", "Quedaron {{.N}} cartas completas en {{.Path}}.", map[string]any{"N": len(d.paths), "Path": d.dest})
+			if len(d.paths) == 1 {
+				msg += " " + lang.X("letter.download.partial.one", "Quedó 1 carta completa en {{.Path}}.", map[string]any{"Path": d.dest})
+			} else {
+				msg += " " + lang.X("letter.download.partial", "Quedaron {{.N}} cartas completas en {{.Path}}.", map[string]any{"N": len(d.paths), "Path": d.dest})
+			}
 		}
 		dialog.ShowInformation(lang.X("letter.download.title", "Descargar carta de bienvenida"), msg, d.u.win)
 		return

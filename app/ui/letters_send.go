@@ -327,7 +327,8 @@ func (u *UI) showSendResult(rep mailer.Report, err error) string {
 		msg += " " + lang.X("mail.result.cancelled", "Cancelados: {{.N}} (puede reanudarlos desde «Enviados»).", map[string]any{"N": rep.Cancelled})
 	}
 	if rep.Interrupted > 0 {
-		msg += " " + lang.X("mail.result.interrupted", "{{.N}} correos de un envío interrumpido quedaron como fallidos: puede que hayan llegado.", map[string]any{"N": rep.Interrupted})
+		msg += " " + plural(rep.Interrupted, "mail.result.interrupted.one", "1 correo de un envío interrumpido quedó como fallido: puede que haya llegado.",
+			"mail.result.interrupted", "{{.N}} correos de un envío interrumpido quedaron como fallidos: puede que hayan llegado.")
 	}
 	if rep.Failed > 0 {
 		msg += " " + lang.X("mail.result.see", "Vea el detalle en «Enviados».")

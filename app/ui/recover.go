@@ -61,8 +61,8 @@ func RecoverScreen(w fyne.Window, r Recovery) fyne.CanvasObject {
 	}
 	b := *r.Backup
 	offer := widget.NewLabel(lang.X("safety.recover.offer",
-		"La copia de seguridad en buen estado más reciente es del {{.When}}: {{.Communities}} comunidades, {{.Units}} unidades, {{.People}} personas. Al restaurarla, el archivo dañado se guarda aparte para soporte.",
-		map[string]any{"When": FormatDateTime(b.Time), "Communities": b.Communities, "Units": b.Units, "People": b.People}))
+		"La copia de seguridad en buen estado más reciente es del {{.When}}: {{.Contents}}. Al restaurarla, el archivo dañado se guarda aparte para soporte.",
+		map[string]any{"When": FormatDateTime(b.Time), "Contents": backupContents(b.Communities, b.Units, b.People)}))
 	offer.Wrapping = fyne.TextWrapWord
 	offer.Alignment = fyne.TextAlignCenter
 	var restore *widget.Button

@@ -129,7 +129,7 @@ func TestBackupSectionCreateRestoreKeep(t *testing.T) {
 		return len(s.backups) == 1 && strings.HasPrefix(s.status.Text, "Copia creada: ui-")
 	})
 	line := backupLine(s.backups[0])
-	if !strings.Contains(line, "copia manual · 1 comunidades, 0 unidades, 0 personas") {
+	if !strings.Contains(line, "copia manual · 1 comunidad, 0 unidades, 0 personas") {
 		t.Fatalf("list line %q", line)
 	}
 
@@ -143,7 +143,7 @@ func TestBackupSectionCreateRestoreKeep(t *testing.T) {
 	fyne.DoAndWait(func() { s.list.Select(0) })
 	test.Tap(s.restore)
 	got := strings.Join(safetyOverlayTexts(w), "\n")
-	if !strings.Contains(got, "¿Restaurar esta copia?") || !strings.Contains(got, "1 comunidades, 0 unidades, 0 personas") || !strings.Contains(got, "Antes se guardará una copia del estado actual") {
+	if !strings.Contains(got, "¿Restaurar esta copia?") || !strings.Contains(got, "1 comunidad, 0 unidades, 0 personas") || !strings.Contains(got, "Antes se guardará una copia del estado actual") {
 		t.Fatalf("confirmation shows:\n%s", got)
 	}
 	yes := safetyOverlayButton(w, "Restaurar")
@@ -203,7 +203,7 @@ func TestRecoverScreenOffersTheLatestGoodBackup(t *testing.T) {
 	}))
 	got := texts(w.Content())
 	if !contains(got, "La base de datos está dañada") || !contains(got, "Restaurar esta copia") ||
-		!strings.Contains(strings.Join(got, "\n"), "es del "+FormatDateTime(b.Time)+": 1 comunidades, 0 unidades, 0 personas") {
+		!strings.Contains(strings.Join(got, "\n"), "es del "+FormatDateTime(b.Time)+": 1 comunidad, 0 unidades, 0 personas") {
 		t.Fatalf("recover screen shows %q", got)
 	}
 	test.Tap(findButton(w.Content(), "Restaurar esta copia"))

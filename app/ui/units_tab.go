@@ -290,8 +290,8 @@ func (t *unitsTab) apply() {
 	}
 	users, units := t.snap.counts(t.shown)
 	text := lang.X("units.count", "{{.Users}} en {{.Units}}", map[string]any{
-		"Users": plural(users, "units.count.user", "{{.N}} usuario", "units.count.users", "{{.N}} usuarios"),
-		"Units": plural(units, "units.count.unit", "{{.N}} unidad", "units.count.units", "{{.N}} unidades"),
+		"Users": usersText(users),
+		"Units": unitsText(units),
 	})
 	if t.filter.narrowed() {
 		text = lang.X("units.count.filtered", "{{.Shown}} (de {{.Total}})", map[string]any{"Shown": text, "Total": thousands(t.snap.total(t.filter.archived))})
