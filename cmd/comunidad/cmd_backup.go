@@ -54,7 +54,8 @@ func runBackupCreate(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "copia creada: %s (%d comunidades, %d unidades, %d personas)\n", b.Path, b.Communities, b.Units, b.People)
+	fmt.Fprintf(e.stdout, "copia creada: %s (%s, %s, %s)\n", b.Path,
+		count(b.Communities, "comunidad", "comunidades"), count(b.Units, "unidad", "unidades"), count(b.People, "persona", "personas"))
 	return nil
 }
 

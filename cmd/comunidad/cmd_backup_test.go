@@ -54,7 +54,7 @@ func newDB(t *testing.T, n int, names ...string) string {
 func TestBackupCommands(t *testing.T) {
 	db := newDB(t, 12, "Edificio Los Álamos")
 	code, out, errOut := runCLI(t, "", "--db", db, "backup", "create")
-	if code != 0 || !strings.Contains(out, "copia creada: ") || !strings.Contains(out, "(1 comunidades, 12 unidades, 0 personas)") {
+	if code != 0 || !strings.Contains(out, "copia creada: ") || !strings.Contains(out, "(1 comunidad, 12 unidades, 0 personas)") {
 		t.Fatalf("backup create: %d %q %q", code, out, errOut)
 	}
 	// Something changes after the backup.
