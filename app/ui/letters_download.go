@@ -49,6 +49,7 @@ type letterDownload struct {
 	bar      *widget.ProgressBar
 	progress *widget.Label
 	cancel   context.CancelFunc
+	stop     *widget.Button // the progress dialog's "Cancelar"
 	result   dialog.Dialog
 	paths    []string      // the files written
 	dest     string        // the folder or the combined file
@@ -239,14 +240,14 @@ func (d *letterDownload) run(dest string) {
 	d.cancel = cancel
 	d.bar = widget.NewProgressBar()
 	d.progress = widget.NewLabel(lang.X("letter.download.preparing", "Preparando las cartas…"))
-	stop := widget.NewButton(lang.X("letter.cancel", "Cancelar"), nil)
-	stop.OnTapped = func() {
-		stop.Disable()
+	d.stop = widget.NewButton(lang.X("letter.cancel", "Cancelar"), nil)
+	d.stop.OnTapped = func() {
+		d.stop.Disable()
 		d.progress.SetText(lang.X("letter.download.cancelling", "Cancelando…"))
 		cancel()
 	}
 	prog := dialog.NewCustomWithoutButtons(lang.X("letter.download.writing", "Generando cartas de bienvenida"),
-		container.NewVBox(d.progress, d.bar, container.NewCenter(stop)), d.u.win)
+		container.NewVBox(d.progress, d.bar, container.NewCenter(d.stop)), d.u.win)
 	prog.Resize(fyne.NewSize(480, 170))
 	prog.Show()
 
@@ -255,6 +256,9 @@ func (d *letterDownload) run(dest string) {
 		fyne.Do(func() {
 			d.bar.SetValue(float64(done) / float64(total))
 			d.progress.SetText(lang.X("letter.download.progress", "{{.Done}} de {{.Total}} cartas", map[string]any{"Done": done, "Total": total}))
+			if downloadProgress != nil {
+				downloadProgress(done)
+			}
 		})
 	}
 	combined := d.combined()
@@ -337,3 +341,7 @@ func (d *letterDownload) showResult(total int, err error) {
 func (d *letterDownload) String() string {
 	return fmt.Sprintf("letterDownload(%s, %d units)", d.c.Name, len(d.unitIDs))
 }
+
+// downloadProgress, when set (tests), is told on the UI goroutine each time
+// a letter is written.
+var downloadProgress func(done int)

@@ -624,3 +624,48 @@ func TestInsertFieldGoesWhereTheCursorIs(t *testing.T) {
 		t.Fatalf("body %q title %q", body.Text, title.Text)
 	}
 }
+
+// TestLetterDownloadCancel: «Cancelar» after the first letter keeps the
+// whole letters already written to a folder and says so; a combined PDF
+// cancelled half-way leaves no file at all.
+func TestLetterDownloadCancel(t *testing.T) {
+	u, w, _ := letterTestUI(t)
+	var d *letterDownload
+	downloadProgress = func(done int) {
+		if done == 1 {
+			d.stop.OnTapped() // on the UI goroutine, as a tap would be
+		}
+	}
+	t.Cleanup(func() { downloadProgress = nil })
+
+	fyne.DoAndWait(func() { d = u.newLetterDownload(nil) })
+	<-d.loaded
+	dir := filepath.Join(t.TempDir(), "cartas")
+	fyne.DoAndWait(func() { d.run(dir) })
+	<-d.done
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 || len(d.paths) != 1 {
+		t.Fatalf("after cancel: %d files, %d paths", len(entries), len(d.paths))
+	}
+	letterPDFText(t, d.paths[0]) // whole and readable
+	if want := "Generación cancelada. Quedó 1 carta completa en " + dir + "."; !anyContains(overlayTexts(w), want) {
+		t.Fatalf("dialog %q, want %q", overlayTexts(w), want)
+	}
+	fyne.DoAndWait(func() { w.Canvas().Overlays().Top().Hide() })
+
+	fyne.DoAndWait(func() { d = u.newLetterDownload(nil) })
+	<-d.loaded
+	fyne.DoAndWait(func() { d.output.SetSelected(d.output.Options[1]) })
+	out := filepath.Join(t.TempDir(), "todas.pdf")
+	fyne.DoAndWait(func() { d.run(out) })
+	<-d.done
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Fatalf("a cancelled combined PDF was left: %v", err)
+	}
+	if left, _ := os.ReadDir(filepath.Dir(out)); len(left) != 0 {
+		t.Fatalf("temporary files left: %v", left)
+	}
+	if !anyContains(overlayTexts(w), "Generación cancelada.") {
+		t.Fatalf("dialog %q", overlayTexts(w))
+	}
+}
