@@ -27,16 +27,51 @@ import (
 // errAlreadyOpen is a database another Comunidad process holds.
 type errAlreadyOpen struct {
 	db     string
-	holder string // "proceso 1234, desde las 13:45", when the lock file says
+	holder holder // who, when the lock file says
 }
 
 func (e errAlreadyOpen) Error() string {
+	if e.holder.command != "" {
+		return fmt.Sprintf("La base de datos %s la está modificando el comando «comunidad %s» (%s): "+
+			"espere a que termine y vuelva a abrir Comunidad.", e.db, e.holder.command, e.holder.process())
+	}
 	who := ""
-	if e.holder != "" {
-		who = " (" + e.holder + ")"
+	if p := e.holder.process(); p != "" {
+		who = " (" + p + ")"
 	}
 	return fmt.Sprintf("Comunidad ya está abierta con esta base de datos en otra ventana%s: %s. "+
 		"Use esa ventana, o ciérrela antes de abrir otra: dos ventanas escribiendo en la misma base podrían perder cambios.", who, e.db)
+}
+
+// windowHolder is what the lock file says for a window; a command writes
+// its own name ("letters send").
+const windowHolder = "ventana"
+
+// holder is who holds a database's lock, as its lock file says: "pid
+// time what".
+type holder struct {
+	pid     string
+	since   time.Time
+	command string // "letters send"; "" for a window (or an older lock file)
+}
+
+// process is "proceso 1234, desde el 27-11-2026 15:04", or "".
+func (h holder) process() string {
+	switch {
+	case h.pid == "":
+		return ""
+	case h.since.IsZero():
+		return "proceso " + h.pid
+	}
+	return fmt.Sprintf("proceso %s, desde el %s", h.pid, h.since.Format("02-01-2006 15:04"))
+}
+
+// writeHolder records in the lock file that this process holds it, for
+// what (windowHolder or a command's name). Best effort: on Windows the
+// locked file cannot be written through another handle, and the messages
+// then go without it.
+func writeHolder(lp, what string) {
+	_ = os.WriteFile(lp, []byte(fmt.Sprintf("%d %s %s\n", os.Getpid(), time.Now().Format(time.RFC3339), what)), 0o600)
 }
 
 var (
@@ -71,28 +106,31 @@ func lockDatabase(dbPath string) error {
 		return errAlreadyOpen{db: abs, holder: lockHolder(lp)}
 	}
 	locks[lp] = fl
-	// Who holds it, for the message a second launch shows. On Windows the
-	// locked file cannot be written through another handle; the message
-	// then goes without it.
-	_ = os.WriteFile(lp, []byte(fmt.Sprintf("%d %s\n", os.Getpid(), time.Now().Format(time.RFC3339))), 0o600)
+	writeHolder(lp, windowHolder) // who holds it, for the message a second launch shows
 	return nil
 }
 
-// lockHolder reads "pid time" from a lock file, in words.
-func lockHolder(lp string) string {
+// lockHolder reads who holds a lock from its file ("pid time what").
+func lockHolder(lp string) holder {
 	b, err := os.ReadFile(lp)
 	if err != nil {
-		return ""
+		return holder{}
 	}
-	pid, when, ok := strings.Cut(strings.TrimSpace(string(b)), " ")
-	if _, err := strconv.Atoi(pid); !ok || err != nil {
-		return ""
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return holder{}
 	}
-	t, err := time.Parse(time.RFC3339, when)
-	if err != nil {
-		return "proceso " + pid
+	if _, err := strconv.Atoi(f[0]); err != nil {
+		return holder{}
 	}
-	return fmt.Sprintf("proceso %s, abierta el %s", pid, t.Format("02-01-2006 15:04"))
+	h := holder{pid: f[0]}
+	if len(f) > 1 {
+		h.since, _ = time.Parse(time.RFC3339, f[1])
+	}
+	if what := strings.Join(f[min(2, len(f)):], " "); what != windowHolder {
+		h.command = what
+	}
+	return h
 }
 
 // errDamaged is a database that fails the integrity check (or that SQLite

@@ -30,7 +30,8 @@ type env struct {
 	stdout, stderr io.Writer
 	dbPath         string // "" until resolved: the user's database
 	demo           bool
-	smoke          bool // --smoke: the window quits after its first frame (smoke.go)
+	smoke          bool   // --smoke: the window quits after its first frame (smoke.go)
+	command        string // the subcommand running ("letters send"), "" for the window
 }
 
 // command is one subcommand. Each lives in its own file and registers itself
@@ -113,6 +114,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 			return 0
 		}
 	}
+	e.command = cmd.name
 	return report(stderr, cmd.run(ctx, e, cargs))
 }
 

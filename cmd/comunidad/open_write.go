@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/gofrs/flock"
 
@@ -22,17 +21,21 @@ import (
 // errInUse refuses a write while another process holds the database.
 type errInUse struct {
 	db     string
-	holder string // "proceso 1234, abierta el 27-11-2026 15:04", when the lock file says
+	holder holder // who, when the lock file says
 }
 
 func (e errInUse) Error() string {
-	who := ""
-	if e.holder != "" {
-		who = " (" + e.holder + ")"
+	const readers = "los comandos que solo leen (communities, units, users, backup list) funcionan igual"
+	p := e.holder.process()
+	switch {
+	case e.holder.command != "":
+		return fmt.Sprintf("la base de datos %s la está modificando el comando «comunidad %s» (%s): espere a que termine e intente de nuevo; %s",
+			e.db, e.holder.command, p, readers)
+	case p != "":
+		return fmt.Sprintf("la base de datos %s está abierta en la ventana de Comunidad (%s): cierre la ventana e intente de nuevo; %s", e.db, p, readers)
 	}
-	return fmt.Sprintf("la base de datos %s está abierta en la ventana de Comunidad, o la está modificando otro comando%s: "+
-		"cierre la ventana (o espere a que el comando termine) e intente de nuevo; "+
-		"los comandos que solo leen (communities, units, users, backup list) funcionan igual", e.db, who)
+	return fmt.Sprintf("la base de datos %s está abierta en la ventana de Comunidad, o la está modificando otro comando: "+
+		"cierre la ventana (o espere a que el comando termine) e intente de nuevo; %s", e.db, readers)
 }
 
 // openWrite opens the database for a command that changes it: it takes the
@@ -53,7 +56,7 @@ func (e *env) openFor(ctx context.Context, write bool) (st *data.Store, done fun
 		if err != nil {
 			return nil, nil, err
 		}
-		if unlock, err = lockForWrite(path); err != nil {
+		if unlock, err = lockForWrite(path, e.command); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -83,7 +86,7 @@ func (e *env) openCommunity(ctx context.Context, name string, write bool) (st *d
 // lockForWrite takes the instance lock of the database at dbPath until
 // the returned function is called. A lock this process already holds (the
 // window's own, or a restore's) is used as it is.
-func lockForWrite(dbPath string) (unlock func(), err error) {
+func lockForWrite(dbPath, command string) (unlock func(), err error) {
 	abs, err := filepath.Abs(dbPath)
 	if err != nil {
 		return nil, err
@@ -105,8 +108,6 @@ func lockForWrite(dbPath string) (unlock func(), err error) {
 	if !ok {
 		return nil, errInUse{db: abs, holder: lockHolder(lp)}
 	}
-	// Who holds it, in the format lock.go reads, so that a window opened
-	// meanwhile names this process. Best effort, as in lockDatabase.
-	_ = os.WriteFile(lp, []byte(fmt.Sprintf("%d %s\n", os.Getpid(), time.Now().Format(time.RFC3339))), 0o600)
+	writeHolder(lp, command) // so that a window opened meanwhile names this command
 	return func() { fl.Unlock() }, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -106,7 +107,7 @@ func TestWriteCommandsRefusedWhileTheWindowIsOpen(t *testing.T) {
 	if !strings.Contains(countUsers(t, db), "ana@example.cl") {
 		t.Fatal("the user added after the window closed is not listed")
 	}
-	unlock, err := lockForWrite(db)
+	unlock, err := lockForWrite(db, "users add")
 	if err != nil {
 		t.Fatalf("the command kept the lock: %v", err)
 	}
@@ -118,22 +119,25 @@ func TestWriteCommandsRefusedWhileTheWindowIsOpen(t *testing.T) {
 // one's lock ends with it.
 func TestOneWriterAtATime(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "comunidad.db")
-	unlock, err := lockForWrite(db)
+	unlock, err := lockForWrite(db, "letters send")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = lockForWrite(db)
+	_, err = lockForWrite(db, "sync")
 	var inUse errInUse
-	if !errors.As(err, &inUse) || inUse.holder == "" {
+	if !errors.As(err, &inUse) || inUse.holder.pid != fmt.Sprint(os.Getpid()) ||
+		!strings.Contains(err.Error(), "la está modificando el comando «comunidad letters send» (proceso ") ||
+		!strings.Contains(err.Error(), "espere a que termine e intente de nuevo") {
 		t.Fatalf("second writer: %v", err)
 	}
-	// A window opened meanwhile is refused too, naming this process.
-	if err := lockDatabase(db); err == nil || !strings.Contains(err.Error(), "ya está abierta") {
+	// A window opened meanwhile is refused too, naming the command.
+	if err := lockDatabase(db); err == nil || !strings.Contains(err.Error(), "la está modificando el comando «comunidad letters send»") ||
+		!strings.Contains(err.Error(), "espere a que termine y vuelva a abrir Comunidad") {
 		releaseForTest(t, db)
 		t.Fatalf("window while a command writes: %v", err)
 	}
 	unlock()
-	again, err := lockForWrite(db)
+	again, err := lockForWrite(db, "sync")
 	if err != nil {
 		t.Fatalf("after the first writer ended: %v", err)
 	}
