@@ -13,41 +13,39 @@ import (
 // GetSheetDimension would parse the whole sheet into memory first). Any
 // trouble just returns 0.
 func (bk *xlsxBook) rowCount(sheet string) int {
-	for _, sh := range bk.sheets {
-		if sh.name != sheet {
+	sh, ok := bk.sheet(sheet)
+	if !ok {
+		return 0
+	}
+	f := bk.files[sh.path]
+	rc, err := f.Open()
+	if err != nil {
+		return 0
+	}
+	defer rc.Close()
+	head, _ := io.ReadAll(io.LimitReader(rc, 64<<10))
+	s := xmlScan{b: head}
+	var t xmlTok
+	for {
+		ok, err := s.next(&t)
+		if !ok || err != nil {
+			return estimateRows(f)
+		}
+		if t.kind != xmlStart {
 			continue
 		}
-		f := bk.files[sh.path]
-		rc, err := f.Open()
-		if err != nil {
-			return 0
-		}
-		defer rc.Close()
-		head, _ := io.ReadAll(io.LimitReader(rc, 64<<10))
-		s := xmlScan{b: head}
-		var t xmlTok
-		for {
-			ok, err := s.next(&t)
-			if !ok || err != nil {
-				return estimateRows(f)
+		switch string(t.name) {
+		case "dimension":
+			ref, _ := xmlAttr(t.attrs, "ref")
+			_, last, ok := bytes.Cut(bytes.TrimSpace(ref), []byte(":"))
+			if _, row, err := excelize.CellNameToCoordinates(string(last)); ok && err == nil {
+				return row
 			}
-			if t.kind != xmlStart {
-				continue
-			}
-			switch string(t.name) {
-			case "dimension":
-				ref, _ := xmlAttr(t.attrs, "ref")
-				_, last, ok := bytes.Cut(bytes.TrimSpace(ref), []byte(":"))
-				if _, row, err := excelize.CellNameToCoordinates(string(last)); ok && err == nil {
-					return row
-				}
-				return estimateRows(f)
-			case "sheetData":
-				return estimateRows(f)
-			}
+			return estimateRows(f)
+		case "sheetData":
+			return estimateRows(f)
 		}
 	}
-	return 0
 }
 
 // estimateRows guesses a sheet's rows from its size when it does not say

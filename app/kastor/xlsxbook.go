@@ -282,23 +282,31 @@ func (s *xmlScan) richText(dst []byte, start *xmlTok) ([]byte, error) {
 	}
 }
 
+// sheet finds a worksheet by name.
+func (bk *xlsxBook) sheet(name string) (bookSheet, bool) {
+	for _, sh := range bk.sheets {
+		if sh.name == name {
+			return sh, true
+		}
+	}
+	return bookSheet{}, false
+}
+
 // rows opens one worksheet's rows.
 func (bk *xlsxBook) rows(sheet string) (rowReader, error) {
-	for _, sh := range bk.sheets {
-		if sh.name != sheet {
-			continue
-		}
-		sst, err := bk.sharedStrings()
-		if err != nil {
-			return nil, err
-		}
-		b, err := bk.part(sh.path, maxSheetXML)
-		if err != nil {
-			return nil, err
-		}
-		return &bookRows{s: xmlScan{b: b}, sst: sst}, nil
+	sh, ok := bk.sheet(sheet)
+	if !ok {
+		return nil, fmt.Errorf("no existe la hoja %q", sheet)
 	}
-	return nil, fmt.Errorf("no existe la hoja %q", sheet)
+	sst, err := bk.sharedStrings()
+	if err != nil {
+		return nil, err
+	}
+	b, err := bk.part(sh.path, maxSheetXML)
+	if err != nil {
+		return nil, err
+	}
+	return &bookRows{s: xmlScan{b: b}, sst: sst}, nil
 }
 
 // bookRows yields a worksheet's rows as excelize's Rows.Columns does with
