@@ -211,16 +211,7 @@ func (s *letterSection) load() {
 	}
 	s.loaded = c.ID
 	s.goJob(func() {
-		ctx := context.Background()
-		ts, err := letter.EnsureTemplates(ctx, st, c.ID)
-		var set letter.Settings
-		var rows []data.UserRow
-		if err == nil {
-			set, err = letter.LoadSettings(ctx, st, c.ID)
-		}
-		if err == nil {
-			rows, err = st.UserRows(ctx, c.ID)
-		}
+		ts, set, rows, err := loadLetterData(context.Background(), st, c.ID)
 		fyne.Do(func() {
 			if c.ID != s.c.ID {
 				return // another community was chosen meanwhile

@@ -101,16 +101,7 @@ func (u *UI) newLetterDownload(unitIDs []int64) *letterDownload {
 func (d *letterDownload) load() {
 	st, c := d.u.st, d.c
 	go func() {
-		ctx := context.Background()
-		ts, err := letter.EnsureTemplates(ctx, st, c.ID)
-		var set letter.Settings
-		var rows []data.UserRow
-		if err == nil {
-			set, err = letter.LoadSettings(ctx, st, c.ID)
-		}
-		if err == nil {
-			rows, err = st.UserRows(ctx, c.ID)
-		}
+		ts, set, rows, err := loadLetterData(context.Background(), st, c.ID)
 		fyne.Do(func() {
 			defer close(d.loaded)
 			if err != nil {
@@ -345,3 +336,22 @@ func (d *letterDownload) String() string {
 // downloadProgress, when set (tests), is told on the UI goroutine each time
 // a letter is written.
 var downloadProgress func(done int)
+
+// loadLetterData reads what a letter needs for a community: its templates
+// (creating the suggested ones the first time), its letter settings and
+// its users. The editor and the download dialog both start from it.
+func loadLetterData(ctx context.Context, st *data.Store, community int64) ([]data.Template, letter.Settings, []data.UserRow, error) {
+	ts, err := letter.EnsureTemplates(ctx, st, community)
+	if err != nil {
+		return nil, letter.Settings{}, nil, err
+	}
+	set, err := letter.LoadSettings(ctx, st, community)
+	if err != nil {
+		return nil, letter.Settings{}, nil, err
+	}
+	rows, err := st.UserRows(ctx, community)
+	if err != nil {
+		return nil, letter.Settings{}, nil, err
+	}
+	return ts, set, rows, nil
+}
