@@ -63,6 +63,18 @@ type OutboxMessage struct {
 	UnitCode string
 }
 
+// Uncertain reports a failed message the server may have accepted (the
+// connection was lost after the final "." and before its answer, or the
+// sender died there): it is never retried with the definite failures, only
+// on its own, when the administrator asks for it.
+func (m OutboxMessage) Uncertain() bool {
+	return m.State == OutboxFailed && (!m.CommittedAt.IsZero() || strings.HasPrefix(m.LastError, OutboxInterrupted))
+}
+
+// uncertainSQL is Uncertain as a condition on outbox rows (databases written
+// before committed_at was kept on failed rows still carry the message).
+const uncertainSQL = `(state = 'failed' AND (committed_at IS NOT NULL OR substr(last_error, 1, length(?)) = ?))`
+
 const outboxCols = `o.id, o.community_id, o.kind, o.dedupe_key, coalesce(o.person_id, 0), coalesce(o.unit_id, 0),
 	o.to_addr, o.to_name, o.subject, o.body_html, o.body_text, o.attach_pdf, coalesce(o.template_id, 0),
 	o.message_id, o.state, o.attempts, o.last_error, o.created_at, o.updated_at, coalesce(o.sent_at, ''),
@@ -163,6 +175,14 @@ func QueueOutboxTx(ctx context.Context, q Querier, m OutboxMessage) (id int64, s
 		return 0, "", "", fmt.Errorf("queue mail to %s: %w", m.ToAddr, err)
 	}
 	if state != OutboxFailed && state != OutboxCancelled && state != OutboxPending {
+		return id, state, "already", nil
+	}
+	var uncertain bool
+	if err := q.QueryRowContext(ctx, `SELECT `+uncertainSQL+` FROM outbox WHERE id = ?`, OutboxInterrupted, OutboxInterrupted, id).Scan(&uncertain); err != nil {
+		return 0, "", "", fmt.Errorf("queue mail to %s: %w", m.ToAddr, err)
+	}
+	if uncertain {
+		// It may have arrived: only RetryUncertainOutbox sends it again.
 		return id, state, "already", nil
 	}
 	// A row not yet in flight takes the new content (a pending one stays
@@ -335,6 +355,17 @@ func (s *Store) FinishOutbox(ctx context.Context, id int64, state, lastError str
 	return nil
 }
 
+// FailOutboxUncertain records a message lost after its final "." was
+// written: failed, keeping committed_at, so that it counts as Uncertain.
+func (s *Store) FailOutboxUncertain(ctx context.Context, id int64, lastError string) error {
+	_, err := s.w.ExecContext(ctx, `UPDATE outbox SET state = 'failed', last_error = ?, updated_at = ?,
+		committed_at = coalesce(committed_at, ?) WHERE id = ?`, lastError, now(), now(), id)
+	if err != nil {
+		return fmt.Errorf("finish mail %d: %w", id, err)
+	}
+	return nil
+}
+
 // CancelOutbox marks the pending messages among ids (all pending messages of
 // the community when ids is empty) as cancelled and returns how many.
 func (s *Store) CancelOutbox(ctx context.Context, community int64, ids []int64) (int, error) {
@@ -354,17 +385,31 @@ func (s *Store) CancelOutbox(ctx context.Context, community int64, ids []int64) 
 	return int(n), nil
 }
 
-// RetryOutbox puts failed and cancelled messages (those among ids, or all of
-// the community when ids is empty) back to pending and returns their ids.
+// RetryOutbox puts the definite failures and the cancelled messages (those
+// among ids, or all of the community when ids is empty) back to pending and
+// returns their ids. Uncertain ones (the server may have them) are left
+// alone: see RetryUncertainOutbox.
 func (s *Store) RetryOutbox(ctx context.Context, community int64, ids []int64) ([]int64, error) {
-	where := `community_id = ? AND state IN ('failed', 'cancelled')`
-	args := []any{community}
+	where := `community_id = ? AND state IN ('failed', 'cancelled') AND NOT ` + uncertainSQL
+	args := []any{community, OutboxInterrupted, OutboxInterrupted}
 	if len(ids) > 0 {
 		where += ` AND id IN (` + placeholders(len(ids)) + `)`
 		for _, id := range ids {
 			args = append(args, id)
 		}
 	}
+	return s.rearm(ctx, where, args)
+}
+
+// RetryUncertainOutbox puts one uncertain message back to pending, on the
+// administrator's explicit request for that recipient; ok is false when
+// the message is not (or no longer) uncertain.
+func (s *Store) RetryUncertainOutbox(ctx context.Context, community, id int64) (ok bool, err error) {
+	again, err := s.rearm(ctx, `community_id = ? AND id = ? AND `+uncertainSQL, []any{community, id, OutboxInterrupted, OutboxInterrupted})
+	return len(again) == 1, err
+}
+
+func (s *Store) rearm(ctx context.Context, where string, args []any) ([]int64, error) {
 	var out []int64
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT id FROM outbox WHERE `+where+` ORDER BY id`, args...)
@@ -396,9 +441,11 @@ func (s *Store) RetryOutbox(ctx context.Context, community int64, ids []int64) (
 // OutboxFilter narrows ListOutbox.
 type OutboxFilter struct {
 	States []string // empty: every state
-	Kinds  []string // empty: every kind
-	IDs    []int64  // empty: every message
-	Limit  int      // 0: no limit
+	// Uncertain keeps only the uncertain failures (see OutboxMessage.Uncertain).
+	Uncertain bool
+	Kinds     []string // empty: every kind
+	IDs       []int64  // empty: every message
+	Limit     int      // 0: no limit
 }
 
 // ListOutbox lists a community's messages, newest first, for the "Enviados" view.
@@ -417,6 +464,10 @@ func (s *Store) ListOutbox(ctx context.Context, community int64, f OutboxFilter)
 		for _, v := range f.Kinds {
 			args = append(args, v)
 		}
+	}
+	if f.Uncertain {
+		where += ` AND ` + strings.NewReplacer("state", "o.state", "committed_at", "o.committed_at", "last_error", "o.last_error").Replace(uncertainSQL)
+		args = append(args, OutboxInterrupted, OutboxInterrupted)
 	}
 	if len(f.IDs) > 0 {
 		in("o.id", len(f.IDs))

@@ -22,7 +22,12 @@
 // failed with data.OutboxInterrupted when it was (the server may have it:
 // we prefer asking the administrator to check over sending it twice). The
 // same rule applies when the connection drops after the final "." and before
-// the server's answer. A cancel stops between two messages, never in the
+// the server's answer. Such a message is "uncertain" (data.OutboxMessage.
+// Uncertain): a retry of the failures leaves it alone, and queuing the same
+// letter again does not arm it; only data.Store.RetryUncertainOutbox, on the
+// administrator's request for that recipient, sends it again. Any refusal
+// (also at the end of DATA) is followed by RSET, so the reused connection is
+// clean for the next message. A cancel stops between two messages, never in the
 // middle of a transaction, and marks the remaining ones cancelled; sending
 // again (or "Reintentar") arms them again.
 package mailer

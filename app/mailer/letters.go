@@ -92,9 +92,13 @@ type LetterPlan struct {
 	// they are not sent it again, unless the request says Resend, when
 	// they are in Messages too.
 	AlreadySent []data.UserRow
-	Resent      int            // with Resend: how many of Messages go a second time (or more)
-	NoEmail     []data.UserRow // recipients without an email
-	Skipped     []data.UserRow // units with no one to address (one row each)
+	// Uncertain are recipients whose letter may have arrived (the connection
+	// was lost as the server took it): left out like AlreadySent, and in
+	// Messages with Resend; «outbox --retry --uncertain» asks about each.
+	Uncertain []data.UserRow
+	Resent    int            // with Resend: how many of Messages go a second time (or more)
+	NoEmail   []data.UserRow // recipients without an email
+	Skipped   []data.UserRow // units with no one to address (one row each)
 }
 
 // LetterKey is the outbox key of one letter: the same template, unit and
@@ -164,6 +168,15 @@ func PlanLetters(ctx context.Context, st *data.Store, community data.Community, 
 		base := letterBase(m.DedupeKey)
 		last[base] = max(last[base], m.ID)
 	}
+	unsure, err := st.ListOutbox(ctx, community.ID, data.OutboxFilter{Kinds: []string{data.OutboxLetter}, Uncertain: true})
+	if err != nil {
+		return plan, err
+	}
+	maybe := map[string]int64{} // letter key -> the newest copy that may have gone
+	for _, m := range unsure {
+		base := letterBase(m.DedupeKey)
+		maybe[base] = max(maybe[base], m.ID)
+	}
 	now := time.Now()
 	for _, r := range sel.Rows {
 		if r.Email == "" {
@@ -171,7 +184,14 @@ func PlanLetters(ctx context.Context, st *data.Store, community data.Community, 
 			continue
 		}
 		key := LetterKey(community.ID, tpl.ID, r.UnitID, r.PersonID)
-		if id, ok := last[key]; ok {
+		if id, ok := maybe[key]; ok && id > last[key] {
+			plan.Uncertain = append(plan.Uncertain, r)
+			if !req.Resend {
+				continue
+			}
+			key += resendMark + strconv.FormatInt(id, 10)
+			plan.Resent++
+		} else if id, ok := last[key]; ok {
 			plan.AlreadySent = append(plan.AlreadySent, r)
 			if !req.Resend {
 				continue

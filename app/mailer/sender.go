@@ -216,7 +216,7 @@ func (s *Sender) Run(ctx context.Context, only []int64) (rep Report, err error) 
 			rep.Failed++
 			prog.Failed++
 		case errors.As(sendErr, &se) && se.Uncertain:
-			if err := s.Store.FinishOutbox(db, m.ID, data.OutboxFailed, data.OutboxInterrupted+" ("+se.Reply+")"); err != nil {
+			if err := s.Store.FailOutboxUncertain(db, m.ID, data.OutboxInterrupted+" ("+se.Reply+")"); err != nil {
 				return rep, err
 			}
 			rep.Failed++

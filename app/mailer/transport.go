@@ -218,24 +218,25 @@ func (t *transport) send(ctx context.Context, m *mail.Msg, commit func() error) 
 }
 
 // fail turns an error during a transaction into a SendError and leaves the
-// connection ready for the next message (RSET) or closed.
+// connection ready for the next message or closed. After any refusal, also
+// one at the end of DATA, the transaction is reset with RSET: a server that
+// keeps it open would answer the next MAIL with "503 nested MAIL command".
 func (t *transport) fail(err error, afterDot bool) error {
 	var tp *textproto.Error
 	if errors.As(err, &tp) {
 		if tp.Code == 421 {
 			// The server is closing the connection.
 			t.drop()
-		} else if !afterDot {
-			if rerr := t.sc.Reset(); rerr != nil {
-				t.drop()
-			}
+		} else if rerr := t.sc.Reset(); rerr != nil {
+			t.drop()
 		}
+		// An answer, even after the final ".", is definite: delivered or not.
 		return &SendError{Reply: reply(tp), Temporary: tp.Code >= 400 && tp.Code < 500}
 	}
 	// A lost connection (EOF, reset, timeout).
 	t.drop()
 	what := "se perdió la conexión con el servidor"
-	if errors.Is(err, io.EOF) {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 		what = "el servidor cerró la conexión"
 	}
 	if afterDot {

@@ -464,3 +464,70 @@ func TestSendBehindAndCloseWhileSending(t *testing.T) {
 		t.Fatalf("outbox: %v", states)
 	}
 }
+
+// Enviados shows a letter that may have arrived apart from the failures:
+// «Reintentar fallidos y pendientes» leaves it alone, and «Reintentar este»
+// asks first, for that recipient alone.
+func TestOutboxViewUncertainAsksPerMessage(t *testing.T) {
+	srv := startSMTP(t)
+	srv.Fail("ana@example.cl", mailtest.Drop)
+	srv.Fail("beto@example.cl", mailtest.Reject)
+	u, w, st, c, ids := mailUI(t)
+	configureMail(t, st, c, srv)
+	var d *letterSend
+	fyne.DoAndWait(func() { d = u.newLetterSend([]int64{ids["u101"], ids["u102"]}) })
+	eventually(t, "the plan", func() bool { return !d.send.Disabled() })
+	before := u.units.loads
+	test.Tap(d.send)
+	waitRun(t, u, func() *sendRun { return d.run }, before)
+	fyne.DoAndWait(func() { w.Canvas().Overlays().Top().Hide() })
+	if srv.Count("ana@example.cl") != 1 || srv.Count("beto@example.cl") != 0 {
+		t.Fatalf("first send: ana %d, beto %d", srv.Count("ana@example.cl"), srv.Count("beto@example.cl"))
+	}
+
+	var v *outboxView
+	fyne.DoAndWait(func() { v = u.newOutboxView() })
+	eventually(t, "the outbox", func() bool {
+		got := overlayTexts(w)
+		return v.loads > 0 && anyContains(got, "Puede haber llegado") && anyContains(got, "Fallido") && !v.retryAll.Disabled()
+	})
+	loads := v.loads
+	before = u.units.loads
+	test.Tap(v.retryAll)
+	waitRun(t, u, func() *sendRun { return v.run }, before)
+	eventually(t, "reloaded", func() bool { return v.loads > loads && v.retryAll.Disabled() })
+	if srv.Count("ana@example.cl") != 1 || srv.Count("beto@example.cl") != 1 {
+		t.Fatalf("retry all: ana %d (she may have it: not again), beto %d", srv.Count("ana@example.cl"), srv.Count("beto@example.cl"))
+	}
+	row := -1
+	for i, m := range v.msgs {
+		if m.ToAddr == "ana@example.cl" {
+			row = i
+		}
+	}
+	fyne.DoAndWait(func() { v.table.Select(widgetCell(row)) })
+	eventually(t, "retry one enabled", func() bool {
+		return !v.retryOne.Disabled() && strings.HasPrefix(v.detail.Text, "Puede haber llegado: Carta de bienvenida a ana@example.cl")
+	})
+	ask := func() fyne.CanvasObject {
+		test.Tap(v.retryOne)
+		var top fyne.CanvasObject
+		eventually(t, "the question", func() bool {
+			top = w.Canvas().Overlays().Top()
+			return top != nil && anyContains(texts(top), "puede haber llegado: la conexión se cortó")
+		})
+		return top
+	}
+	test.Tap(findButton(ask(), "No reenviar"))
+	time.Sleep(100 * time.Millisecond)
+	if srv.Count("ana@example.cl") != 1 {
+		t.Fatalf("«No» sent it: ana %d", srv.Count("ana@example.cl"))
+	}
+	loads, before = v.loads, u.units.loads
+	test.Tap(findButton(ask(), "Reenviar"))
+	waitRun(t, u, func() *sendRun { return v.run }, before)
+	eventually(t, "reloaded after the resend", func() bool { return v.loads > loads && v.msgs[row].State == data.OutboxSent })
+	if srv.Count("ana@example.cl") != 2 || srv.Count("beto@example.cl") != 1 {
+		t.Fatalf("asked for Ana: ana %d, beto %d", srv.Count("ana@example.cl"), srv.Count("beto@example.cl"))
+	}
+}

@@ -131,6 +131,9 @@ func (v *outboxView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	switch id.Col {
 	case 0:
 		s = stateLabel(m.State)
+		if m.Uncertain() {
+			s = lang.X("mail.state.uncertain", "Puede haber llegado")
+		}
 	case 1:
 		when := m.UpdatedAt
 		if !m.SentAt.IsZero() {
@@ -160,9 +163,9 @@ func (v *outboxView) updateButtons() {
 	} else {
 		v.retryOne.Disable()
 	}
-	n := 0
+	n := 0 // what «Reintentar fallidos y pendientes» sends: never an uncertain one
 	for _, m := range v.msgs {
-		if m.State == data.OutboxFailed || m.State == data.OutboxCancelled || m.State == data.OutboxPending {
+		if (m.State == data.OutboxFailed && !m.Uncertain()) || m.State == data.OutboxCancelled || m.State == data.OutboxPending {
 			n++
 		}
 	}
@@ -179,7 +182,11 @@ func (v *outboxView) showDetail() {
 		return
 	}
 	m := v.msgs[v.selected]
-	text := lang.X("mail.outbox.detail", "{{.State}}: {{.Kind}} a {{.To}}", map[string]any{"State": stateLabel(m.State), "Kind": kindLabel(m.Kind), "To": m.ToAddr})
+	state := stateLabel(m.State)
+	if m.Uncertain() {
+		state = lang.X("mail.state.uncertain", "Puede haber llegado")
+	}
+	text := lang.X("mail.outbox.detail", "{{.State}}: {{.Kind}} a {{.To}}", map[string]any{"State": state, "Kind": kindLabel(m.Kind), "To": m.ToAddr})
 	if m.LastError != "" {
 		text += " — " + m.LastError
 	}
@@ -221,7 +228,63 @@ func (v *outboxView) onRetryOne() {
 	if v.selected < 0 || v.selected >= len(v.msgs) {
 		return
 	}
-	v.retry([]int64{v.msgs[v.selected].ID})
+	m := v.msgs[v.selected]
+	if !m.Uncertain() {
+		v.retry([]int64{m.ID})
+		return
+	}
+	// It may be in the recipient's mailbox already: sent again only when
+	// the administrator says so for this one.
+	to := m.ToAddr
+	if m.ToName != "" {
+		to = m.ToName + " <" + m.ToAddr + ">"
+	}
+	ask := dialog.NewConfirm(lang.X("mail.outbox.uncertain.title", "¿Reenviar este correo?"),
+		lang.X("mail.outbox.uncertain.body", "Este correo a {{.To}} puede haber llegado: la conexión se cortó justo cuando el servidor lo recibía. Reenvíelo solo si el destinatario confirma que no le llegó.", map[string]any{"To": to}),
+		func(ok bool) {
+			if ok {
+				v.retryUncertain(m.ID)
+			}
+		}, v.u.win)
+	ask.SetConfirmText(lang.X("mail.outbox.uncertain.confirm", "Reenviar"))
+	ask.SetDismissText(lang.X("mail.outbox.uncertain.dismiss", "No reenviar"))
+	ask.Show()
+}
+
+// retryUncertain sends one uncertain message again, after the administrator
+// confirmed it for that recipient.
+func (v *outboxView) retryUncertain(id int64) {
+	if v.u.busySending() {
+		return
+	}
+	st, sec, c := v.u.st, v.u.secrets(), v.c
+	v.retryAll.Disable()
+	v.retryOne.Disable()
+	background(func() {
+		ctx := context.Background()
+		snd, err := mailer.NewSender(ctx, st, sec, c)
+		ok := false
+		if err == nil {
+			ok, err = st.RetryUncertainOutbox(ctx, c.ID, id)
+		}
+		fyne.Do(func() {
+			if err != nil {
+				v.updateButtons()
+				v.u.showError(err)
+				return
+			}
+			if !ok {
+				v.reload()
+				return
+			}
+			r := v.u.runSend(snd, []int64{id}, lang.X("mail.progress.retry", "Reintentando correos"))
+			v.run = r
+			background(func() {
+				<-r.done
+				fyne.Do(v.reload)
+			})
+		})
+	})
 }
 
 func (v *outboxView) onRetryAll() { v.retry(nil) }

@@ -28,8 +28,8 @@ func init() {
 	})
 	register(&command{
 		name:    "outbox",
-		args:    "[--retry] [--limit N] [--community NOMBRE]",
-		summary: "lista los correos enviados, pendientes y fallidos; --retry reintenta los fallidos y envía los pendientes",
+		args:    "[--retry [--uncertain]] [--limit N] [--community NOMBRE]",
+		summary: "lista los correos enviados, pendientes y fallidos; --retry reintenta los fallidos y envía los pendientes; --retry --uncertain pregunta uno por uno por los que pueden haber llegado",
 		run:     runOutbox,
 	})
 	register(&command{
@@ -231,6 +231,13 @@ func runLettersSend(ctx context.Context, e *env, args []string) error {
 			fmt.Fprintf(e.stdout, "Ya enviada: %s <%s> (unidad %s); --resend la envía de nuevo\n", r.FullName(), r.Email, r.UnitCode)
 		}
 	}
+	for _, r := range plan.Uncertain {
+		if *resend {
+			fmt.Fprintf(e.stdout, "De nuevo (puede haberla recibido): %s <%s> (unidad %s)\n", r.FullName(), r.Email, r.UnitCode)
+		} else {
+			fmt.Fprintf(e.stdout, "Puede haberla recibido: %s <%s> (unidad %s); pregúntele y use comunidad outbox --retry --uncertain\n", r.FullName(), r.Email, r.UnitCode)
+		}
+	}
 	if *dry {
 		for _, m := range plan.Messages {
 			fmt.Fprintf(e.stdout, "Se enviaría a %s <%s> (unidad %s): %s\n", m.ToName, m.ToAddr, unitCode(ctx, st, m.UnitID), m.Subject)
@@ -281,25 +288,93 @@ func sendAndReport(ctx context.Context, e *env, st *data.Store, c data.Community
 	if err != nil {
 		return err
 	}
+	uncertain := 0
 	for _, m := range failed {
-		fmt.Fprintf(e.stdout, "Falló %s: %s\n", m.ToAddr, m.LastError)
+		if m.Uncertain() {
+			uncertain++
+			fmt.Fprintf(e.stdout, "Puede haber llegado %s: %s\n", m.ToAddr, m.LastError)
+		} else {
+			fmt.Fprintf(e.stdout, "Falló %s: %s\n", m.ToAddr, m.LastError)
+		}
 	}
 	fmt.Fprintf(e.stdout, "Enviados: %d. Fallidos: %d.", rep.Sent, rep.Failed)
 	if rep.Cancelled > 0 {
 		fmt.Fprintf(e.stdout, " Cancelados: %d.", rep.Cancelled)
 	}
 	fmt.Fprintln(e.stdout)
+	var hints []string
+	if n := len(failed) - uncertain; n > 0 {
+		hints = append(hints, count(n, "correo no se pudo enviar", "correos no se pudieron enviar")+": reintente con comunidad outbox --retry")
+	}
+	if uncertain > 0 {
+		hints = append(hints, count(uncertain, "correo puede haber llegado", "correos pueden haber llegado")+
+			" (la conexión se cortó cuando el servidor lo recibía): pregunte al destinatario y reenvíelo solo si no llegó, con comunidad outbox --retry --uncertain")
+	}
 	switch {
 	case runErr != nil && !errors.Is(runErr, context.Canceled):
 		return userError{runErr.Error()}
 	case runErr != nil:
 		return runErr
-	case rep.Failed == 1:
-		return errorf("1 correo no se pudo enviar: revíselo con comunidad outbox y reintente con comunidad outbox --retry")
+	case len(hints) > 0:
+		return errorf("%s", strings.Join(hints, "; "))
 	case rep.Failed > 0:
-		return errorf("%d correos no se pudieron enviar: revíselos con comunidad outbox y reintente con comunidad outbox --retry", rep.Failed)
+		// Failed in an earlier batch's recovery (rep.Interrupted), not among ids.
+		return errorf("%s: revíselos con comunidad outbox", count(rep.Failed, "correo falló", "correos fallaron"))
 	}
 	return nil
+}
+
+// retryUncertain lists the messages that may have arrived and asks, one by
+// one, which to send again; only those go.
+func retryUncertain(ctx context.Context, e *env, st *data.Store, c data.Community, snd *mailer.Sender) error {
+	ms, err := st.ListOutbox(ctx, c.ID, data.OutboxFilter{Uncertain: true})
+	if err != nil {
+		return err
+	}
+	if len(ms) == 0 {
+		fmt.Fprintln(e.stdout, "No hay correos que puedan haber llegado sin confirmación.")
+		return nil
+	}
+	fmt.Fprintf(e.stdout, "%s: la conexión se cortó justo cuando el servidor lo recibía. Reenvíe solo a quien confirme que no le llegó.\n",
+		count(len(ms), "correo puede haber llegado", "correos pueden haber llegado"))
+	in := bufio.NewReader(e.stdin)
+	var ids []int64
+	for i := len(ms) - 1; i >= 0; i-- { // oldest first
+		m := ms[i]
+		who := m.ToAddr
+		if m.ToName != "" {
+			who = m.ToName + " <" + m.ToAddr + ">"
+		}
+		unit := ""
+		if m.UnitCode != "" {
+			unit = ", unidad " + m.UnitCode
+		}
+		fmt.Fprintf(e.stdout, "¿Reenviar %s a %s%s (%s, %s)? [s/N] ", kindLabels[m.Kind], who, unit,
+			m.UpdatedAt.Local().Format("02-01-2006 15:04"), m.Subject)
+		line, err := in.ReadString('\n')
+		answer := strings.ToLower(strings.TrimSpace(line))
+		if answer == "s" || answer == "si" || answer == "sí" {
+			ok, rerr := st.RetryUncertainOutbox(ctx, c.ID, m.ID)
+			if rerr != nil {
+				return rerr
+			}
+			if ok {
+				ids = append(ids, m.ID)
+			}
+		} else {
+			fmt.Fprintln(e.stdout, "No se reenvía.")
+		}
+		if err != nil {
+			fmt.Fprintln(e.stdout)
+			break // no more answers: the rest are not sent
+		}
+	}
+	if len(ids) == 0 {
+		fmt.Fprintln(e.stdout, "No se reenvió ningún correo.")
+		return nil
+	}
+	fmt.Fprintf(e.stdout, "Reenviando %s.\n", count(len(ids), "correo", "correos"))
+	return sendAndReport(ctx, e, st, c, snd, ids)
 }
 
 var stateLabels = map[string]string{
@@ -319,6 +394,7 @@ var kindLabels = map[string]string{
 func runOutbox(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet("outbox")
 	retry := fs.Bool("retry", false, "")
+	uncertain := fs.Bool("uncertain", false, "")
 	limit := fs.Int("limit", 100, "")
 	comm := fs.String("community", "", "")
 	if err := parseFlags(fs, args); err != nil {
@@ -326,6 +402,9 @@ func runOutbox(ctx context.Context, e *env, args []string) error {
 	}
 	if fs.NArg() > 0 {
 		return errorf("outbox: argumento de más %q (vea comunidad outbox --help)", fs.Arg(0))
+	}
+	if *uncertain && !*retry {
+		return errorf("outbox: --uncertain va con --retry (comunidad outbox --retry --uncertain)")
 	}
 	st, c, done, err := e.openCommunity(ctx, *comm, *retry)
 	if err != nil {
@@ -337,12 +416,33 @@ func runOutbox(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return userError{err.Error()}
 		}
+		if *uncertain {
+			return retryUncertain(ctx, e, st, c, snd)
+		}
 		again, err := st.RetryOutbox(ctx, c.ID, nil)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "Reintentando %s (fallidos o cancelados) y los pendientes.\n", count(len(again), "correo", "correos"))
-		return sendAndReport(ctx, e, st, c, snd, nil)
+		if u, err := st.ListOutbox(ctx, c.ID, data.OutboxFilter{Uncertain: true}); err == nil && len(u) > 0 {
+			fmt.Fprintf(e.stdout, "Quedan aparte %s: vea comunidad outbox --retry --uncertain.\n",
+				count(len(u), "correo que puede haber llegado", "correos que pueden haber llegado"))
+		}
+		// The batch is what was armed and what was pending: only its
+		// outcome is reported (not the uncertain ones left apart).
+		pending, err := st.ListOutbox(ctx, c.ID, data.OutboxFilter{States: []string{data.OutboxPending}})
+		if err != nil {
+			return err
+		}
+		if len(pending) == 0 {
+			fmt.Fprintln(e.stdout, "No hay correos que reintentar.")
+			return nil
+		}
+		ids := make([]int64, len(pending))
+		for i, m := range pending {
+			ids[i] = m.ID
+		}
+		return sendAndReport(ctx, e, st, c, snd, ids)
 	}
 	ms, err := st.ListOutbox(ctx, c.ID, data.OutboxFilter{Limit: *limit})
 	if err != nil {
@@ -363,7 +463,11 @@ func runOutbox(ctx context.Context, e *env, args []string) error {
 		if !m.SentAt.IsZero() {
 			when = m.SentAt
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", stateLabels[m.State], when.Local().Format("02-01-2006 15:04"),
+		state := stateLabels[m.State]
+		if m.Uncertain() {
+			state = "puede haber llegado"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", state, when.Local().Format("02-01-2006 15:04"),
 			kindLabels[m.Kind], m.UnitCode, m.ToAddr, m.Subject, oneLine(m.LastError))
 	}
 	if err := tw.Flush(); err != nil {

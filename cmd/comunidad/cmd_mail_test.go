@@ -150,3 +150,74 @@ func TestMailCommands(t *testing.T) {
 		t.Fatalf("unknown unit: %d %q", code, errOut)
 	}
 }
+
+// outbox --retry retries the definite failures only; the letter that may
+// have arrived (the server took it and hung up before answering) goes again
+// only when asked for that recipient, with --retry --uncertain.
+func TestOutboxRetryLeavesTheUncertainApart(t *testing.T) {
+	t.Setenv(mailer.EnvFileSecrets, "file")
+	ms := startMailServer(t)
+	db := mailDB(t)
+	cli := func(stdin string, args ...string) (int, string, string) {
+		t.Helper()
+		return runCLI(t, stdin, append([]string{"--db", db}, args...)...)
+	}
+	for _, kv := range [][2]string{{"smtp.host", "127.0.0.1"}, {"smtp.port", strconv.Itoa(ms.Port)}, {"smtp.security", "none"},
+		{"smtp.username", "oficina"}, {"smtp.from", "administracion@alamos.cl"}, {"smtp.rate_per_minute", "0"}} {
+		if code, out, errOut := cli("", "config", "set", kv[0], kv[1]); code != 0 {
+			t.Fatalf("config set: %s%s", out, errOut)
+		}
+	}
+	if code, out, errOut := cli("clave con espacios ñ\n", "config", "set", "smtp.password"); code != 0 {
+		t.Fatalf("password: %s%s", out, errOut)
+	}
+	counts := func(ana, beto int) {
+		t.Helper()
+		if ms.Count("ana@example.cl") != ana || ms.Count("beto@example.cl") != beto {
+			t.Fatalf("deliveries: ana %d (want %d), beto %d (want %d)", ms.Count("ana@example.cl"), ana, ms.Count("beto@example.cl"), beto)
+		}
+	}
+	ms.Fail("ana@example.cl", mailtest.Drop)
+	ms.Fail("beto@example.cl", mailtest.Reject)
+	code, out, errOut := cli("", "letters", "send", "--all")
+	if code != 1 || !strings.Contains(out, "Puede haber llegado ana@example.cl") || !strings.Contains(out, "Falló beto@example.cl: 554") ||
+		!strings.Contains(errOut, "1 correo no se pudo enviar: reintente con comunidad outbox --retry") ||
+		!strings.Contains(errOut, "1 correo puede haber llegado") || !strings.Contains(errOut, "outbox --retry --uncertain") {
+		t.Fatalf("send: %d\n%s%s", code, out, errOut)
+	}
+	counts(1, 0)
+	if _, out, _ := cli("", "outbox"); !strings.Contains(out, "puede haber llegado") || !strings.Contains(out, "fallido") {
+		t.Fatalf("outbox:\n%s", out)
+	}
+	// --retry: Beto only.
+	if code, out, errOut := cli("", "outbox", "--retry"); code != 0 || !strings.Contains(out, "Reintentando 1 correo") ||
+		!strings.Contains(out, "Quedan aparte 1 correo que puede haber llegado") || !strings.Contains(out, "Enviados: 1. Fallidos: 0.") {
+		t.Fatalf("retry: %d\n%s%s", code, out, errOut)
+	}
+	counts(1, 1)
+	// The same send again leaves Ana out and says why.
+	if code, out, errOut := cli("", "letters", "send", "--all"); code != 0 || !strings.Contains(out, "Puede haberla recibido: Ana Pérez <ana@example.cl> (unidad 101)") ||
+		!strings.Contains(out, "No hay correos que enviar.") {
+		t.Fatalf("send again: %d\n%s%s", code, out, errOut)
+	}
+	counts(1, 1)
+	// --uncertain asks; no answer (or "n") sends nothing.
+	if code, out, errOut := cli("n\n", "outbox", "--retry", "--uncertain"); code != 0 || !strings.Contains(out, "¿Reenviar carta a Ana Pérez <ana@example.cl>, unidad 101") ||
+		!strings.Contains(out, "No se reenvió ningún correo.") {
+		t.Fatalf("uncertain, no: %d\n%s%s", code, out, errOut)
+	}
+	if code, _, errOut := cli("", "outbox", "--uncertain"); code != 1 || !strings.Contains(errOut, "--uncertain va con --retry") {
+		t.Fatalf("--uncertain alone: %d", code)
+	}
+	counts(1, 1)
+	// Ana says it never came: it goes again, to her alone.
+	if code, out, errOut := cli("s\n", "outbox", "--retry", "--uncertain"); code != 0 || !strings.Contains(out, "Reenviando 1 correo.") ||
+		!strings.Contains(out, "Enviados: 1. Fallidos: 0.") {
+		t.Fatalf("uncertain, yes: %d\n%s%s", code, out, errOut)
+	}
+	counts(2, 1)
+	if code, out, _ := cli("s\n", "outbox", "--retry", "--uncertain"); code != 0 || !strings.Contains(out, "No hay correos que puedan haber llegado") {
+		t.Fatalf("nothing left: %d\n%s", code, out)
+	}
+	counts(2, 1)
+}
