@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -203,18 +202,31 @@ func copyDatabase(ctx context.Context, src *sql.DB, dest string) (BackupInfo, er
 	if err := destDB.Close(); err != nil {
 		return BackupInfo{}, err
 	}
-	f, err := os.Open(dest)
+	size, err := syncFile(dest)
 	if err != nil {
 		return BackupInfo{}, err
 	}
+	b.Size = size
+	return b, nil
+}
+
+// syncFile flushes the file at path to disk and returns its size. The file
+// is opened for writing: Windows' FlushFileBuffers refuses a read-only
+// handle ("Access denied"), where Unix's fsync takes any.
+func syncFile(path string) (int64, error) {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return 0, err
+	}
 	defer f.Close()
 	if err := f.Sync(); err != nil {
-		return BackupInfo{}, err
+		return 0, err
 	}
-	if st, err := f.Stat(); err == nil {
-		b.Size = st.Size()
+	st, err := f.Stat()
+	if err != nil {
+		return 0, err
 	}
-	return b, nil
+	return st.Size(), nil
 }
 
 // rawBackup copies the main database of src into dest, all pages in one step
@@ -281,11 +293,7 @@ func fileDSN(path string, params ...string) string {
 	if err != nil {
 		abs = path
 	}
-	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs), RawQuery: strings.Join(params, "&")}
-	if strings.HasPrefix(u.Path, "/") {
-		return u.String()
-	}
-	return "file:" + u.Path + "?" + u.RawQuery
+	return fileURI(abs, strings.Join(params, "&"))
 }
 
 // openBackup opens a backup read-only, touching nothing on disk.

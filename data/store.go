@@ -104,12 +104,7 @@ func dsn(abs string, readOnly bool) string {
 	} else {
 		q.Set("_txlock", "immediate")
 	}
-	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs), RawQuery: q.Encode()}
-	if strings.HasPrefix(u.Path, "/") {
-		return u.String()
-	}
-	// Windows: file:C:/x/y.db, not file://C:/x/y.db.
-	return "file:" + u.Path + "?" + u.RawQuery
+	return fileURI(abs, q.Encode())
 }
 
 // checkFile refuses, without writing anything, a path that exists but is not
@@ -156,8 +151,7 @@ func fileSchemaVersion(ctx context.Context, abs string) (int, error) {
 	if info, err := os.Stat(abs); err != nil || info.Size() == 0 {
 		return 0, nil
 	}
-	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs), RawQuery: "mode=ro"}
-	db, err := sql.Open("sqlite3", u.String())
+	db, err := sql.Open("sqlite3", fileURI(abs, "mode=ro"))
 	if err != nil {
 		return 0, err
 	}
