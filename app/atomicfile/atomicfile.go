@@ -19,6 +19,9 @@ type File struct {
 // Create starts writing dest. Write to the returned file, then Commit;
 // Abort (or a deferred Abort after Commit, which is a no-op) discards it.
 func Create(dest string) (*File, error) {
+	if err := checkName(dest); err != nil {
+		return nil, err
+	}
 	dir := filepath.Dir(dest)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(dest)+".*.tmp")
 	if err != nil {

@@ -192,6 +192,11 @@ func FileName(row data.UserRow) string {
 	if base == "" {
 		base = "carta"
 	}
+	// Windows reads the part before the first dot: "COM9.b - Ana.pdf" is
+	// the serial port COM9, whatever follows.
+	if atomicfile.WindowsNameProblem(base+".pdf") != "" {
+		base = "_" + base
+	}
 	return base + ".pdf"
 }
 
