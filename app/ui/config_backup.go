@@ -103,11 +103,9 @@ func (s *backupSection) setCommunity(data.Community) { s.reload() }
 
 // reload reads the backups and the number kept off the UI goroutine.
 func (s *backupSection) reload() {
-	st := s.u.st
+	flows := s.u.flows()
 	background(func() {
-		ctx := context.Background()
-		list, err := st.Backups(ctx)
-		keep := st.BackupKeep(ctx)
+		list, keep, err := flows.Backups(context.Background())
 		fyne.Do(func() {
 			if err != nil {
 				s.status.SetText(err.Error())
@@ -146,9 +144,9 @@ func (s *backupSection) busy(on bool) {
 
 func (s *backupSection) onCreate() {
 	s.busy(true)
-	st := s.u.st
+	flows := s.u.flows()
 	background(func() {
-		b, err := st.Backup(context.Background(), data.ReasonManual)
+		b, err := flows.Backup(context.Background(), data.ReasonManual)
 		fyne.Do(func() {
 			s.busy(false)
 			if err != nil {
@@ -186,9 +184,9 @@ func (s *backupSection) doRestore(b data.BackupInfo) {
 	s.busy(true)
 	prog := dialog.NewCustomWithoutButtons(lang.X("safety.backups.restoring", "Restaurando la copia de seguridad…"), widget.NewProgressBarInfinite(), s.u.win)
 	prog.Show()
-	st := s.u.st
+	flows := s.u.flows()
 	background(func() {
-		before, err := st.Restore(context.Background(), b.Path)
+		before, err := flows.Restore(context.Background(), b.Path)
 		fyne.Do(func() {
 			prog.Hide()
 			s.busy(false)
@@ -215,9 +213,9 @@ func (s *backupSection) onKeep(v string) {
 	if err != nil {
 		return
 	}
-	st := s.u.st
+	flows := s.u.flows()
 	background(func() {
-		err := st.SetBackupKeep(context.Background(), n)
+		err := flows.SetBackupKeep(context.Background(), n)
 		fyne.Do(func() {
 			if err != nil {
 				s.u.showError(err)

@@ -15,6 +15,7 @@ import (
 	"comunidad/app/kastor"
 	"comunidad/app/mailer"
 	"comunidad/app/secret"
+	"comunidad/app/workflow"
 	"comunidad/data"
 )
 
@@ -125,7 +126,7 @@ func (s *kastorSection) load() {
 	c, st, sec := s.c, s.u.st, s.secrets()
 	background(func() {
 		runs, err := st.SyncRuns(context.Background(), c.ID, 100)
-		tok, terr := sec.Get(kastorTokenKey(c.ID))
+		tok, terr := sec.Get(workflow.TokenKey(c.ID))
 		fyne.Do(func() {
 			if s.c.ID != c.ID {
 				return // another community was chosen meanwhile
@@ -175,7 +176,7 @@ func (s *kastorSection) onSave() {
 	background(func() {
 		err := st.SetCommunitySource(context.Background(), c.ID, source)
 		if err == nil && token != "" {
-			err = sec.Set(kastorTokenKey(c.ID), token)
+			err = sec.Set(workflow.TokenKey(c.ID), token)
 		}
 		fyne.Do(func() {
 			if err != nil {
@@ -191,7 +192,7 @@ func (s *kastorSection) onSave() {
 func (s *kastorSection) onForgetToken() {
 	c, sec := s.c, s.secrets()
 	background(func() {
-		err := sec.Delete(kastorTokenKey(c.ID))
+		err := sec.Delete(workflow.TokenKey(c.ID))
 		fyne.Do(func() {
 			if err != nil {
 				s.u.showError(err)

@@ -205,13 +205,14 @@ func (s *letterSection) setCommunity(c data.Community) {
 // load reads the community's templates (the suggested ones the first time),
 // its letter settings and the recipients for the preview.
 func (s *letterSection) load() {
-	c, st := s.c, s.u.st
+	c, flows := s.c, s.u.flows()
 	if c.ID == 0 {
 		return
 	}
 	s.loaded = c.ID
 	s.goJob(func() {
-		ts, set, rows, err := loadLetterData(context.Background(), st, c.ID)
+		ld, err := flows.LoadLetterData(context.Background(), c.ID)
+		ts, set, rows := ld.Templates, ld.Settings, ld.Rows
 		fyne.Do(func() {
 			if c.ID != s.c.ID {
 				return // another community was chosen meanwhile

@@ -294,22 +294,11 @@ func (s *mailSection) onTest() {
 }
 
 func (s *mailSection) sendTest(to string) {
-	st, sec, c := s.u.st, s.u.secrets(), s.c
+	flows, c := s.u.flows(), s.c
 	s.test.Disable()
 	s.status.SetText(lang.X("mail.test.sending", "Enviando el correo de prueba…"))
 	background(func() {
-		ctx := context.Background()
-		err := func() error {
-			set, err := mailer.LoadSettings(ctx, st, c.ID)
-			if err != nil {
-				return err
-			}
-			pass, err := mailer.Password(sec, c.ID)
-			if err != nil {
-				return err
-			}
-			return mailer.SendTest(ctx, st, c, mailer.Account{Settings: set, Password: pass}, to, mailTLS)
-		}()
+		err := flows.SendTest(context.Background(), c, to)
 		fyne.Do(func() {
 			s.test.Enable()
 			if err != nil {

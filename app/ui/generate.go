@@ -68,7 +68,7 @@ func (u *UI) startGenerate(unitIDs []int64) *generateRun {
 		return r
 	}
 	background(func() {
-		plan, err := u.st.PlanAccounts(context.Background(), r.c.ID, unitIDs)
+		plan, err := u.flows().PlanAccounts(context.Background(), r.c, unitIDs)
 		fyne.Do(func() {
 			defer close(r.planned)
 			if err != nil {
@@ -145,12 +145,10 @@ func (r *generateRun) start(parent context.Context) {
 	background(func() {
 		defer cancel()
 		var buf bytes.Buffer
-		rep, err := userfile.Generate(ctx, r.u.st, r.c.ID, r.unitIDs, &buf, userfile.Options{
-			Progress: func(done, total int) {
-				if total > 0 {
-					fyne.Do(func() { r.bar.SetValue(float64(done) / float64(total)) })
-				}
-			},
+		rep, err := r.u.flows().GenerateUsers(ctx, r.c, r.unitIDs, &buf, func(done, total int) {
+			if total > 0 {
+				fyne.Do(func() { r.bar.SetValue(float64(done) / float64(total)) })
+			}
 		})
 		fyne.Do(func() {
 			defer close(r.generated)

@@ -16,12 +16,9 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"comunidad/app/kastor"
-	"comunidad/app/mailer"
+	"comunidad/app/workflow"
 	"comunidad/data"
 )
-
-// kastorTokenKey names a community's Kastor URL token in the credential store.
-func kastorTokenKey(community int64) string { return fmt.Sprintf("kastor.token:%d", community) }
 
 // chooseExportFile asks for a Kastor export with the system's file dialog
 // and calls onChosen with its path. Tests replace it.
@@ -182,33 +179,30 @@ func (j *importJob) progress(f float64) {
 
 // read runs off the UI goroutine.
 func (j *importJob) read() {
-	opts := kastor.Options{Progress: func(f float64) { j.progress(f / 2) }}
-	if j.community.ID != 0 && kastor.IsURL(j.source) {
-		if t, err := mailer.OpenSecrets(j.u.st.Path()).Get(kastorTokenKey(j.community.ID)); err == nil {
-			opts.Token = t
-		}
-	}
-	res, err := kastor.Read(j.ctx, j.source, opts)
+	im, err := j.u.flows().ReadImport(j.ctx, workflow.ImportRequest{
+		Source: j.source, CommunityID: j.community.ID, Progress: j.progress,
+	})
 	if err != nil {
 		fyne.Do(func() { j.fail(err) })
 		return
 	}
 	if j.community.ID == 0 {
-		fyne.Do(func() { j.askName(res) })
+		fyne.Do(func() { j.askName(im) })
 		return
 	}
-	j.apply(res, data.SyncTarget{CommunityID: j.community.ID})
+	j.apply(im, data.SyncTarget{CommunityID: j.community.ID})
 }
 
 // askName asks what to call a new community, suggesting the export's title.
-func (j *importJob) askName(res *kastor.Result) {
+func (j *importJob) askName(im *workflow.Import) {
+	res := im.Result
 	j.dlg.Hide()
 	name := widget.NewEntry()
 	name.SetText(res.SuggestedName())
 	// A name already used would import into that community instead of
 	// creating one: the entry refuses it (which disables "Importar"), the
-	// dialog says so when the export's own title is taken, and the name is
-	// checked again against the database before saving (beforeApply).
+	// dialog says so when the export's own title is taken, and the import
+	// checks the name again against the database before saving.
 	name.Validator = func(s string) error {
 		if strings.TrimSpace(s) == "" {
 			return errRequired()
@@ -246,7 +240,7 @@ func (j *importJob) askName(res *kastor.Result) {
 			}
 			j.status.SetText(lang.X("kastor.progress.saving", "Guardando en la base de datos…"))
 			j.dlg.Show()
-			go j.apply(res, data.SyncTarget{CommunityName: strings.TrimSpace(name.Text)})
+			go j.apply(im, data.SyncTarget{CommunityName: strings.TrimSpace(name.Text)})
 		}, j.u.win)
 	form.Resize(fyne.NewSize(560, height))
 	form.Show()
@@ -254,14 +248,11 @@ func (j *importJob) askName(res *kastor.Result) {
 	importStepDone("name")
 }
 
-// apply saves the snapshot in one transaction (off the UI goroutine).
-func (j *importJob) apply(res *kastor.Result, target data.SyncTarget) {
+// apply saves the export (off the UI goroutine): the import checks the
+// name, backs the database up and writes in one transaction.
+func (j *importJob) apply(im *workflow.Import, target data.SyncTarget) {
 	fyne.Do(func() { j.status.SetText(lang.X("kastor.progress.saving", "Guardando en la base de datos…")) })
-	if err := j.beforeApply(target); err != nil {
-		fyne.Do(func() { j.fail(err) })
-		return
-	}
-	rep, err := kastor.Apply(j.ctx, j.u.st, target, j.source, res, kastor.Options{Progress: func(f float64) { j.progress(0.5 + f/2) }})
+	rep, err := im.Save(j.ctx, target)
 	fyne.Do(func() {
 		if err != nil {
 			j.fail(err)
@@ -269,41 +260,23 @@ func (j *importJob) apply(res *kastor.Result, target data.SyncTarget) {
 		}
 		j.dlg.Hide()
 		j.cancel()
-		j.u.showImportReport(rep, res)
+		j.u.showImportReport(rep, im.Result)
 		j.u.SelectCommunity(rep.CommunityID)
 		importStepDone("report")
 	})
 }
 
-// beforeApply runs off the UI goroutine just before the sync writes: a new
-// community's name must still be free (another window or command may have
-// used it meanwhile), and the database is backed up first, unless it holds
-// no community yet (nothing to protect).
-func (j *importJob) beforeApply(target data.SyncTarget) error {
-	cs, err := j.u.st.Communities(j.ctx)
-	if err != nil {
-		return err
+// importErrorText is an import's failure in the user's language.
+func importErrorText(err error) string {
+	var taken *workflow.NameTakenError
+	var backup *workflow.BackupError
+	switch {
+	case errors.As(err, &taken):
+		return errNameTaken(taken.Community).Error()
+	case errors.As(err, &backup):
+		return fmt.Sprintf("%s %s", lang.X("kastor.backup.failed", "no se pudo hacer la copia de seguridad previa:"), backup.Reason())
 	}
-	if target.CommunityID == 0 {
-		for _, c := range cs {
-			if data.Fold(strings.TrimSpace(c.Name)) == data.Fold(strings.TrimSpace(target.CommunityName)) {
-				return errNameTaken(c)
-			}
-		}
-	}
-	if len(cs) == 0 {
-		return nil
-	}
-	if _, err := j.u.st.Backup(j.ctx, data.ReasonSync); err != nil {
-		if errors.Is(err, context.Canceled) {
-			return err
-		}
-		// The data layer's "copia de seguridad: " prefix says what the
-		// sentence around it already says.
-		return fmt.Errorf("%s %s", lang.X("kastor.backup.failed", "no se pudo hacer la copia de seguridad previa:"),
-			strings.TrimPrefix(err.Error(), "copia de seguridad: "))
-	}
-	return nil
+	return err.Error()
 }
 
 func (j *importJob) fail(err error) {
@@ -315,7 +288,7 @@ func (j *importJob) fail(err error) {
 		importStepDone("cancelled")
 		return
 	}
-	msg := lang.X("kastor.error", "No se importó nada: {{.Err}}", map[string]any{"Err": err.Error()})
+	msg := lang.X("kastor.error", "No se importó nada: {{.Err}}", map[string]any{"Err": importErrorText(err)})
 	d := dialog.NewError(errors.New(msg), j.u.win)
 	d.Show()
 	importStepDone("error")

@@ -17,6 +17,7 @@ import (
 
 	"comunidad/app/kastor"
 	"comunidad/app/mailer"
+	"comunidad/app/workflow"
 	"comunidad/data"
 )
 
@@ -399,7 +400,7 @@ func TestKastorSectionSavesSourceTokenAndShowsHistory(t *testing.T) {
 	if u.community.Source != srv.URL+"/export.csv" {
 		t.Fatalf("source after saving: %q", u.community.Source)
 	}
-	if tok, err := mailer.OpenSecrets(st.Path()).Get(kastorTokenKey(1)); err != nil || tok != "tok-123" {
+	if tok, err := mailer.OpenSecrets(st.Path()).Get(workflow.TokenKey(1)); err != nil || tok != "tok-123" {
 		t.Fatalf("token in the credential store: %q, %v", tok, err)
 	}
 	if s.token.Text != "" || !strings.Contains(s.tokenSet.Text, "Hay un token guardado") {
@@ -422,7 +423,7 @@ func TestKastorSectionSavesSourceTokenAndShowsHistory(t *testing.T) {
 	if s.hasToken {
 		t.Fatal("the token is still shown as saved")
 	}
-	if _, err := mailer.OpenSecrets(st.Path()).Get(kastorTokenKey(1)); err == nil {
+	if _, err := mailer.OpenSecrets(st.Path()).Get(workflow.TokenKey(1)); err == nil {
 		t.Fatal("the token is still stored")
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"comunidad/app/letter"
+	"comunidad/app/workflow"
 	"comunidad/data"
 )
 
@@ -99,9 +100,10 @@ func (u *UI) newLetterDownload(unitIDs []int64) *letterDownload {
 // load reads the templates (the suggested ones the first time), the letter
 // settings and the users off the UI goroutine.
 func (d *letterDownload) load() {
-	st, c := d.u.st, d.c
+	flows, c := d.u.flows(), d.c
 	go func() {
-		ts, set, rows, err := loadLetterData(context.Background(), st, c.ID)
+		ld, err := flows.LoadLetterData(context.Background(), c.ID)
+		ts, set, rows := ld.Templates, ld.Settings, ld.Rows
 		fyne.Do(func() {
 			defer close(d.loaded)
 			if err != nil {
@@ -242,8 +244,8 @@ func (d *letterDownload) run(dest string) {
 	prog.Resize(fyne.NewSize(480, 170))
 	prog.Show()
 
-	b := letter.Batch{Template: letter.FromData(t), Settings: d.settings, Community: d.c, Rows: d.sel.Rows}
-	b.OnProgress = func(done, total int) {
+	letters := workflow.Letters{Community: d.c, Template: t, Settings: d.settings, Selection: d.sel}
+	progress := func(done, total int) {
 		fyne.Do(func() {
 			d.bar.SetValue(float64(done) / float64(total))
 			d.progress.SetText(lang.X("letter.download.progress", "{{.Done}} de {{.Total}} cartas", map[string]any{"Done": done, "Total": total}))
@@ -255,16 +257,7 @@ func (d *letterDownload) run(dest string) {
 	combined := d.combined()
 	go func() {
 		defer cancel()
-		var paths []string
-		var err error
-		if combined {
-			err = b.WriteCombined(ctx, dest)
-			if err == nil {
-				paths = []string{dest}
-			}
-		} else {
-			paths, err = b.WriteFolder(ctx, dest)
-		}
+		paths, err := letters.Write(ctx, dest, combined, progress)
 		fyne.Do(func() {
 			prog.Hide()
 			d.paths = paths
@@ -336,22 +329,3 @@ func (d *letterDownload) String() string {
 // downloadProgress, when set (tests), is told on the UI goroutine each time
 // a letter is written.
 var downloadProgress func(done int)
-
-// loadLetterData reads what a letter needs for a community: its templates
-// (creating the suggested ones the first time), its letter settings and
-// its users. The editor and the download dialog both start from it.
-func loadLetterData(ctx context.Context, st *data.Store, community int64) ([]data.Template, letter.Settings, []data.UserRow, error) {
-	ts, err := letter.EnsureTemplates(ctx, st, community)
-	if err != nil {
-		return nil, letter.Settings{}, nil, err
-	}
-	set, err := letter.LoadSettings(ctx, st, community)
-	if err != nil {
-		return nil, letter.Settings{}, nil, err
-	}
-	rows, err := st.UserRows(ctx, community)
-	if err != nil {
-		return nil, letter.Settings{}, nil, err
-	}
-	return ts, set, rows, nil
-}

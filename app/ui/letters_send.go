@@ -15,6 +15,7 @@ import (
 
 	"comunidad/app/letter"
 	"comunidad/app/mailer"
+	"comunidad/app/workflow"
 	"comunidad/data"
 )
 
@@ -123,10 +124,10 @@ func (d *letterSend) replan() {
 		return
 	}
 	d.gen++
-	gen, req, st, c := d.gen, d.request(), d.u.st, d.c
+	gen, req, flows, c := d.gen, d.request(), d.u.flows(), d.c
 	d.send.Disable()
 	background(func() {
-		plan, err := mailer.PlanLetters(context.Background(), st, c, req)
+		plan, err := flows.PlanLetters(context.Background(), c, req)
 		fyne.Do(func() {
 			if gen != d.gen {
 				return
@@ -196,15 +197,10 @@ func (d *letterSend) onSend() {
 	if d.u.busySending() {
 		return
 	}
-	msgs, st, sec, c := d.plan.Messages, d.u.st, d.u.secrets(), d.c
+	plan, flows, c := d.plan, d.u.flows(), d.c
 	d.send.Disable()
 	background(func() {
-		ctx := context.Background()
-		snd, err := mailer.NewSender(ctx, st, sec, c)
-		var res data.QueueResult
-		if err == nil {
-			res, err = st.QueueOutbox(ctx, msgs)
-		}
+		b, err := flows.QueueLetters(context.Background(), c, plan)
 		fyne.Do(func() {
 			if err != nil {
 				d.send.Enable()
@@ -212,7 +208,7 @@ func (d *letterSend) onSend() {
 				return
 			}
 			d.dlg.Hide()
-			d.run = d.u.runSend(snd, res.IDs, lang.X("mail.progress.letters", "Enviando cartas de bienvenida"))
+			d.run = d.u.runSend(b, lang.X("mail.progress.letters", "Enviando cartas de bienvenida"))
 		})
 	})
 }
@@ -245,10 +241,9 @@ func (u *UI) busySending() bool {
 	return true
 }
 
-// runSend sends the outbox rows ids (all pending ones when nil) off the UI
-// goroutine with a progress dialog; the result is shown at the end and the
-// Unidades/Usuarios tab refreshed.
-func (u *UI) runSend(snd *mailer.Sender, ids []int64, title string) *sendRun {
+// runSend sends the batch off the UI goroutine with a progress dialog; the
+// result is shown at the end and the Unidades/Usuarios tab refreshed.
+func (u *UI) runSend(b *workflow.Batch, title string) *sendRun {
 	r := &sendRun{bar: widget.NewProgressBar(), label: widget.NewLabel(lang.X("mail.progress.connecting", "Conectando con el servidor de correo…")), done: make(chan struct{})}
 	r.label.Truncation = fyne.TextTruncateEllipsis
 	ctx, cancel := context.WithCancel(context.Background())
@@ -266,8 +261,7 @@ func (u *UI) runSend(snd *mailer.Sender, ids []int64, title string) *sendRun {
 	r.dlg.Resize(fyne.NewSize(520, 180))
 	r.dlg.Show()
 	u.running = r
-	snd.TLSConfig = mailTLS
-	snd.Progress = func(p mailer.Progress) {
+	progress := func(p mailer.Progress) {
 		fyne.Do(func() {
 			r.progress = p
 			if p.Total > 0 {
@@ -288,7 +282,7 @@ func (u *UI) runSend(snd *mailer.Sender, ids []int64, title string) *sendRun {
 	// a batch lasts while the window goes on.
 	go func() {
 		defer cancel()
-		rep, err := snd.Run(ctx, ids)
+		rep, err := b.Run(ctx, progress)
 		fyne.Do(func() {
 			r.dlg.Hide()
 			u.sendStatus.ended(r)

@@ -19,23 +19,14 @@ func (u *UI) sendPendingNotices() {
 	if st == nil || c.ID == 0 {
 		return
 	}
-	sec := u.secrets()
+	flows := u.flows()
 	background(func() {
 		ctx := context.Background()
-		ids, err := mailer.PendingNotices(ctx, st, c.ID)
-		if err != nil || len(ids) == 0 {
+		b, err := flows.PendingNotices(ctx, c)
+		if err != nil || b == nil {
 			return
 		}
-		set, err := mailer.LoadSettings(ctx, st, c.ID)
-		if err != nil || !set.Configured() {
-			return
-		}
-		snd, err := mailer.NewSender(ctx, st, sec, c)
-		if err != nil {
-			return // no password yet: they wait like the rest
-		}
-		snd.TLSConfig = mailTLS
-		_, err = snd.Run(ctx, ids)
+		_, err = b.Run(ctx, nil)
 		fyne.Do(func() {
 			u.units.reload()
 			var ae *mailer.AuthError

@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"comunidad/app/mailer"
 	"comunidad/data"
 )
 
@@ -257,27 +256,22 @@ func (v *outboxView) retryUncertain(id int64) {
 	if v.u.busySending() {
 		return
 	}
-	st, sec, c := v.u.st, v.u.secrets(), v.c
+	flows, c := v.u.flows(), v.c
 	v.retryAll.Disable()
 	v.retryOne.Disable()
 	background(func() {
-		ctx := context.Background()
-		snd, err := mailer.NewSender(ctx, st, sec, c)
-		ok := false
-		if err == nil {
-			ok, err = st.RetryUncertainOutbox(ctx, c.ID, id)
-		}
+		b, err := flows.RetryUncertain(context.Background(), c, []int64{id})
 		fyne.Do(func() {
 			if err != nil {
 				v.updateButtons()
 				v.u.showError(err)
 				return
 			}
-			if !ok {
+			if b == nil {
 				v.reload()
 				return
 			}
-			r := v.u.runSend(snd, []int64{id}, lang.X("mail.progress.retry", "Reintentando correos"))
+			r := v.u.runSend(b, lang.X("mail.progress.retry", "Reintentando correos"))
 			v.run = r
 			background(func() {
 				<-r.done
@@ -295,30 +289,22 @@ func (v *outboxView) retry(ids []int64) {
 	if v.u.busySending() {
 		return
 	}
-	st, sec, c := v.u.st, v.u.secrets(), v.c
+	flows, c := v.u.flows(), v.c
 	v.retryAll.Disable()
 	v.retryOne.Disable()
 	background(func() {
-		ctx := context.Background()
-		snd, err := mailer.NewSender(ctx, st, sec, c)
-		var again []int64
-		if err == nil {
-			again, err = st.RetryOutbox(ctx, c.ID, ids)
-		}
+		b, again, err := flows.Retry(context.Background(), c, ids)
 		fyne.Do(func() {
 			if err != nil {
 				v.updateButtons()
 				v.u.showError(err)
 				return
 			}
-			only := again
-			if ids == nil {
-				only = nil // every pending message goes too
-			} else if len(again) == 0 {
+			if ids != nil && len(again) == 0 {
 				v.reload() // it was no longer failed
 				return
 			}
-			r := v.u.runSend(snd, only, lang.X("mail.progress.retry", "Reintentando correos"))
+			r := v.u.runSend(b, lang.X("mail.progress.retry", "Reintentando correos"))
 			v.run = r
 			background(func() {
 				<-r.done

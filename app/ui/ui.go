@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"comunidad/app/workflow"
 	"comunidad/data"
 )
 
@@ -89,6 +90,12 @@ func (u *UI) Content() fyne.CanvasObject {
 
 // Store is the database the window works on.
 func (u *UI) Store() *data.Store { return u.st }
+
+// flows is the workflows (app/workflow) on the window's database: the
+// window adds progress, confirmation and display to them.
+func (u *UI) flows() *workflow.Service {
+	return &workflow.Service{Store: u.st, Secrets: u.secrets(), TLSConfig: mailTLS}
+}
 
 // Community is the community on screen (ID 0 when there is none).
 func (u *UI) Community() data.Community { return u.community }

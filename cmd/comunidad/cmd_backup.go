@@ -50,7 +50,7 @@ func runBackupCreate(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer done()
-	b, err := st.Backup(ctx, *reason)
+	b, err := flows(st).Backup(ctx, *reason)
 	if err != nil {
 		return err
 	}
@@ -139,7 +139,7 @@ func runBackupRestore(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "restaurada %s; la base dañada quedó en %s\n", filepath.Base(backup), aside)
 		return nil
 	}
-	before, err := st.Restore(ctx, backup)
+	before, err := flows(st).Restore(ctx, backup)
 	if err != nil {
 		return userError{err.Error()}
 	}
@@ -164,7 +164,7 @@ func runBackupKeep(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer done()
-	if err := st.SetBackupKeep(ctx, n); err != nil {
+	if err := flows(st).SetBackupKeep(ctx, n); err != nil {
 		return userError{err.Error()}
 	}
 	fmt.Fprintf(e.stdout, "se conservarán las últimas %d copias\n", n)

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"comunidad/app/letter"
+	"comunidad/app/workflow"
 )
 
 func init() {
@@ -66,39 +67,27 @@ func runLettersPDF(ctx context.Context, e *env, args []string) error {
 			return errorf("letters pdf: --units no nombra ninguna unidad")
 		}
 	}
-	t, err := letter.FindTemplate(ctx, st, c.ID, *tpl)
+	letters, err := flows(st).PrepareLetters(ctx, c, workflow.LettersRequest{Template: *tpl, UnitIDs: ids, Recipients: letter.Recipients(*who)})
 	if err != nil {
 		return userError{"letters pdf: " + err.Error()}
 	}
-	settings, err := letter.LoadSettings(ctx, st, c.ID)
-	if err != nil {
-		return err
-	}
-	rows, err := st.UserRows(ctx, c.ID)
-	if err != nil {
-		return err
-	}
-	sel := letter.SelectRecipients(rows, ids, letter.Recipients(*who))
+	sel := letters.Selection
 	for _, s := range sel.Skipped {
 		fmt.Fprintf(e.stderr, "aviso: la unidad %s no tiene a quién dirigir la carta (sin usuarios o sin cuenta principal)\n", s.UnitCode)
 	}
 	if len(sel.Rows) == 0 {
 		return errorf("letters pdf: ninguna de las unidades elegidas tiene destinatarios")
 	}
-	b := letter.Batch{Template: letter.FromData(t), Settings: settings, Community: c, Rows: sel.Rows}
-	if *combined {
-		if err := b.WriteCombined(ctx, *out); err != nil {
-			return pdfError(err)
-		}
-		fmt.Fprintf(e.stdout, "%s (plantilla «%s») en %s\n", count(len(sel.Rows), "carta", "cartas"), t.Name, *out)
-		return nil
-	}
-	paths, err := b.WriteFolder(ctx, *out)
+	paths, err := letters.Write(ctx, *out, *combined, nil)
 	if err != nil {
 		return pdfError(err)
 	}
+	if *combined {
+		fmt.Fprintf(e.stdout, "%s (plantilla «%s») en %s\n", count(len(sel.Rows), "carta", "cartas"), letters.Template.Name, *out)
+		return nil
+	}
 	abs, _ := filepath.Abs(*out)
-	fmt.Fprintf(e.stdout, "%s (plantilla «%s») en %s\n", count(len(paths), "carta", "cartas"), t.Name, abs)
+	fmt.Fprintf(e.stdout, "%s (plantilla «%s») en %s\n", count(len(paths), "carta", "cartas"), letters.Template.Name, abs)
 	return nil
 }
 

@@ -16,6 +16,7 @@ import (
 
 	"comunidad/app/letter"
 	"comunidad/app/mailer"
+	"comunidad/app/workflow"
 	"comunidad/data"
 )
 
@@ -214,7 +215,7 @@ func runLettersSend(ctx context.Context, e *env, args []string) error {
 			return errorf("letters send: --units no nombra ninguna unidad")
 		}
 	}
-	plan, err := mailer.PlanLetters(ctx, st, c, req)
+	plan, err := flows(st).PlanLetters(ctx, c, req)
 	if err != nil {
 		return userError{err.Error()}
 	}
@@ -249,15 +250,11 @@ func runLettersSend(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stdout, "No hay correos que enviar.")
 		return nil
 	}
-	snd, err := mailer.NewSender(ctx, st, mailer.OpenSecrets(st.Path()), c)
-	if err != nil {
-		return userError{err.Error()}
-	}
-	res, err := st.QueueOutbox(ctx, plan.Messages)
+	b, err := flows(st).QueueLetters(ctx, c, plan)
 	if err != nil {
 		return err
 	}
-	return sendAndReport(ctx, e, st, c, snd, res.IDs)
+	return sendAndReport(ctx, e, st, c, b)
 }
 
 func unitCode(ctx context.Context, st *data.Store, unitID int64) string {
@@ -269,14 +266,12 @@ func unitCode(ctx context.Context, st *data.Store, unitID int64) string {
 }
 
 // sendAndReport runs the batch and prints what happened; failures make it exit 1.
-func sendAndReport(ctx context.Context, e *env, st *data.Store, c data.Community, snd *mailer.Sender, ids []int64) error {
-	snd.TLSConfig = mailTLS
-	snd.Progress = func(p mailer.Progress) {
+func sendAndReport(ctx context.Context, e *env, st *data.Store, c data.Community, b *workflow.Batch) error {
+	rep, runErr := b.Run(ctx, func(p mailer.Progress) {
 		if p.Done%50 == 0 && p.Done < p.Total {
 			fmt.Fprintf(e.stderr, "%d de %d…\n", p.Done, p.Total)
 		}
-	}
-	rep, runErr := snd.Run(ctx, ids)
+	})
 	if rep.Interrupted > 0 {
 		if rep.Interrupted == 1 {
 			fmt.Fprintln(e.stdout, "1 correo de un envío interrumpido quedó como fallido: puede que haya llegado (vea comunidad outbox).")
@@ -284,7 +279,7 @@ func sendAndReport(ctx context.Context, e *env, st *data.Store, c data.Community
 			fmt.Fprintf(e.stdout, "%d correos de un envío interrumpido quedaron como fallidos: puede que hayan llegado (vea comunidad outbox).\n", rep.Interrupted)
 		}
 	}
-	failed, err := st.ListOutbox(context.WithoutCancel(ctx), c.ID, data.OutboxFilter{IDs: ids, States: []string{data.OutboxFailed}})
+	failed, err := st.ListOutbox(context.WithoutCancel(ctx), c.ID, data.OutboxFilter{IDs: b.IDs, States: []string{data.OutboxFailed}})
 	if err != nil {
 		return err
 	}
@@ -326,8 +321,8 @@ func sendAndReport(ctx context.Context, e *env, st *data.Store, c data.Community
 
 // retryUncertain lists the messages that may have arrived and asks, one by
 // one, which to send again; only those go.
-func retryUncertain(ctx context.Context, e *env, st *data.Store, c data.Community, snd *mailer.Sender) error {
-	ms, err := st.ListOutbox(ctx, c.ID, data.OutboxFilter{Uncertain: true})
+func retryUncertain(ctx context.Context, e *env, st *data.Store, c data.Community) error {
+	ms, err := flows(st).Uncertain(ctx, c)
 	if err != nil {
 		return err
 	}
@@ -354,13 +349,7 @@ func retryUncertain(ctx context.Context, e *env, st *data.Store, c data.Communit
 		line, err := in.ReadString('\n')
 		answer := strings.ToLower(strings.TrimSpace(line))
 		if answer == "s" || answer == "si" || answer == "sí" {
-			ok, rerr := st.RetryUncertainOutbox(ctx, c.ID, m.ID)
-			if rerr != nil {
-				return rerr
-			}
-			if ok {
-				ids = append(ids, m.ID)
-			}
+			ids = append(ids, m.ID)
 		} else {
 			fmt.Fprintln(e.stdout, "No se reenvía.")
 		}
@@ -369,12 +358,18 @@ func retryUncertain(ctx context.Context, e *env, st *data.Store, c data.Communit
 			break // no more answers: the rest are not sent
 		}
 	}
-	if len(ids) == 0 {
+	var b *workflow.Batch
+	if len(ids) > 0 {
+		if b, err = flows(st).RetryUncertain(ctx, c, ids); err != nil {
+			return err
+		}
+	}
+	if b == nil {
 		fmt.Fprintln(e.stdout, "No se reenvió ningún correo.")
 		return nil
 	}
-	fmt.Fprintf(e.stdout, "Reenviando %s.\n", count(len(ids), "correo", "correos"))
-	return sendAndReport(ctx, e, st, c, snd, ids)
+	fmt.Fprintf(e.stdout, "Reenviando %s.\n", count(len(b.IDs), "correo", "correos"))
+	return sendAndReport(ctx, e, st, c, b)
 }
 
 var stateLabels = map[string]string{
@@ -412,37 +407,30 @@ func runOutbox(ctx context.Context, e *env, args []string) error {
 	}
 	defer done()
 	if *retry {
-		snd, err := mailer.NewSender(ctx, st, mailer.OpenSecrets(st.Path()), c)
-		if err != nil {
+		wf := flows(st)
+		// An account that cannot send says so before anything is asked or armed.
+		if err := wf.CanSend(ctx, c); err != nil {
 			return userError{err.Error()}
 		}
 		if *uncertain {
-			return retryUncertain(ctx, e, st, c, snd)
+			return retryUncertain(ctx, e, st, c)
 		}
-		again, err := st.RetryOutbox(ctx, c.ID, nil)
+		b, again, err := wf.RetryAll(ctx, c)
 		if err != nil {
-			return err
+			return userError{err.Error()}
 		}
 		fmt.Fprintf(e.stdout, "Reintentando %s (fallidos o cancelados) y los pendientes.\n", count(len(again), "correo", "correos"))
-		if u, err := st.ListOutbox(ctx, c.ID, data.OutboxFilter{Uncertain: true}); err == nil && len(u) > 0 {
+		if u, err := wf.Uncertain(ctx, c); err == nil && len(u) > 0 {
 			fmt.Fprintf(e.stdout, "Quedan aparte %s: vea comunidad outbox --retry --uncertain.\n",
 				count(len(u), "correo que puede haber llegado", "correos que pueden haber llegado"))
 		}
 		// The batch is what was armed and what was pending: only its
 		// outcome is reported (not the uncertain ones left apart).
-		pending, err := st.ListOutbox(ctx, c.ID, data.OutboxFilter{States: []string{data.OutboxPending}})
-		if err != nil {
-			return err
-		}
-		if len(pending) == 0 {
+		if b == nil {
 			fmt.Fprintln(e.stdout, "No hay correos que reintentar.")
 			return nil
 		}
-		ids := make([]int64, len(pending))
-		for i, m := range pending {
-			ids[i] = m.ID
-		}
-		return sendAndReport(ctx, e, st, c, snd, ids)
+		return sendAndReport(ctx, e, st, c, b)
 	}
 	ms, err := st.ListOutbox(ctx, c.ID, data.OutboxFilter{Limit: *limit})
 	if err != nil {

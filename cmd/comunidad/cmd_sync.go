@@ -13,8 +13,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"comunidad/app/kastor"
-	"comunidad/app/mailer"
+	"comunidad/app/workflow"
 	"comunidad/data"
 )
 
@@ -41,12 +40,6 @@ func init() {
 
 // envKastorToken is read when --token is not given.
 const envKastorToken = "KASTOR_TOKEN"
-
-// kastorTokenKey is where the window keeps a community's URL token in the
-// credential store.
-func kastorTokenKey(community int64) string {
-	return "kastor.token:" + strconv.FormatInt(community, 10)
-}
 
 // parseInterleaved parses flags given before or after the positional
 // arguments ("sync x.xlsx --json" as well as "sync --json x.xlsx").
@@ -95,63 +88,40 @@ func runSync(ctx context.Context, e *env, args []string) error {
 	defer done()
 
 	// The community, if it exists already: by --community, or the only one.
-	var target data.SyncTarget
-	cs, err := st.Communities(ctx)
+	target, err := flows(st).ImportTarget(ctx, *name)
 	if err != nil {
 		return err
 	}
-	switch {
-	case *name != "":
-		if c, err := st.CommunityByName(ctx, *name); err == nil {
-			target.CommunityID = c.ID
-		} else if errors.Is(err, data.ErrNotFound) {
-			target.CommunityName = strings.TrimSpace(*name)
-		} else {
-			return err
-		}
-	case len(cs) == 1:
-		target.CommunityID = cs[0].ID
+	req := workflow.ImportRequest{Source: source, CommunityID: target.CommunityID, Token: *token}
+	if req.Token == "" {
+		req.Token = os.Getenv(envKastorToken)
 	}
-
-	opts := kastor.Options{Token: *token}
-	if opts.Token == "" {
-		opts.Token = os.Getenv(envKastorToken)
-	}
-	if opts.Token == "" && target.CommunityID != 0 && kastor.IsURL(source) {
-		if t, err := mailer.OpenSecrets(st.Path()).Get(kastorTokenKey(target.CommunityID)); err == nil {
-			opts.Token = t
-		}
-	}
-	res, err := kastor.Read(ctx, source, opts)
+	im, err := flows(st).ReadImport(ctx, req)
 	if err != nil {
 		return userError{err.Error()}
 	}
-	if target.CommunityID == 0 && target.CommunityName == "" && len(cs) > 1 {
-		// Several communities: the export's title must name one of them.
-		c, err := st.CommunityByName(ctx, res.SuggestedName())
-		if err != nil {
-			return errorf("hay %d comunidades: elija a cuál importar con --community", len(cs))
+	if target, err = im.Target(ctx, target); err != nil {
+		var several *workflow.SeveralCommunitiesError
+		if errors.As(err, &several) {
+			return errorf("hay %d comunidades: elija a cuál importar con --community", several.N)
 		}
-		target.CommunityID = c.ID
+		return err
 	}
-	// A copy of what is there before the sync rewrites it; an empty
-	// database has nothing to protect.
-	if len(cs) > 0 {
-		if _, err := st.Backup(ctx, data.ReasonSync); err != nil {
-			if errors.Is(err, context.Canceled) {
-				return err
-			}
-			return errorf("no se importó nada: no se pudo hacer la copia de seguridad previa: %s",
-				strings.TrimPrefix(err.Error(), "copia de seguridad: "))
-		}
-	}
-	rep, err := kastor.Apply(ctx, st, target, source, res, opts)
+	rep, err := im.Save(ctx, target)
 	if err != nil {
-		if errors.Is(err, context.Canceled) {
+		var backup *workflow.BackupError
+		var taken *workflow.NameTakenError
+		switch {
+		case errors.Is(err, context.Canceled):
 			return err
+		case errors.As(err, &backup):
+			return errorf("no se importó nada: %v", backup)
+		case errors.As(err, &taken):
+			return errorf("no se importó nada: ya existe la comunidad «%s»", taken.Community.Name)
 		}
 		return userError{fmt.Sprintf("no se importó nada: %v", err)}
 	}
+	res := im.Result
 	out := syncOutput{SyncReport: rep, Layout: res.Layout.String(), Rows: res.Rows, Sheet: res.Sheet}
 	if out.Problems == nil {
 		out.Problems = []data.SyncProblem{}

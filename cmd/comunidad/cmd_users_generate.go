@@ -9,7 +9,6 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"comunidad/app/userfile"
 	"comunidad/data"
 )
 
@@ -65,7 +64,7 @@ func runUsersGenerate(ctx context.Context, e *env, args []string) error {
 	if strings.TrimSpace(*units) != "" && len(ids) == 0 {
 		return errorf("users generate: --units no nombra ninguna unidad")
 	}
-	rep, err := userfile.GenerateFile(ctx, st, c.ID, ids, path, userfile.Options{})
+	rep, err := flows(st).GenerateUsersFile(ctx, c, ids, path)
 	if errors.Is(err, context.Canceled) {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofrs/flock"
 
+	"comunidad/app/workflow"
 	"comunidad/data"
 )
 
@@ -110,4 +111,10 @@ func lockForWrite(dbPath, command string) (unlock func(), err error) {
 	}
 	writeHolder(lp, command) // so that a window opened meanwhile names this command
 	return func() { fl.Unlock() }, nil
+}
+
+// flows is the workflows (app/workflow) on st: a command adds only its
+// flags and its printing to them.
+func flows(st *data.Store) *workflow.Service {
+	return &workflow.Service{Store: st, TLSConfig: mailTLS}
 }

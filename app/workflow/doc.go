@@ -1,0 +1,18 @@
+// Package workflow holds the operations a person starts from the window or
+// from the command line, each owning its whole sequence and its rules, so
+// that the two never assemble them on their own:
+//
+//   - import a Kastor export (import.go): the saved URL token, the read, the
+//     new community's name still free, a confirmation hook, the backup
+//     first, then the sync in one transaction;
+//   - generate the portal users and their Excel file (users.go);
+//   - render the welcome letters to PDF (letters.go);
+//   - plan, queue and send letters, new-user notices and retries (send.go):
+//     the one place that builds the sender and sets its TLS settings;
+//   - make, list and restore backups (backup.go).
+//
+// The window adds progress, confirmation and display; a command adds flags
+// and printing. The package imports no Fyne and writes nothing for a person
+// to read on its own: its failures are typed errors (errors.go) that app/ui
+// turns into the user's language and cmd prints.
+package workflow

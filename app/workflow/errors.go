@@ -1,0 +1,40 @@
+package workflow
+
+import (
+	"fmt"
+	"strings"
+
+	"comunidad/data"
+)
+
+// NameTakenError refuses a new community whose name another one already
+// has (ignoring case, accents and surrounding spaces).
+type NameTakenError struct{ Community data.Community }
+
+func (e *NameTakenError) Error() string {
+	return fmt.Sprintf("ya existe la comunidad «%s»", e.Community.Name)
+}
+
+// SeveralCommunitiesError is an import that names no community while the
+// database holds several and the export's title names none of them.
+type SeveralCommunitiesError struct{ N int }
+
+func (e *SeveralCommunitiesError) Error() string {
+	return fmt.Sprintf("hay %d comunidades: elija a cuál importar", e.N)
+}
+
+// BackupError is the backup an import makes first, failed: nothing was
+// imported.
+type BackupError struct{ Err error }
+
+func (e *BackupError) Error() string {
+	return "no se pudo hacer la copia de seguridad previa: " + e.Reason()
+}
+
+func (e *BackupError) Unwrap() error { return e.Err }
+
+// Reason is why the backup failed, without the data layer's own
+// "copia de seguridad: " prefix (the sentence around it says so already).
+func (e *BackupError) Reason() string {
+	return strings.TrimPrefix(e.Err.Error(), "copia de seguridad: ")
+}

@@ -1,0 +1,166 @@
+package workflow
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+
+	"comunidad/app/kastor"
+	"comunidad/data"
+)
+
+// TokenKey names a community's Kastor URL token in the credential store
+// (Configuración → Importación desde Kastor saves it; an import from the
+// community's URL uses it).
+func TokenKey(community int64) string { return "kastor.token:" + strconv.FormatInt(community, 10) }
+
+// ImportRequest is one "Importar datos" / "comunidad sync".
+type ImportRequest struct {
+	// Source is the export: a file's path or a URL.
+	Source string
+	// CommunityID is the community the export updates when it is known
+	// before reading (0: a new community, or one to find by the export's
+	// title); its saved token is used for a URL without Token.
+	CommunityID int64
+	// Token is the URL's token; "" uses the one saved for CommunityID.
+	Token string
+	// Progress, when set, is told the share of the work done (0..1):
+	// reading is the first half, saving the second.
+	Progress func(float64)
+	// Confirm, when set, is asked once the export is read and checked and
+	// before anything is written (the backup included); false cancels the
+	// import with context.Canceled. This is where the window and the
+	// command show what the import is about to change and ask.
+	Confirm func(ctx context.Context, im *Import, target data.SyncTarget) (bool, error)
+}
+
+// Import is an export read and not saved yet.
+type Import struct {
+	Source string
+	Result *kastor.Result
+	s      *Service
+	req    ImportRequest
+	opts   kastor.Options
+}
+
+func (r ImportRequest) progress(f float64) {
+	if r.Progress != nil {
+		r.Progress(f)
+	}
+}
+
+// ReadImport reads the export (with the community's saved token for a
+// URL), without writing anything.
+func (s *Service) ReadImport(ctx context.Context, req ImportRequest) (*Import, error) {
+	opts := kastor.Options{Token: req.Token}
+	if opts.Token == "" && req.CommunityID != 0 && kastor.IsURL(req.Source) {
+		if t, err := s.secrets().Get(TokenKey(req.CommunityID)); err == nil {
+			opts.Token = t
+		}
+	}
+	read := opts
+	read.Progress = func(f float64) { req.progress(f / 2) }
+	res, err := kastor.Read(ctx, req.Source, read)
+	if err != nil {
+		return nil, err
+	}
+	return &Import{Source: req.Source, Result: res, s: s, req: req, opts: opts}, nil
+}
+
+// ImportTarget is where a command's import goes, as far as it is known
+// before the export is read: the community called name (a new one by that
+// name when there is none), or the only one there is. Otherwise it is empty
+// and Import.Target settles it once the export is read.
+func (s *Service) ImportTarget(ctx context.Context, name string) (data.SyncTarget, error) {
+	var t data.SyncTarget
+	if name != "" {
+		c, err := s.Store.CommunityByName(ctx, name)
+		switch {
+		case err == nil:
+			t.CommunityID = c.ID
+		case errors.Is(err, data.ErrNotFound):
+			t.CommunityName = strings.TrimSpace(name)
+		default:
+			return t, err
+		}
+		return t, nil
+	}
+	cs, err := s.Store.Communities(ctx)
+	if err != nil {
+		return t, err
+	}
+	if len(cs) == 1 {
+		t.CommunityID = cs[0].ID
+	}
+	return t, nil
+}
+
+// Target settles which community the export goes to when the command line
+// named none and the database holds several: the one the export's title
+// names, or a *SeveralCommunitiesError. Any other target is returned as it is.
+func (im *Import) Target(ctx context.Context, t data.SyncTarget) (data.SyncTarget, error) {
+	if t.CommunityID != 0 || strings.TrimSpace(t.CommunityName) != "" {
+		return t, nil
+	}
+	cs, err := im.s.Store.Communities(ctx)
+	if err != nil {
+		return t, err
+	}
+	if len(cs) <= 1 {
+		if len(cs) == 1 {
+			t.CommunityID = cs[0].ID
+		}
+		return t, nil
+	}
+	c, err := im.s.Store.CommunityByName(ctx, im.Result.SuggestedName())
+	if err != nil {
+		return t, &SeveralCommunitiesError{N: len(cs)}
+	}
+	t.CommunityID = c.ID
+	return t, nil
+}
+
+// Save writes the export into target in one transaction, in this order:
+//  1. a new community's name must still be free (another window or
+//     command may have taken it since it was asked): *NameTakenError;
+//  2. Confirm, when the request has one;
+//  3. a backup of the database, unless it holds no community yet
+//     (nothing to protect): *BackupError;
+//  4. the sync itself (kastor.Apply).
+//
+// A cancelled ctx at any step leaves the database as it was.
+func (im *Import) Save(ctx context.Context, target data.SyncTarget) (data.SyncReport, error) {
+	st := im.s.Store
+	cs, err := st.Communities(ctx)
+	if err != nil {
+		return data.SyncReport{}, err
+	}
+	if target.CommunityID == 0 {
+		for _, c := range cs {
+			if data.Fold(strings.TrimSpace(c.Name)) == data.Fold(strings.TrimSpace(target.CommunityName)) {
+				return data.SyncReport{}, &NameTakenError{Community: c}
+			}
+		}
+	}
+	if im.req.Confirm != nil {
+		ok, err := im.req.Confirm(ctx, im, target)
+		if err != nil {
+			return data.SyncReport{}, err
+		}
+		if !ok {
+			return data.SyncReport{}, context.Canceled
+		}
+	}
+	if len(cs) > 0 {
+		if _, err := st.Backup(ctx, data.ReasonSync); err != nil {
+			if errors.Is(err, context.Canceled) {
+				return data.SyncReport{}, err
+			}
+			return data.SyncReport{}, &BackupError{Err: err}
+		}
+	}
+	save := im.opts
+	save.Progress = func(f float64) { im.req.progress(0.5 + f/2) }
+	return kastor.Apply(ctx, st, target, im.Source, im.Result, save)
+}

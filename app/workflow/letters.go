@@ -1,0 +1,85 @@
+package workflow
+
+import (
+	"context"
+
+	"comunidad/app/letter"
+	"comunidad/data"
+)
+
+// LetterData is what a community's letters are made from: its letter
+// templates (the default first), its letter settings and its users. The
+// letter editor and the download dialog both start from it.
+type LetterData struct {
+	Templates []data.Template
+	Settings  letter.Settings
+	Rows      []data.UserRow
+}
+
+// LoadLetterData reads a community's LetterData, creating the suggested
+// templates the first time.
+func (s *Service) LoadLetterData(ctx context.Context, community int64) (LetterData, error) {
+	ts, err := letter.EnsureTemplates(ctx, s.Store, community)
+	if err != nil {
+		return LetterData{}, err
+	}
+	set, err := letter.LoadSettings(ctx, s.Store, community)
+	if err != nil {
+		return LetterData{}, err
+	}
+	rows, err := s.Store.UserRows(ctx, community)
+	if err != nil {
+		return LetterData{}, err
+	}
+	return LetterData{Templates: ts, Settings: set, Rows: rows}, nil
+}
+
+// Letters is one batch of welcome letters to render.
+type Letters struct {
+	Community data.Community
+	Template  data.Template
+	Settings  letter.Settings
+	Selection letter.Selection
+}
+
+// LettersRequest chooses the letters: the template by name ("" the
+// default), the units (none: all of them) and who in each unit.
+type LettersRequest struct {
+	Template   string
+	UnitIDs    []int64
+	Recipients letter.Recipients
+}
+
+// PrepareLetters finds the template, the settings and the recipients of a
+// request.
+func (s *Service) PrepareLetters(ctx context.Context, c data.Community, req LettersRequest) (Letters, error) {
+	t, err := letter.FindTemplate(ctx, s.Store, c.ID, req.Template)
+	if err != nil {
+		return Letters{}, err
+	}
+	set, err := letter.LoadSettings(ctx, s.Store, c.ID)
+	if err != nil {
+		return Letters{}, err
+	}
+	rows, err := s.Store.UserRows(ctx, c.ID)
+	if err != nil {
+		return Letters{}, err
+	}
+	return Letters{Community: c, Template: t, Settings: set, Selection: letter.SelectRecipients(rows, req.UnitIDs, req.Recipients)}, nil
+}
+
+// Write renders the letters into dest: one PDF per recipient in the folder
+// dest, or, combined, all of them in the one file dest. It returns the
+// files written (the whole letters already written, on a cancel).
+// progress, when set, is told after each letter.
+func (l Letters) Write(ctx context.Context, dest string, combined bool, progress func(done, total int)) ([]string, error) {
+	b := letter.Batch{Template: letter.FromData(l.Template), Settings: l.Settings, Community: l.Community, Rows: l.Selection.Rows,
+		OnProgress: progress}
+	if combined {
+		if err := b.WriteCombined(ctx, dest); err != nil {
+			return nil, err
+		}
+		return []string{dest}, nil
+	}
+	return b.WriteFolder(ctx, dest)
+}

@@ -1,0 +1,232 @@
+package workflow
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"comunidad/app/letter"
+	"comunidad/app/mailer"
+	"comunidad/app/secret"
+	"comunidad/data"
+)
+
+const export = "Código;Unidad;Nombres;Apellido paterno;Correo;Tipo\n" +
+	"A-101;Depto 101;Ana;Soto;ana@example.cl;Propietario\n" +
+	"A-102;Depto 102;Luis;Pérez;luis@example.cl;Propietario\n"
+
+func newService(t *testing.T) (*Service, string) {
+	t.Helper()
+	dir := t.TempDir()
+	st, err := data.Open(context.Background(), filepath.Join(dir, "w.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	src := filepath.Join(dir, "Edificio Norte.csv")
+	if err := os.WriteFile(src, []byte(export), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return &Service{Store: st, Secrets: secret.NewFileOnly(filepath.Join(dir, "secrets.json"))}, src
+}
+
+func importFile(t *testing.T, s *Service, src string, target data.SyncTarget) data.SyncReport {
+	t.Helper()
+	ctx := context.Background()
+	im, err := s.ReadImport(ctx, ImportRequest{Source: src, CommunityID: target.CommunityID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := im.Save(ctx, target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+func TestImportBacksUpBeforeWritingOverACommunity(t *testing.T) {
+	s, src := newService(t)
+	ctx := context.Background()
+	var last float64
+	im, err := s.ReadImport(ctx, ImportRequest{Source: src, Progress: func(f float64) { last = f }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last != 0.5 {
+		t.Errorf("reading ends at half the progress, got %v", last)
+	}
+	rep, err := im.Save(ctx, data.SyncTarget{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last != 1 || rep.Community != "Edificio Norte" || rep.Units.New != 2 {
+		t.Fatalf("progress %v, report %+v", last, rep)
+	}
+	if list, _, _ := s.Backups(ctx); len(list) != 0 {
+		t.Errorf("an empty database has nothing to back up, got %d backups", len(list))
+	}
+	importFile(t, s, src, data.SyncTarget{CommunityID: rep.CommunityID})
+	list, _, err := s.Backups(ctx)
+	if err != nil || len(list) != 1 || list[0].Reason != data.ReasonSync || list[0].Units != 2 {
+		t.Fatalf("backups %+v, %v", list, err)
+	}
+}
+
+func TestImportConfirmRefusedWritesNothing(t *testing.T) {
+	s, src := newService(t)
+	ctx := context.Background()
+	first := importFile(t, s, src, data.SyncTarget{})
+	var asked data.SyncTarget
+	im, err := s.ReadImport(ctx, ImportRequest{Source: src, CommunityID: first.CommunityID,
+		Confirm: func(_ context.Context, im *Import, t data.SyncTarget) (bool, error) {
+			asked = t
+			return len(im.Result.Snapshot.Units) == 0, nil
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := im.Save(ctx, data.SyncTarget{CommunityID: first.CommunityID}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("a refused confirmation cancels, got %v", err)
+	}
+	if asked.CommunityID != first.CommunityID {
+		t.Errorf("Confirm was asked about %+v", asked)
+	}
+	if list, _, _ := s.Backups(ctx); len(list) != 0 {
+		t.Errorf("nothing is written before the confirmation, not even a backup: %d", len(list))
+	}
+	runs, _ := s.Store.SyncRuns(ctx, first.CommunityID, 10)
+	if len(runs) != 1 {
+		t.Errorf("sync runs %d, want the first one only", len(runs))
+	}
+}
+
+func TestImportRefusesATakenNameAndSettlesTheTarget(t *testing.T) {
+	s, src := newService(t)
+	ctx := context.Background()
+	first := importFile(t, s, src, data.SyncTarget{})
+	im, err := s.ReadImport(ctx, ImportRequest{Source: src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var taken *NameTakenError
+	if _, err := im.Save(ctx, data.SyncTarget{CommunityName: "  edificio NORTE "}); !errors.As(err, &taken) || taken.Community.ID != first.CommunityID {
+		t.Fatalf("a new community named like another is refused, got %v", err)
+	}
+
+	// One community: a command that names none imports into it.
+	if tg, err := s.ImportTarget(ctx, ""); err != nil || tg.CommunityID != first.CommunityID {
+		t.Errorf("only community: %+v %v", tg, err)
+	}
+	if tg, err := s.ImportTarget(ctx, "Otra"); err != nil || tg.CommunityName != "Otra" || tg.CommunityID != 0 {
+		t.Errorf("a new name: %+v %v", tg, err)
+	}
+	if _, err := s.Store.CreateCommunity(ctx, "Otra"); err != nil {
+		t.Fatal(err)
+	}
+	// Two: the export's title names one of them...
+	if tg, err := im.Target(ctx, data.SyncTarget{}); err != nil || tg.CommunityID != first.CommunityID {
+		t.Errorf("by the export's title: %+v %v", tg, err)
+	}
+	// ...or none, and the command has to choose.
+	if err := s.Store.UpdateCommunity(ctx, data.Community{ID: first.CommunityID, Name: "Edificio Sur"}); err != nil {
+		t.Fatal(err)
+	}
+	var several *SeveralCommunitiesError
+	if _, err := im.Target(ctx, data.SyncTarget{}); !errors.As(err, &several) || several.N != 2 {
+		t.Errorf("several communities: %v", err)
+	}
+}
+
+func TestImportFromAURLUsesTheCommunitysSavedToken(t *testing.T) {
+	s, src := newService(t)
+	ctx := context.Background()
+	first := importFile(t, s, src, data.SyncTarget{})
+	if err := s.Secrets.Set(TokenKey(first.CommunityID), "tok-9"); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = append(got, r.Header.Get("Authorization"))
+		w.Header().Set("Content-Type", "text/csv")
+		w.Write([]byte(export))
+	}))
+	defer srv.Close()
+	if _, err := s.ReadImport(ctx, ImportRequest{Source: srv.URL + "/export.csv", CommunityID: first.CommunityID}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ReadImport(ctx, ImportRequest{Source: srv.URL + "/export.csv", CommunityID: first.CommunityID, Token: "given"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ReadImport(ctx, ImportRequest{Source: srv.URL + "/export.csv"}); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"Bearer tok-9", "Bearer given", ""}
+	if len(got) != 3 || got[0] != want[0] || got[1] != want[1] || got[2] != want[2] {
+		t.Errorf("Authorization headers %q, want %q", got, want)
+	}
+}
+
+func TestQueueLettersRefusesAnAccountThatCannotSendBeforeQueuing(t *testing.T) {
+	s, src := newService(t)
+	ctx := context.Background()
+	rep := importFile(t, s, src, data.SyncTarget{})
+	c, err := s.Store.Community(ctx, rep.CommunityID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := s.PlanLetters(ctx, c, mailer.LetterRequest{Recipients: letter.MainAccount})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Messages) != 2 {
+		t.Fatalf("plan %d messages", len(plan.Messages))
+	}
+	if _, err := s.QueueLetters(ctx, c, plan); err == nil {
+		t.Fatal("no SMTP account: refused")
+	}
+	if ms, _ := s.Store.ListOutbox(ctx, c.ID, data.OutboxFilter{}); len(ms) != 0 {
+		t.Errorf("nothing queued, got %d", len(ms))
+	}
+	if b, err := s.PendingNotices(ctx, c); b != nil || err != nil {
+		t.Errorf("no notices and no account: %v %v", b, err)
+	}
+}
+
+func TestLettersWriteOneFilePerRecipientOrOneCombined(t *testing.T) {
+	s, src := newService(t)
+	ctx := context.Background()
+	rep := importFile(t, s, src, data.SyncTarget{})
+	c, _ := s.Store.Community(ctx, rep.CommunityID)
+	ld, err := s.LoadLetterData(ctx, c.ID)
+	if err != nil || len(ld.Templates) == 0 || len(ld.Rows) != 2 || !ld.Templates[0].Default {
+		t.Fatalf("letter data %+v %v", ld, err)
+	}
+	l, err := s.PrepareLetters(ctx, c, LettersRequest{Recipients: letter.MainAccount})
+	if err != nil || len(l.Selection.Rows) != 2 || l.Template.ID != ld.Templates[0].ID {
+		t.Fatalf("letters %+v %v", l, err)
+	}
+	dir := t.TempDir()
+	var done int
+	paths, err := l.Write(ctx, dir, false, func(d, total int) { done = d })
+	if err != nil || len(paths) != 2 || done != 2 {
+		t.Fatalf("folder: %v %v (progress %d)", paths, err, done)
+	}
+	one := filepath.Join(dir, "todas.pdf")
+	paths, err = l.Write(ctx, one, true, nil)
+	if err != nil || len(paths) != 1 || paths[0] != one {
+		t.Fatalf("combined: %v %v", paths, err)
+	}
+	for _, p := range append(paths, filepath.Join(dir, filepath.Base(one))) {
+		b, err := os.ReadFile(p)
+		if err != nil || len(b) < 5 || string(b[:5]) != "%PDF-" {
+			t.Errorf("%s is not a PDF (%v)", p, err)
+		}
+	}
+	if _, err := s.PrepareLetters(ctx, c, LettersRequest{Template: "No existe"}); err == nil {
+		t.Error("an unknown template is refused")
+	}
+}
