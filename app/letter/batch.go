@@ -129,9 +129,18 @@ func (b Batch) WriteCombined(ctx context.Context, path string) error {
 	}
 	defer f.Abort()
 	if err := r.PDF(ctx, docs, f); err != nil {
-		return err
+		return fileError(path, err)
 	}
 	return f.Commit()
+}
+
+// fileError names the file a PDF could not be written to.
+func fileError(path string, err error) error {
+	var we *WriteError
+	if errors.As(err, &we) {
+		return &atomicfile.Error{Path: path, Err: we.Err}
+	}
+	return err
 }
 
 // WriteFolder writes one PDF per recipient into dir (created if needed),
@@ -143,7 +152,7 @@ func (b Batch) WriteFolder(ctx context.Context, dir string) ([]string, error) {
 		return nil, err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("crear la carpeta %s: %w", dir, err)
+		return nil, fmt.Errorf("no se pudo crear la carpeta %s: %s", dir, atomicfile.Reason(err))
 	}
 	used := map[string]bool{}
 	var paths []string
@@ -160,7 +169,7 @@ func (b Batch) WriteFolder(ctx context.Context, dir string) ([]string, error) {
 		}
 		if err := r.PDF(ctx, []Doc{d}, f); err != nil {
 			f.Abort()
-			return paths, err
+			return paths, fileError(path, err)
 		}
 		if err := f.Commit(); err != nil {
 			return paths, err

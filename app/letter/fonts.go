@@ -6,29 +6,32 @@ import (
 
 	"github.com/signintech/gopdf"
 	"golang.org/x/image/font"
-	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/gobolditalic"
-	"golang.org/x/image/font/gofont/goitalic"
-	"golang.org/x/image/font/gofont/goregular"
 	"golang.org/x/image/font/sfnt"
 	"golang.org/x/image/math/fixed"
+
+	"comunidad/assets"
 )
 
-// The letters are set in the Go fonts (BSD licence, see
-// golang.org/x/image/font/gofont): they cover Latin-1 and WGL4, so every
-// Spanish letter and sign (á ñ ü ¿ ¡ « » – “ ” €) is there.
+// The letters are set in Carlito (SIL OFL 1.1, assets/fonts/OFL.txt): a
+// sans-serif made for office print, with a plain zero (the Go fonts'
+// slashed one read "155Ø"), covering Latin-1 and more, so every Spanish
+// letter and sign (á ñ ü ¿ ¡ « » – “ ” €) is there.
 var fontData = [4][]byte{
-	0:             goregular.TTF,
-	Bold:          gobold.TTF,
-	Italic:        goitalic.TTF,
-	Bold | Italic: gobolditalic.TTF,
+	0:             assets.CarlitoRegular,
+	Bold:          assets.CarlitoBold,
+	Italic:        assets.CarlitoItalic,
+	Bold | Italic: assets.CarlitoBoldItalic,
 }
 
+// fontFamilies are the fonts' names in the PDF. gopdf embeds a subset of
+// each (only the glyphs used) under the name it is given, so the name
+// carries the subset tag ISO 32000-1 §9.6.4 asks for: six capital letters
+// and "+", different for each font of a file.
 var fontFamilies = [4]string{
-	0:             "GoRegular",
-	Bold:          "GoBold",
-	Italic:        "GoItalic",
-	Bold | Italic: "GoBoldItalic",
+	0:             "CMNRGA+Carlito",
+	Bold:          "CMNBDA+Carlito-Bold",
+	Italic:        "CMNITA+Carlito-Italic",
+	Bold | Italic: "CMNBIA+Carlito-BoldItalic",
 }
 
 // fontSet is the fonts parsed once per process: gopdf's parsed subsets (a

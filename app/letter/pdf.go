@@ -1,7 +1,9 @@
 package letter
 
 import (
+	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -17,6 +19,8 @@ import (
 
 	"github.com/signintech/gopdf"
 	"golang.org/x/image/draw"
+
+	"comunidad/app/atomicfile"
 )
 
 // Creator is the PDF's "creator" metadata.
@@ -133,10 +137,44 @@ func (r *Renderer) PDF(ctx context.Context, docs []Doc, w io.Writer) error {
 	if len(docs) > 20 {
 		defer relaxGC()()
 	}
-	if _, err := pdf.WriteTo(w); err != nil {
-		return fmt.Errorf("escribir el PDF: %w", err)
+	// gopdf ignores the errors of its writes (a full disk gave a PDF with
+	// no xref table and no error): every write goes through one that keeps
+	// the first error, and the PDF fails with it.
+	cw := &checkedWriter{w: w}
+	bw := bufio.NewWriterSize(cw, 64<<10)
+	if _, err := pdf.WriteTo(bw); err != nil {
+		return &WriteError{Err: err}
+	}
+	if err := bw.Flush(); err != nil || cw.err != nil {
+		return &WriteError{Err: cmp.Or(cw.err, err)}
 	}
 	return nil
+}
+
+// WriteError is a PDF that could not be written out (a full disk, a
+// folder that refuses files): not the letter's fault.
+type WriteError struct{ Err error }
+
+func (e *WriteError) Error() string { return "escribir el PDF: " + atomicfile.Reason(e.Err) }
+
+func (e *WriteError) Unwrap() error { return e.Err }
+
+// checkedWriter keeps the first write error and writes nothing after it.
+type checkedWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (c *checkedWriter) Write(p []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	n, err := c.w.Write(p)
+	if err == nil && n < len(p) {
+		err = io.ErrShortWrite
+	}
+	c.err = err
+	return n, err
 }
 
 // gopdf compresses each page with a new zlib writer (most of a megabyte,
@@ -378,9 +416,10 @@ func (r *Renderer) splitLong(w word, maxW, size float64) []word {
 	return out
 }
 
-// text lays out one hand-made line of spans at x0 within maxW, wrapping
-// and (when justify) spreading every wrapped line to the full width.
-func (l *layout) text(line []Span, x0, maxW, size, leading float64, justify bool, firstPrefix string) {
+// text wraps one hand-made line of spans at x0 within maxW and returns the
+// lines, each as its drawing operations with y relative to its baseline;
+// when justify, every wrapped line but the last is spread to the full width.
+func (l *layout) text(line []Span, x0, maxW, size float64, justify bool, firstPrefix string) [][]op {
 	r := l.r
 	ws := r.words(line, size)
 	space := r.width(" ", 0, size)
@@ -414,11 +453,11 @@ func (l *layout) text(line []Span, x0, maxW, size, leading float64, justify bool
 	if len(cur) > 0 || len(lines) == 0 {
 		lines = append(lines, cur)
 	}
+	out := make([][]op, 0, len(lines))
 	for i, ln := range lines {
-		l.room(leading)
-		base := l.y + leading*0.78
+		var ops []op
 		if i == 0 && firstPrefix != "" {
-			l.add(op{kind: opText, x: x0 - bulletInd + 5, y: base, text: firstPrefix, size: size})
+			ops = append(ops, op{kind: opText, x: x0 - bulletInd + 5, text: firstPrefix, size: size})
 		}
 		gap := space
 		if justify && i < len(lines)-1 && len(ln) > 1 {
@@ -429,32 +468,83 @@ func (l *layout) text(line []Span, x0, maxW, size, leading float64, justify bool
 			gap = (maxW - total) / float64(len(ln)-1)
 		}
 		if gap == space {
-			l.runs(ln, x0, base, size)
+			ops = l.runs(ops, ln, x0, size)
 		} else {
 			// Justified: each word at its place, the gaps spread evenly.
 			x := x0
 			for _, w := range ln {
 				px := x
 				for _, p := range w.parts {
-					l.add(op{kind: opText, x: px, y: base, text: p.Text, style: p.Style, size: size})
+					ops = append(ops, op{kind: opText, x: px, text: p.Text, style: p.Style, size: size})
 					px += r.width(p.Text, p.Style, size)
 				}
 				x += w.w + gap
 			}
 		}
-		l.y += leading
+		out = append(out, ops)
+	}
+	return out
+}
+
+// fits is how many lines of leading fit between the current line and the
+// foot of the page.
+func (l *layout) fits(leading float64) int {
+	free := l.r.pageH - l.r.bottom - smallSize - 6 - l.y
+	if free < 0 {
+		return 0
+	}
+	return int(free/leading + 1e-9)
+}
+
+// paragraph places a paragraph's lines, breaking pages so that no page
+// ends with its first line alone (an orphan) or starts with its last line
+// alone (a widow): a two-line paragraph stays whole, a longer one leaves
+// at least two lines on each side of the break.
+func (l *layout) paragraph(lines [][]op, leading float64) {
+	for len(lines) > 0 {
+		k := l.fits(leading)
+		if k < len(lines) {
+			if len(lines)-k < 2 {
+				k = len(lines) - 2 // no widow: one more line goes over
+			}
+			if k < 2 {
+				k = 0 // no orphan: the paragraph starts on the next page
+			}
+			if k == 0 {
+				if l.y <= l.r.top+l.r.headerHeight() {
+					k = max(1, l.fits(leading)) // a page too short for the rule: use it whole
+				} else {
+					l.newPage()
+					continue
+				}
+			}
+		} else {
+			k = len(lines)
+		}
+		for _, ops := range lines[:k] {
+			base := l.y + leading*0.78
+			for _, o := range ops {
+				o.y += base
+				l.add(o)
+			}
+			l.y += leading
+		}
+		lines = lines[k:]
+		if len(lines) > 0 {
+			l.newPage()
+		}
 	}
 }
 
-// runs adds a line set with natural spaces as one operation per style
+// runs appends a line set with natural spaces as one operation per style
 // run: fewer, shorter drawing operations make smaller and faster PDFs.
-func (l *layout) runs(ln []word, x, base, size float64) {
+func (l *layout) runs(ops []op, ln []word, x, size float64) []op {
 	var cur strings.Builder
 	st, start := Style(0), x
 	flush := func() {
 		if cur.Len() > 0 {
 			t := cur.String()
-			l.add(op{kind: opText, x: start, y: base, text: t, style: st, size: size})
+			ops = append(ops, op{kind: opText, x: start, text: t, style: st, size: size})
 			start += l.r.width(t, st, size)
 			cur.Reset()
 		}
@@ -472,6 +562,7 @@ func (l *layout) runs(ln []word, x, base, size float64) {
 		}
 	}
 	flush()
+	return ops
 }
 
 func (r *Renderer) layout(d Doc) [][]op {
@@ -484,7 +575,7 @@ func (r *Renderer) layout(d Doc) [][]op {
 		l.y += bodyLeading * 2
 	}
 	if d.Title != "" {
-		l.text([]Span{{Text: d.Title, Style: Bold}}, r.left, textW, titleSize, titleLead, false, "")
+		l.paragraph(l.text([]Span{{Text: d.Title, Style: Bold}}, r.left, textW, titleSize, false, ""), titleLead)
 		l.y += paraGap * 1.5
 	}
 	for i, b := range d.Blocks {
@@ -492,13 +583,15 @@ func (r *Renderer) layout(d Doc) [][]op {
 		if b.Kind == Bullet {
 			x, w, prefix = r.left+bulletInd, textW-bulletInd, "•"
 		}
+		var lines [][]op
 		for j, line := range b.Lines {
 			p := ""
 			if j == 0 {
 				p = prefix
 			}
-			l.text(line, x, w, bodySize, bodyLeading, true, p)
+			lines = append(lines, l.text(line, x, w, bodySize, true, p)...)
 		}
+		l.paragraph(lines, bodyLeading)
 		switch {
 		case i+1 < len(d.Blocks) && b.Kind == Bullet && d.Blocks[i+1].Kind == Bullet:
 			l.y += bulletGap

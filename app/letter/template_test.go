@@ -1,6 +1,7 @@
 package letter
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -174,5 +175,19 @@ func TestMergeAvoidsDoublePeriodsAndFindsMissingSettings(t *testing.T) {
 	miss := c.MissingSettings(Fields{"administrador": "Adm.", "comunidad": "X"})
 	if len(miss) != 1 || miss[0].Name != "correo_administrador" {
 		t.Fatalf("missing: %+v", miss)
+	}
+}
+
+// The suggested letters do not give {comunidad} a gender: it may be "el
+// Condominio", "el Edificio" or "la Comunidad" (the letter once said
+// "Condominio … ubicada").
+func TestSuggestedLettersNeutralAboutTheCommunity(t *testing.T) {
+	gendered := regexp.MustCompile(`(?i)\{comunidad\}\**,?\s+(ubicad|situad|emplazad|localizad)[oa]s?\b|\b(el|la|al|del)\s+\**\{comunidad\}`)
+	for _, s := range Suggested() {
+		for _, part := range []string{s.Title, s.Body} {
+			if m := gendered.FindString(part); m != "" {
+				t.Errorf("%s: %q gives the community a gender", s.Name, m)
+			}
+		}
 	}
 }

@@ -78,6 +78,7 @@ var bundled = []component{
 	{"Go", "", "BSD-3-Clause", "https://go.dev/LICENSE"},
 	{"SQLite", "", "Dominio público", "https://www.sqlite.org/copyright.html"},
 	{"GLFW", "", "zlib", "https://www.glfw.org/license.html"},
+	{"Carlito (fuente de las cartas)", "20220224", "SIL OFL 1.1", "https://github.com/googlefonts/carlito/blob/main/OFL.txt"},
 	{"Noto Sans (fuente)", "", "SIL OFL 1.1", "https://fonts.google.com/noto/specimen/Noto+Sans/license"},
 	{"Inter (fuente)", "", "SIL OFL 1.1", "https://github.com/rsms/inter/blob/master/LICENSE.txt"},
 	{"DejaVu Sans Mono (fuente)", "", "Bitstream Vera / dominio público", "https://dejavu-fonts.github.io/License.html"},

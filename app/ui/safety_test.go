@@ -92,11 +92,12 @@ func TestAboutShowsVersionFolderAndLicences(t *testing.T) {
 		comps[c.Name] = c
 	}
 	for name, lic := range map[string]string{
-		"fyne.io/fyne/v2":             "BSD-3-Clause",
-		"github.com/mattn/go-sqlite3": "MIT (SQLite: dominio público)",
-		"golang.org/x/text":           "BSD-3-Clause",
-		"SQLite":                      "Dominio público",
-		"Noto Sans (fuente)":          "SIL OFL 1.1",
+		"fyne.io/fyne/v2":                "BSD-3-Clause",
+		"github.com/mattn/go-sqlite3":    "MIT (SQLite: dominio público)",
+		"golang.org/x/text":              "BSD-3-Clause",
+		"SQLite":                         "Dominio público",
+		"Noto Sans (fuente)":             "SIL OFL 1.1",
+		"Carlito (fuente de las cartas)": "SIL OFL 1.1",
 	} {
 		c, ok := comps[name]
 		if !ok || c.Licence != lic || !strings.HasPrefix(c.URL, "https://") {

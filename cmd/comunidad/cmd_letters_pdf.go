@@ -80,6 +80,14 @@ func runLettersPDF(ctx context.Context, e *env, args []string) error {
 	}
 	paths, err := letters.Write(ctx, *out, *combined, nil)
 	if err != nil {
+		if len(paths) > 0 && !errors.Is(err, context.Canceled) {
+			// The letters already written are whole; say so, and stop.
+			done := "quedó 1 carta completa"
+			if len(paths) > 1 {
+				done = fmt.Sprintf("quedaron %d cartas completas", len(paths))
+			}
+			return userError{fmt.Sprintf("letters pdf: %v (%s en %s; las demás no se escribieron)", err, done, *out)}
+		}
 		return pdfError(err)
 	}
 	if *combined {

@@ -169,3 +169,76 @@ func TestLettersPDFOneLetterSaysSo(t *testing.T) {
 		t.Fatalf("one letter expected:\n%s", text)
 	}
 }
+
+// mountTmpfs mounts a tmpfs of the given size (with more mount options, e.g.
+// "ro") on a new folder, or skips the test when this machine does not let
+// it (not root, no mount in the container).
+func mountTmpfs(t *testing.T, opts string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", opts, "tmpfs", dir).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a tmpfs here (%v: %s): the full-disk case needs root and mount", err, strings.TrimSpace(string(out)))
+	}
+	t.Cleanup(func() {
+		if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {
+			t.Errorf("umount %s: %v %s", dir, err, out)
+		}
+	})
+	return dir
+}
+
+func entries(t *testing.T, dir string) []string {
+	t.Helper()
+	es, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range es {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+// «letters pdf» on a full disk and into a folder that takes no files fails
+// with exit 1 and a Spanish line, and leaves nothing under the final name
+// (gopdf ignores its write errors: they used to give exit 0 and a PDF with
+// no xref table, or zero-byte files).
+func TestLettersPDFFullDiskFailsCleanly(t *testing.T) {
+	db := seedLetterDB(t)
+	t.Run("combined", func(t *testing.T) {
+		dir := mountTmpfs(t, "size=16k")
+		out := filepath.Join(dir, "cartas.pdf")
+		code, stdout, stderr := runCLI(t, "", "--db", db, "letters", "pdf", "--combined", "--out", out, "--recipients", "all")
+		if code != 1 || !strings.Contains(stderr, "no se pudo escribir "+out+": el disco está lleno") || strings.Contains(stdout, "cartas") {
+			t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+		}
+		if got := entries(t, dir); len(got) != 0 {
+			t.Fatalf("left behind on the full disk: %v", got)
+		}
+	})
+	t.Run("folder", func(t *testing.T) {
+		dir := mountTmpfs(t, "size=48k")
+		code, stdout, stderr := runCLI(t, "", "--db", db, "letters", "pdf", "--out", dir, "--recipients", "all")
+		if code != 1 || !strings.Contains(stderr, "el disco está lleno") || !strings.Contains(stderr, "quedó 1 carta completa en "+dir) {
+			t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+		}
+		got := entries(t, dir)
+		if len(got) != 1 || !strings.HasSuffix(got[0], ".pdf") {
+			t.Fatalf("files on the full disk: %v (want the one whole letter, nothing else)", got)
+		}
+		// The letter that was written is whole.
+		if text := pdftotext(t, filepath.Join(dir, got[0])); !strings.Contains(text, "Edificio Los Álamos") {
+			t.Fatalf("the letter left is not whole: %q", text)
+		}
+	})
+	t.Run("read-only folder", func(t *testing.T) {
+		dir := mountTmpfs(t, "size=1m,ro")
+		for _, args := range [][]string{{"--combined", "--out", filepath.Join(dir, "cartas.pdf")}, {"--out", dir}} {
+			code, stdout, stderr := runCLI(t, "", append([]string{"--db", db, "letters", "pdf"}, args...)...)
+			if code != 1 || !strings.Contains(stderr, "la carpeta es de solo lectura") {
+				t.Fatalf("%v: exit %d\nstdout: %s\nstderr: %s", args, code, stdout, stderr)
+			}
+		}
+	})
+}
