@@ -14,20 +14,16 @@ import (
 
 // printFiles sends PDF files to a printer: the system's default one when
 // printer is "". Linux and macOS use CUPS's lp (or lpr); Windows asks the
-// application registered for PDF to print through the shell's "print" verb.
+// application registered for PDF to print through the shell's "print" verb
+// ("printto" for a named printer).
 func printFiles(ctx context.Context, printer string, paths []string) error {
 	if len(paths) == 0 {
 		return nil
 	}
 	if runtime.GOOS == "windows" {
 		for _, p := range paths {
-			// Start-Process -Verb Print is the shell's print verb; the path is
-			// quoted for PowerShell (a ' is doubled).
-			q := "'" + strings.ReplaceAll(p, "'", "''") + "'"
-			cmd := exec.CommandContext(ctx, "powershell", "-NoProfile", "-NonInteractive", "-Command",
-				"Start-Process -FilePath "+q+" -Verb Print")
-			if out, err := cmd.CombinedOutput(); err != nil {
-				return printError(string(out), err, printer)
+			if err := shellPrint(ctx, printer, p); err != nil {
+				return err
 			}
 		}
 		return nil

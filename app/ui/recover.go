@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"image/color"
-	"net/url"
 	"path/filepath"
 
 	"fyne.io/fyne/v2"
@@ -46,8 +45,7 @@ func RecoverScreen(w fyne.Window, r Recovery) fyne.CanvasObject {
 	detail.Importance = widget.LowImportance
 
 	folder := widget.NewButtonWithIcon(lang.X("safety.recover.folder", "Abrir carpeta de datos"), theme.FolderOpenIcon(), func() {
-		dir, _ := filepath.Abs(filepath.Dir(r.DBPath))
-		if err := fyne.CurrentApp().OpenURL(&url.URL{Scheme: "file", Path: filepath.ToSlash(dir)}); err != nil {
+		if err := openWithSystem(fyne.CurrentApp(), filepath.Dir(r.DBPath)); err != nil {
 			dialog.ShowError(err, w)
 		}
 	})
