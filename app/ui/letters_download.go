@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"comunidad/app/letter"
+	"comunidad/app/printers"
 	"comunidad/app/workflow"
 	"comunidad/data"
 )
@@ -52,8 +53,11 @@ type letterDownload struct {
 	cancel   context.CancelFunc
 	stop     *widget.Button // the progress dialog's "Cancelar"
 	result   dialog.Dialog
-	paths    []string      // the files written
-	dest     string        // the folder or the combined file
+	paths    []string       // the files written
+	dest     string         // the folder or the combined file
+	printer  *widget.Select // the result's printer picker
+	printBtn *widget.Button
+	printed  chan struct{} // tests: told when a print ends, when set
 	loaded   chan struct{} // closed once the choices are filled in
 	done     chan struct{} // closed once the letters are written and the result shown
 }
@@ -299,25 +303,62 @@ func (d *letterDownload) showResult(total int, err error) {
 		}
 	})
 	printBtn := widget.NewButtonWithIcon(lang.X("letter.download.print", "Imprimir"), theme.DocumentPrintIcon(), nil)
+	picker := widget.NewSelect(nil, nil)
+	picker.PlaceHolder = lang.X("letter.print.finding", "Buscando impresoras…")
+	picker.Disable()
+	printBtn.Disable()
+	d.printer, d.printBtn = picker, printBtn
 	printBtn.OnTapped = func() {
+		name := picker.Selected
+		if name == "" {
+			return
+		}
 		printBtn.Disable()
 		status.SetText(lang.X("letter.print.sending", "Enviando a la impresora…"))
 		paths := d.paths
 		go func() {
-			err := printFiles(context.Background(), "", paths)
+			err := printFiles(context.Background(), name, paths)
 			fyne.Do(func() {
 				printBtn.Enable()
 				if err != nil {
 					status.SetText(err.Error())
-					return
+				} else {
+					// The choice is this computer's: kept in its preferences.
+					d.u.app.Preferences().SetString(prefPrinter, name)
+					status.SetText(plural(len(paths), "letter.print.sent.one", "Se envió 1 archivo a la impresora.", "letter.print.sent", "Se enviaron {{.N}} archivos a la impresora."))
 				}
-				status.SetText(plural(len(paths), "letter.print.sent.one", "Se envió 1 archivo a la impresora.", "letter.print.sent", "Se enviaron {{.N}} archivos a la impresora."))
+				if d.printed != nil {
+					d.printed <- struct{}{}
+				}
 			})
 		}()
 	}
+	last := d.u.app.Preferences().String(prefPrinter)
+	go func() {
+		list, err := printers.Printers(context.Background())
+		fyne.Do(func() {
+			if err != nil {
+				picker.PlaceHolder = lang.X("letter.print.none", "Sin impresoras")
+				picker.Refresh()
+				status.SetText(printersError(err).Error())
+				return
+			}
+			if len(list.Names) == 0 {
+				picker.PlaceHolder = lang.X("letter.print.none", "Sin impresoras")
+				picker.Refresh()
+				status.SetText(lang.X("letter.print.noprinters", "Este equipo no tiene impresoras instaladas: agregue una en la configuración del sistema, o abra el PDF e imprímalo desde su visor."))
+				return
+			}
+			picker.SetOptions(list.Names)
+			picker.SetSelected(list.Choose(last))
+			picker.Enable()
+			printBtn.Enable()
+		})
+	}()
 	d.result = dialog.NewCustom(lang.X("letter.download.ready", "Cartas listas"), lang.X("letter.close", "Cerrar"),
-		container.NewVBox(text, container.NewHBox(open, printBtn), status), d.u.win)
-	d.result.Resize(fyne.NewSize(520, 240))
+		container.NewVBox(text, container.NewBorder(nil, nil, open, printBtn,
+			container.NewBorder(nil, nil, widget.NewLabel(lang.X("letter.print.printer", "Impresora:")), nil, picker)), status), d.u.win)
+	d.result.Resize(fyne.NewSize(600, 260))
 	d.result.Show()
 }
 

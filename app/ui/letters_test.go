@@ -19,6 +19,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"comunidad/app/letter"
+	"comunidad/app/printers"
 	"comunidad/data"
 )
 
@@ -667,5 +668,69 @@ func TestLetterDownloadCancel(t *testing.T) {
 	}
 	if !anyContains(overlayTexts(w), "Generación cancelada.") {
 		t.Fatalf("dialog %q", overlayTexts(w))
+	}
+}
+
+// The result of «Descargar» offers the system's printers (here a real
+// cupsd with a cups-pdf queue, and no default printer: the machine that
+// used to answer "No hay una impresora configurada"), prints to the one
+// chosen and offers it first the next time.
+func TestPrinterPickerPrintsWhereTheUserChooses(t *testing.T) {
+	queue, outDir := cupsPDFPrinter(t)
+	u, w, _ := letterTestUI(t)
+	list, err := printers.Printers(context.Background())
+	if err != nil || !contains(list.Names, queue) {
+		t.Fatalf("printers %+v %v, want %s among them", list, err, queue)
+	}
+	download := func(name string) *letterDownload {
+		t.Helper()
+		var d *letterDownload
+		fyne.DoAndWait(func() { d = u.newLetterDownload([]int64{1}) })
+		<-d.loaded
+		d.printed = make(chan struct{}, 1)
+		fyne.DoAndWait(func() { d.output.SetSelected(d.output.Options[1]) })
+		fyne.DoAndWait(func() { d.run(filepath.Join(t.TempDir(), name)) })
+		<-d.done
+		eventually(t, "the printers listed", func() bool {
+			var ok bool
+			fyne.DoAndWait(func() { ok = d.printer != nil && !d.printer.Disabled() && !d.printBtn.Disabled() })
+			return ok
+		})
+		return d
+	}
+	name := fmt.Sprintf("picker-%d", time.Now().UnixNano())
+	d := download(name)
+	var options []string
+	var selected string
+	fyne.DoAndWait(func() { options, selected = d.printer.Options, d.printer.Selected })
+	if strings.Join(options, "|") != strings.Join(list.Names, "|") || selected != list.Choose("") {
+		t.Fatalf("picker offers %q with %q selected; the system has %+v", options, selected, list)
+	}
+	fyne.DoAndWait(func() { d.printer.SetSelected(queue) })
+	test.Tap(d.printBtn)
+	<-d.printed
+	if got := u.app.Preferences().String(prefPrinter); got != queue {
+		t.Fatalf("remembered printer %q, want %q", got, queue)
+	}
+	if !anyContains(texts(w.Canvas().Overlays().Top()), "Se envió 1 archivo a la impresora.") {
+		t.Fatalf("result: %q", texts(w.Canvas().Overlays().Top()))
+	}
+	var printed string
+	for deadline := time.Now().Add(60 * time.Second); printed == "" && time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		if m, _ := filepath.Glob(filepath.Join(outDir, name+"*.pdf")); len(m) > 0 && exec.Command("pdfinfo", m[0]).Run() == nil {
+			printed = m[0]
+		}
+	}
+	if printed == "" {
+		t.Fatalf("the cups-pdf printer wrote nothing into %s", outDir)
+	}
+	t.Cleanup(func() { os.Remove(printed) })
+	fyne.DoAndWait(func() { w.Canvas().Overlays().Top().Hide() })
+
+	// The next time, the printer chosen comes first, whatever the default.
+	d = download(fmt.Sprintf("picker2-%d", time.Now().UnixNano()))
+	fyne.DoAndWait(func() { selected = d.printer.Selected })
+	if selected != queue {
+		t.Fatalf("second time: %q selected, want the remembered %q", selected, queue)
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2/lang"
+
+	"comunidad/app/printers"
 )
 
 // printFiles sends PDF files to a printer: the system's default one when
@@ -59,6 +61,21 @@ func printCommand(printer string, paths []string) (string, []string) {
 		return p, append(args, paths...)
 	}
 	return "", nil
+}
+
+// prefPrinter keeps the printer chosen last (a preference of this
+// computer, not of the community: printers belong to the machine).
+const prefPrinter = "letter.printer"
+
+// printersError puts the printer list's errors into the user's words.
+func printersError(err error) error {
+	switch {
+	case errors.Is(err, printers.ErrNoSystem):
+		return errors.New(lang.X("letter.print.nosystem", "No se encontró el sistema de impresión (lp o lpr): instale CUPS o imprima el PDF desde su visor."))
+	case errors.Is(err, printers.ErrNoScheduler):
+		return errors.New(lang.X("letter.print.noscheduler", "El servicio de impresión (CUPS) no está funcionando: inícielo o imprima el PDF desde su visor."))
+	}
+	return fmt.Errorf("%s %v", lang.X("letter.print.list", "No se pudo obtener la lista de impresoras:"), err)
 }
 
 // printError turns the print system's answer into a message for the user.
