@@ -6,6 +6,8 @@ TAGS    := migrated_fynedo
 BIN     := build/comunidad
 FYNE    := $(shell $(GO) env GOPATH)/bin/fyne
 FYNE_VERSION := v1.7.4
+STATICCHECK  := $(shell $(GO) env GOPATH)/bin/staticcheck
+STATICCHECK_VERSION := v0.8.2
 # What Fyne's cgo build needs (GLFW, OpenGL, X11), and what the tests use:
 # Xvfb for the real window, poppler for reading PDFs back, CUPS with a PDF
 # printer for printing, ImageMagick for screenshots.
@@ -44,9 +46,13 @@ race: test-deps
 bench: test-deps
 	$(TEST_ENV) $(GO) test -tags $(TAGS) -run '^$$' -bench . -benchmem -benchtime 3x ./...
 
-lint: deps
+lint: deps $(STATICCHECK)
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt:"; echo "$$out"; exit 1; fi
 	$(GO) vet -tags $(TAGS) ./...
+	$(STATICCHECK) -tags $(TAGS) ./...
+
+$(STATICCHECK):
+	$(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 
 # Desktop bundles with the fyne tool (scripts/package.sh), named, identified
 # and versioned by the root FyneApp.toml alone. The tool works on a copy of

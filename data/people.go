@@ -450,7 +450,7 @@ func (s *Store) AddLocalUser(ctx context.Context, unitID int64, in LocalUser) (i
 			return err
 		}
 		if u.Archived {
-			return fmt.Errorf("La unidad %s está archivada: ya no viene en Kastor", u.Code)
+			return fmt.Errorf("la unidad %s está archivada: ya no viene en Kastor", u.Code)
 		}
 		n, err := localCount(ctx, tx, unitID)
 		if err != nil {

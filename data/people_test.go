@@ -159,7 +159,7 @@ func TestAddLocalUserRefusals(t *testing.T) {
 		{"kastor email same unit", 1, ana("marta@example.cl"), FieldEmail, "ya es usuario de la unidad 101"},
 		{"local email other person", 1, ana("luis@example.cl"), FieldEmail, "ya es de Luis Vera (la unidad 102)"},
 		{"secondary email", 1, ana("conserje@example.cl"), FieldEmail, "correo secundario de la unidad 102"},
-		{"archived unit", 4, ana("nuevo@example.cl"), "", "La unidad 104 está archivada"},
+		{"archived unit", 4, ana("nuevo@example.cl"), "", "la unidad 104 está archivada"},
 		{"no unit", 99, ana("nuevo@example.cl"), "", "no encontrado"},
 	}
 	for _, tt := range tests {

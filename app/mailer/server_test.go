@@ -12,7 +12,6 @@ import (
 	"io"
 	"math/big"
 	"net"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -265,5 +264,3 @@ func makeCert(t testing.TB) (tls.Certificate, []byte) {
 	}
 	return cert, certPEM
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

@@ -110,7 +110,7 @@ func TestGenerateUsers(t *testing.T) {
 
 	test.Tap(findButton(w.Canvas().Overlays().Top(), "Generar"))
 	genWait(t, "the accounts", r.generated)
-	loads = genSettle(t, u, loads) // the tab reloads to show the new accounts
+	genSettle(t, u, loads) // the tab reloads to show the new accounts
 	if r.bar.Value != 1 {
 		t.Errorf("progress bar at %v after the work, want 1", r.bar.Value)
 	}

@@ -38,7 +38,7 @@ func init() {
 
 func runBackupCreate(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet("backup create")
-	reason := fs.String("reason", data.ReasonManual, "")
+	reason := fs.String("reason", data.ReasonManual, "motivo que queda en el nombre de la copia")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

@@ -23,13 +23,13 @@ func init() {
 
 func runLettersPDF(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet("letters pdf")
-	out := fs.String("out", "", "")
-	combined := fs.Bool("combined", false, "")
-	units := fs.String("units", "", "")
-	all := fs.Bool("all", false, "")
-	tpl := fs.String("template", "", "")
-	who := fs.String("recipients", string(letter.MainAccount), "")
-	comm := fs.String("community", "", "")
+	out := fs.String("out", "", "carpeta de las cartas (o, con --combined, el archivo PDF)")
+	combined := fs.Bool("combined", false, "un solo PDF con todas las cartas, para imprimir")
+	units := fs.String("units", "", "códigos de las unidades, separados por comas (por omisión, todas)")
+	all := fs.Bool("all", false, "todas las unidades")
+	tpl := fs.String("template", "", "nombre de la plantilla de carta (por omisión, la predeterminada)")
+	who := fs.String("recipients", string(letter.MainAccount), "main: la cuenta principal de cada unidad; all: todos sus usuarios")
+	comm := fs.String("community", "", "comunidad con la que trabajar (por omisión, la única que hay)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

@@ -68,7 +68,7 @@ func parseWithArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 
 func runConfigSet(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet("config set")
-	comm := fs.String("community", "", "")
+	comm := fs.String("community", "", "comunidad con la que trabajar (por omisión, la única que hay)")
 	pos, err := parseWithArgs(fs, args)
 	if err != nil {
 		return err
@@ -136,7 +136,7 @@ func readPassword(r io.Reader) (string, error) {
 
 func runConfigGet(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet("config get")
-	comm := fs.String("community", "", "")
+	comm := fs.String("community", "", "comunidad con la que trabajar (por omisión, la única que hay)")
 	pos, err := parseWithArgs(fs, args)
 	if err != nil {
 		return err
@@ -180,15 +180,15 @@ func runConfigGet(ctx context.Context, e *env, args []string) error {
 
 func runLettersSend(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet("letters send")
-	units := fs.String("units", "", "")
-	all := fs.Bool("all", false, "")
-	tpl := fs.String("template", "", "")
-	who := fs.String("recipients", "main", "")
-	subject := fs.String("subject", "", "")
-	attach := fs.Bool("attach-pdf", false, "")
-	resend := fs.Bool("resend", false, "")
-	dry := fs.Bool("dry-run", false, "")
-	comm := fs.String("community", "", "")
+	units := fs.String("units", "", "códigos de las unidades, separados por comas")
+	all := fs.Bool("all", false, "todas las unidades")
+	tpl := fs.String("template", "", "nombre de la plantilla de carta (por omisión, la predeterminada)")
+	who := fs.String("recipients", "main", "main: la cuenta principal de cada unidad; all: todos sus usuarios")
+	subject := fs.String("subject", "", "asunto del correo (por omisión, el título de la carta); admite campos como {comunidad}")
+	attach := fs.Bool("attach-pdf", false, "adjunta la carta en PDF")
+	resend := fs.Bool("resend", false, "la envía de nuevo a quienes ya la recibieron")
+	dry := fs.Bool("dry-run", false, "muestra a quién se enviaría, sin enviar nada")
+	comm := fs.String("community", "", "comunidad con la que trabajar (por omisión, la única que hay)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -388,10 +388,10 @@ var kindLabels = map[string]string{
 
 func runOutbox(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet("outbox")
-	retry := fs.Bool("retry", false, "")
-	uncertain := fs.Bool("uncertain", false, "")
-	limit := fs.Int("limit", 100, "")
-	comm := fs.String("community", "", "")
+	retry := fs.Bool("retry", false, "reintenta los fallidos y cancelados y envía los pendientes")
+	uncertain := fs.Bool("uncertain", false, "con --retry: pregunta por cada correo que puede haber llegado")
+	limit := fs.Int("limit", 100, "cuántos correos listar, los más recientes")
+	comm := fs.String("community", "", "comunidad con la que trabajar (por omisión, la única que hay)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

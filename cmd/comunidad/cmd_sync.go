@@ -70,9 +70,9 @@ type syncOutput struct {
 
 func runSync(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet("sync")
-	name := fs.String("community", "", "")
-	token := fs.String("token", "", "")
-	asJSON := fs.Bool("json", false, "")
+	name := fs.String("community", "", "comunidad a la que importar: la nombrada (se crea si no existe) o la única que hay")
+	token := fs.String("token", "", "token de la URL de Kastor (por omisión, KASTOR_TOKEN o el guardado en Configuración)")
+	asJSON := fs.Bool("json", false, "el informe en JSON")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
@@ -156,7 +156,9 @@ func printReport(w io.Writer, r syncOutput) {
 }
 
 // listFormat reads --format.
-func listFormat(fs *flag.FlagSet) *string { return fs.String("format", "table", "") }
+func listFormat(fs *flag.FlagSet) *string {
+	return fs.String("format", "table", "table (una tabla), csv o json")
+}
 
 func checkFormat(cmd, f string) error {
 	switch f {
@@ -168,7 +170,7 @@ func checkFormat(cmd, f string) error {
 
 func runUnits(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet("units")
-	name := fs.String("community", "", "")
+	name := fs.String("community", "", "comunidad con la que trabajar (por omisión, la única que hay)")
 	format := listFormat(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -253,7 +255,7 @@ var userCSVHeader = []string{"community", "unit_code", "unit_name", "role", "ori
 
 func runUsers(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet("users")
-	name := fs.String("community", "", "")
+	name := fs.String("community", "", "comunidad con la que trabajar (por omisión, la única que hay)")
 	format := listFormat(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err

@@ -25,14 +25,14 @@ func init() {
 
 func runUsersAdd(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet("users add")
-	unit := fs.String("unit", "", "")
-	first := fs.String("first-names", "", "")
-	last := fs.String("last-names", "", "")
-	email := fs.String("email", "", "")
-	rut := fs.String("rut", "", "")
-	phone := fs.String("phone", "", "")
-	typ := fs.String("type", "", "")
-	comm := fs.String("community", "", "")
+	unit := fs.String("unit", "", "código de la unidad")
+	first := fs.String("first-names", "", "nombres")
+	last := fs.String("last-names", "", "apellidos")
+	email := fs.String("email", "", "correo (su usuario del portal)")
+	rut := fs.String("rut", "", "RUT, con o sin puntos y guion")
+	phone := fs.String("phone", "", "teléfono")
+	typ := fs.String("type", "", "propietario, arrendatario, residente (por omisión) u otro")
+	comm := fs.String("community", "", "comunidad con la que trabajar (por omisión, la única que hay)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -72,9 +72,9 @@ func runUsersAdd(ctx context.Context, e *env, args []string) error {
 
 func runUsersRemove(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet("users remove")
-	unit := fs.String("unit", "", "")
-	email := fs.String("email", "", "")
-	comm := fs.String("community", "", "")
+	unit := fs.String("unit", "", "código de la unidad")
+	email := fs.String("email", "", "correo a quitar: el de un usuario agregado o un correo secundario")
+	comm := fs.String("community", "", "comunidad con la que trabajar (por omisión, la única que hay)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

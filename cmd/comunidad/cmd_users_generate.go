@@ -23,9 +23,9 @@ func init() {
 
 func runUsersGenerate(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet("users generate")
-	out := fs.String("out", "", "")
-	comm := fs.String("community", "", "")
-	units := fs.String("units", "", "")
+	out := fs.String("out", "", "archivo Excel (.xlsx) donde guardar los usuarios")
+	comm := fs.String("community", "", "comunidad con la que trabajar (por omisión, la única que hay)")
+	units := fs.String("units", "", "códigos de las unidades, separados por comas (por omisión, todas)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

@@ -83,6 +83,9 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	if err == nil {
 		return nil
 	}
+	if errors.Is(err, flag.ErrHelp) {
+		return helpRequest{fs}
+	}
 	msg := err.Error()
 	for en, es := range map[string]string{
 		"flag provided but not defined: ": "opción desconocida: ",

@@ -14,6 +14,7 @@ import (
 	"os/signal"
 	"sort"
 	"strings"
+	"text/tabwriter"
 
 	"comunidad"
 	"comunidad/data"
@@ -77,10 +78,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
 	fs := flag.NewFlagSet("comunidad", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.StringVar(&e.dbPath, "db", "", "")
-	fs.BoolVar(&e.demo, "demo", false, "")
-	fs.BoolVar(&e.smoke, "smoke", false, "")
-	version := fs.Bool("version", false, "")
+	fs.StringVar(&e.dbPath, "db", "", "base de datos a usar")
+	fs.BoolVar(&e.demo, "demo", false, "usa la base de demostración")
+	fs.BoolVar(&e.smoke, "smoke", false, "la ventana se cierra tras su primer cuadro (pruebas del paquete)")
+	version := fs.Bool("version", false, "muestra la versión")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			usage(stdout)
@@ -110,13 +111,54 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	}
 	for _, a := range cargs {
 		if a == "-h" || a == "--help" || a == "-help" {
-			fmt.Fprintf(stdout, "Uso: comunidad [--db ARCHIVO] %s %s\n\n%s\n", cmd.name, cmd.args, cmd.summary)
+			commandHelp(ctx, e, cmd)
 			return 0
 		}
 	}
 	e.command = cmd.name
 	return report(stderr, cmd.run(ctx, e, cargs))
 }
+
+// commandHelp prints a command's synopsis, summary and options. The
+// options come from the command's own flag set: run with only "--help",
+// every command stops at its first parseFlags with a helpRequest, before
+// it opens anything.
+func commandHelp(ctx context.Context, e *env, cmd *command) {
+	fmt.Fprintf(e.stdout, "Uso: comunidad [--db ARCHIVO] %s %s\n\n%s\n", cmd.name, cmd.args, cmd.summary)
+	var h helpRequest
+	if err := cmd.run(ctx, e, []string{"--help"}); !errors.As(err, &h) {
+		return
+	}
+	var flags []*flag.Flag
+	h.fs.VisitAll(func(f *flag.Flag) { flags = append(flags, f) })
+	if len(flags) == 0 {
+		return
+	}
+	fmt.Fprintln(e.stdout, "\nOpciones:")
+	tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
+	for _, f := range flags {
+		name, usage := flag.UnquoteUsage(f)
+		switch name {
+		case "string":
+			name = " VALOR"
+		case "int":
+			name = " N"
+		case "":
+		default:
+			name = " " + name
+		}
+		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
+			usage += fmt.Sprintf(" (por omisión, %s)", f.DefValue)
+		}
+		fmt.Fprintf(tw, "  --%s%s\t%s\n", f.Name, name, usage)
+	}
+	tw.Flush()
+}
+
+// helpRequest is a command's flag set asked for --help (see commandHelp).
+type helpRequest struct{ fs *flag.FlagSet }
+
+func (h helpRequest) Error() string { return "ayuda de " + h.fs.Name() }
 
 // lookup finds the two-word command first ("users add"), then the one-word one.
 func lookup(args []string) (*command, []string) {

@@ -2,6 +2,10 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -67,5 +71,42 @@ func TestUserErrorsAreOneLine(t *testing.T) {
 				t.Fatal("the refused file changed")
 			}
 		})
+	}
+}
+
+// TestEveryCommandHelpListsItsFlags: "COMANDO --help" lists every option of
+// the command with its help, and opens nothing (the database named does not
+// come to exist).
+func TestEveryCommandHelpListsItsFlags(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "nunca.db")
+	for name := range commands {
+		t.Run(name, func(t *testing.T) {
+			args := append([]string{"--db", db}, strings.Fields(name)...)
+			code, out, errOut := runCLI(t, "", append(args, "--help")...)
+			if code != 0 || errOut != "" {
+				t.Fatalf("code %d, stderr %q", code, errOut)
+			}
+			var h helpRequest
+			if err := commands[name].run(context.Background(), &env{stdout: io.Discard, stderr: io.Discard, dbPath: db}, []string{"--help"}); !errors.As(err, &h) {
+				t.Fatalf("the command did not stop at its flags: %v", err)
+			}
+			h.fs.VisitAll(func(f *flag.Flag) {
+				if strings.TrimSpace(f.Usage) == "" {
+					t.Errorf("--%s has no help", f.Name)
+				}
+				if !strings.Contains(out, "  --"+f.Name) || !strings.Contains(out, strings.ReplaceAll(f.Usage, "`", "")) {
+					t.Errorf("--%s is not listed with its help:\n%s", f.Name, out)
+				}
+			})
+			if _, err := os.Stat(db); err == nil {
+				t.Fatal("--help opened the database")
+			}
+		})
+	}
+	_, out, _ := runCLI(t, "", "users", "add", "--help")
+	for _, want := range []string{"--unit VALOR", "código de la unidad", "--email VALOR", "--type VALOR", "residente (por omisión)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("users add --help lacks %q:\n%s", want, out)
+		}
 	}
 }
