@@ -14,7 +14,8 @@ import (
 
 // Snapshot is everything one Kastor export says about a community: its
 // units, the people it lists and who belongs where. app/kastor builds it
-// from a file; ApplySnapshot makes the database agree with it.
+// from a file; kastor.Plan decides what the database must change to agree with it and
+// Store.Sync writes that plan.
 type Snapshot struct {
 	Units    []SnapshotUnit
 	People   []SnapshotPerson
@@ -107,54 +108,86 @@ type SyncTarget struct {
 // archive the whole community, which is never what a broken export means.
 var ErrEmptySnapshot = errors.New("la exportación no tiene ninguna unidad")
 
-type dbUnit struct {
-	id                            int64
-	name, assigned, sector, floor string
-	factor                        float64
-	archived                      bool
-	seen                          bool
-}
+// ErrStalePlan refuses a plan computed on a state the community no longer
+// has (something was written between the preview and the import).
+var ErrStalePlan = errors.New("los datos de la comunidad cambiaron desde la vista previa: vuelva a revisar la importación")
 
-type dbPerson struct {
-	id                                       int64
-	key                                      string
-	first, last, rut, email, phone, userType string
-	archived                                 bool
-	matched                                  bool
-}
+// FullName is "Nombres Apellidos".
+func (p SnapshotPerson) FullName() string { return joinNonEmpty(p.FirstNames, p.LastNames) }
 
-type memberKey struct{ unit, person int64 }
-
-type dbMember struct {
-	role     Role
-	origin   Origin
-	position int
-	archived bool
-}
-
-// ApplySnapshot makes the community's Kastor-owned units, people and
-// memberships what snap says, in one transaction: rows Kastor no longer
-// lists are archived (never deleted) and come back when it lists them again;
-// people and memberships added in Comunidad (origin 'local') and secondary
-// emails are never touched. A snapshot equal to what is stored writes no
-// unit, person or membership: only the run's history row and the
-// community's last import time. progress, if not nil, is called with the
-// share of the work done (0..1). A failure or a cancelled ctx leaves the
-// database as it was.
-func (s *Store) ApplySnapshot(ctx context.Context, target SyncTarget, source string, snap *Snapshot, progress func(float64)) (SyncReport, error) {
-	rep := SyncReport{Source: source, StartedAt: time.Now().UTC(), Problems: append([]SyncProblem(nil), snap.Problems...)}
-	if len(snap.Units) == 0 {
-		return rep, ErrEmptySnapshot
+// SyncState loads, without writing, what the target community holds now: the
+// state a preview's plan is computed on. A community the sync would create
+// has an empty state (Community.ID 0).
+func (s *Store) SyncState(ctx context.Context, target SyncTarget) (*SyncState, error) {
+	var c Community
+	var err error
+	if target.CommunityID != 0 {
+		c, err = getCommunity(ctx, s.r, `id = ?`, target.CommunityID)
+	} else {
+		name := strings.TrimSpace(target.CommunityName)
+		c, err = getCommunity(ctx, s.r, `name = ? COLLATE NOCASE`, name)
+		if errors.Is(err, ErrNotFound) {
+			return &SyncState{Community: Community{Name: name}}, nil
+		}
 	}
+	if err != nil {
+		return nil, err
+	}
+	return loadSyncState(ctx, s.r, c)
+}
+
+func loadSyncState(ctx context.Context, q Querier, c Community) (*SyncState, error) {
+	st := &SyncState{Community: c}
+	if c.ID == 0 {
+		return st, nil
+	}
+	var err error
+	st.Units, err = queryAll(ctx, q, func(rows *sql.Rows) (Unit, error) {
+		u := Unit{CommunityID: c.ID}
+		err := rows.Scan(&u.ID, &u.Code, &u.Name, &u.Assigned, &u.Sector, &u.Floor, &u.Factor, &u.Archived)
+		return u, err
+	}, `SELECT id, code, name, assigned, sector, floor, factor, archived FROM units WHERE community_id = ?`, c.ID)
+	if err != nil {
+		return nil, fmt.Errorf("load units: %w", err)
+	}
+	st.People, err = queryAll(ctx, q, func(rows *sql.Rows) (Person, error) {
+		p := Person{CommunityID: c.ID}
+		var typ, origin string
+		err := rows.Scan(&p.ID, &p.KastorKey, &p.FirstNames, &p.LastNames, &p.RUT, &p.Email, &p.Phone, &typ, &origin, &p.Archived)
+		p.Type, p.Origin = UserType(typ), Origin(origin)
+		return p, err
+	}, `SELECT id, coalesce(kastor_key, ''), first_names, last_names, rut, email, phone, user_type, origin, archived
+		FROM people WHERE community_id = ?`, c.ID)
+	if err != nil {
+		return nil, fmt.Errorf("load people: %w", err)
+	}
+	st.Members, err = queryAll(ctx, q, func(rows *sql.Rows) (Membership, error) {
+		var m Membership
+		var role, origin string
+		err := rows.Scan(&m.UnitID, &m.PersonID, &role, &origin, &m.Position, &m.Archived)
+		m.Role, m.Origin = Role(role), Origin(origin)
+		return m, err
+	}, `SELECT m.unit_id, m.person_id, m.role, m.origin, m.position, m.archived
+		FROM memberships m JOIN units u ON u.id = m.unit_id WHERE u.community_id = ?`, c.ID)
+	if err != nil {
+		return nil, fmt.Errorf("load memberships: %w", err)
+	}
+	return st, nil
+}
+
+// Sync makes the target community what a plan says, in one transaction: it
+// loads the community's state (creating the community by name when it does
+// not exist), asks plan for what to write (kastor.Plan decides it from a
+// snapshot), writes it, and records the run in the history with source and
+// the community's last import time. Rows Kastor no longer lists are archived,
+// never deleted; people and memberships added in Comunidad and secondary
+// emails are never touched. A plan that changes nothing writes only the
+// history row. progress, if not nil, is called with the share of the work
+// done (0..1). A failure or a cancelled ctx leaves the database as it was.
+func (s *Store) Sync(ctx context.Context, target SyncTarget, source string, plan func(*SyncState) (*SyncPlan, error), progress func(float64)) (SyncReport, error) {
+	rep := SyncReport{Source: source, StartedAt: time.Now().UTC()}
 	if progress == nil {
 		progress = func(float64) {}
-	}
-	keys := make(map[string]bool, len(snap.People))
-	for _, p := range snap.People {
-		if p.Key == "" || keys[p.Key] {
-			return rep, fmt.Errorf("persona %q: clave de Kastor vacía o repetida", joinNonEmpty(p.FirstNames, p.LastNames))
-		}
-		keys[p.Key] = true
 	}
 	// A first import writes tens of thousands of rows in one transaction:
 	// with SQLite's default 2 MB page cache, its pages spill to the WAL and
@@ -181,9 +214,18 @@ func (s *Store) ApplySnapshot(ctx context.Context, target SyncTarget, source str
 			return err
 		}
 		rep.CommunityID, rep.Community = c.ID, c.Name
-		a := &applier{ctx: ctx, tx: tx, community: c.ID, snap: snap, rep: &rep, progress: progress,
-			now: FormatTime(rep.StartedAt)}
-		if err := a.run(); err != nil {
+		state, err := loadSyncState(ctx, tx, c)
+		if err != nil {
+			return err
+		}
+		p, err := plan(state)
+		if err != nil {
+			return err
+		}
+		rep.Problems = append([]SyncProblem(nil), p.Problems...)
+		rep.Units, rep.Users = p.UnitCounts.Report(), p.PeopleCounts.Report()
+		w := &planWriter{ctx: ctx, tx: tx, community: c.ID, plan: p, progress: progress, now: FormatTime(rep.StartedAt)}
+		if err := w.run(); err != nil {
 			return err
 		}
 		rep.FinishedAt = time.Now().UTC()
@@ -236,517 +278,252 @@ func nonNil(p []SyncProblem) []SyncProblem {
 	return p
 }
 
-// applier holds one sync's state inside its transaction.
-type applier struct {
+// planWriter writes one plan inside the sync's transaction.
+type planWriter struct {
 	ctx       context.Context
 	tx        *sql.Tx
 	community int64
-	snap      *Snapshot
-	rep       *SyncReport
+	plan      *SyncPlan
 	progress  func(float64)
 	now       string
 
-	units      map[string]*dbUnit // by code
-	unitIDs    []int64            // per snapshot unit
-	people     map[string]*dbPerson
-	ids        map[int64]*dbPerson
-	byRUT      map[string]*dbPerson
-	byEmail    map[string]*dbPerson
-	localEmail map[string]bool
-	personIDs  []int64 // per snapshot person
-	members    map[memberKey]*dbMember
-	work, done int
+	unitIDs, personIDs []int64 // stored ids of the plan's units and people
+	work, done         int
 }
 
 // step reports progress at most once per percent of the work.
-func (a *applier) step(n int) {
-	before := a.done * 100 / a.work
-	a.done += n
-	if after := a.done * 100 / a.work; after != before {
-		a.progress(float64(a.done) / float64(a.work))
+func (w *planWriter) step(n int) {
+	before := w.done * 100 / w.work
+	w.done += n
+	if after := w.done * 100 / w.work; after != before {
+		w.progress(float64(w.done) / float64(w.work))
 	}
 }
 
-func (a *applier) run() error {
-	a.work = 2*len(a.snap.Units) + 2*len(a.snap.People) + 1
-	if err := a.load(); err != nil {
+func (w *planWriter) run() error {
+	w.work = len(w.plan.Units) + 2*len(w.plan.People) + 1
+	w.step(1)
+	if err := w.units(); err != nil {
 		return err
 	}
-	if err := a.applyUnits(); err != nil {
+	if err := w.people(); err != nil {
 		return err
 	}
-	if err := a.applyPeopleAndMembers(); err != nil {
+	if err := w.members(); err != nil {
 		return err
 	}
-	return a.ctx.Err()
+	return w.ctx.Err()
 }
 
 // idsBy maps the first column of query (run for the community) to the second.
-func (a *applier) idsBy(query string) (map[string]int64, error) {
-	rows, err := a.tx.QueryContext(a.ctx, query, a.community)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
+func (w *planWriter) idsBy(query string) (map[string]int64, error) {
 	m := map[string]int64{}
-	for rows.Next() {
+	err := queryEach(w.ctx, w.tx, func(rows *sql.Rows) error {
 		var k string
 		var id int64
-		if err := rows.Scan(&k, &id); err != nil {
-			return nil, err
-		}
+		err := rows.Scan(&k, &id)
 		m[k] = id
-	}
-	return m, rows.Err()
+		return err
+	}, query, w.community)
+	return m, err
 }
 
-// byID finds a loaded Kastor person by id.
-func (a *applier) byID(id int64) *dbPerson {
-	if a.ids == nil {
-		a.ids = make(map[int64]*dbPerson, len(a.people))
-		for _, p := range a.people {
-			a.ids[p.id] = p
-		}
+// exec runs a prepared statement once per item.
+func execEach[T any](ctx context.Context, tx *sql.Tx, query string, items []T, args func(T) []any) error {
+	if len(items) == 0 {
+		return nil
 	}
-	return a.ids[id]
-}
-
-func (a *applier) load() error {
-	ctx, tx := a.ctx, a.tx
-	a.units = map[string]*dbUnit{}
-	rows, err := tx.QueryContext(ctx, `SELECT id, code, name, assigned, sector, floor, factor, archived FROM units WHERE community_id = ?`, a.community)
-	if err != nil {
-		return fmt.Errorf("load units: %w", err)
-	}
-	for rows.Next() {
-		u := &dbUnit{}
-		var code string
-		if err := rows.Scan(&u.id, &code, &u.name, &u.assigned, &u.sector, &u.floor, &u.factor, &u.archived); err != nil {
-			rows.Close()
-			return fmt.Errorf("load units: %w", err)
-		}
-		a.units[code] = u
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("load units: %w", err)
-	}
-
-	a.people, a.byRUT, a.byEmail, a.localEmail = map[string]*dbPerson{}, map[string]*dbPerson{}, map[string]*dbPerson{}, map[string]bool{}
-	rows, err = tx.QueryContext(ctx, `SELECT id, coalesce(kastor_key, ''), first_names, last_names, rut, email, phone, user_type, origin, archived
-		FROM people WHERE community_id = ?`, a.community)
-	if err != nil {
-		return fmt.Errorf("load people: %w", err)
-	}
-	for rows.Next() {
-		p := &dbPerson{}
-		var origin string
-		if err := rows.Scan(&p.id, &p.key, &p.first, &p.last, &p.rut, &p.email, &p.phone, &p.userType, &origin, &p.archived); err != nil {
-			rows.Close()
-			return fmt.Errorf("load people: %w", err)
-		}
-		if Origin(origin) != OriginKastor {
-			if p.email != "" {
-				a.localEmail[p.email] = true
-			}
-			continue
-		}
-		a.people[p.key] = p
-		if p.rut != "" {
-			a.byRUT[p.rut] = p
-		}
-		if p.email != "" {
-			a.byEmail[p.email] = p
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("load people: %w", err)
-	}
-
-	a.members = map[memberKey]*dbMember{}
-	rows, err = tx.QueryContext(ctx, `SELECT m.unit_id, m.person_id, m.role, m.origin, m.position, m.archived
-		FROM memberships m JOIN units u ON u.id = m.unit_id WHERE u.community_id = ?`, a.community)
-	if err != nil {
-		return fmt.Errorf("load memberships: %w", err)
-	}
-	for rows.Next() {
-		var k memberKey
-		m := &dbMember{}
-		var role, origin string
-		if err := rows.Scan(&k.unit, &k.person, &role, &origin, &m.position, &m.archived); err != nil {
-			rows.Close()
-			return fmt.Errorf("load memberships: %w", err)
-		}
-		m.role, m.origin = Role(role), Origin(origin)
-		a.members[k] = m
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("load memberships: %w", err)
-	}
-	a.step(1)
-	return nil
-}
-
-func (a *applier) applyUnits() error {
-	ctx, tx := a.ctx, a.tx
-	ins := newBatcher(ctx, tx, `INSERT INTO units (community_id, code, name, assigned, sector, floor, factor, updated_at) VALUES `,
-		`(?, ?, ?, ?, ?, ?, ?, ?)`)
-	defer ins.close()
-	upd, err := tx.PrepareContext(ctx, `UPDATE units SET name = ?, assigned = ?, sector = ?, floor = ?, factor = ?, archived = 0, updated_at = ? WHERE id = ?`)
+	stmt, err := tx.PrepareContext(ctx, query)
 	if err != nil {
 		return err
 	}
-	defer upd.Close()
-	a.unitIDs = make([]int64, len(a.snap.Units))
-	var added []int // snapshot indexes of new units, whose ids come after the insert
-	for i, su := range a.snap.Units {
+	defer stmt.Close()
+	for _, it := range items {
+		if _, err := stmt.ExecContext(ctx, args(it)...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *planWriter) units() error {
+	ctx, tx, p := w.ctx, w.tx, w.plan
+	ins := newBatcher(ctx, tx, `INSERT INTO units (community_id, code, name, assigned, sector, floor, factor, updated_at) VALUES `,
+		`(?, ?, ?, ?, ?, ?, ?, ?)`)
+	defer ins.close()
+	var upd *sql.Stmt
+	defer func() {
+		if upd != nil {
+			upd.Close()
+		}
+	}()
+	w.unitIDs = make([]int64, len(p.Units))
+	added := false
+	for i, u := range p.Units {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		code := strings.TrimSpace(su.Code)
-		u, ok := a.units[code]
-		switch {
-		case !ok:
-			if err := ins.add(a.community, code, su.Name, su.Assigned, su.Sector, su.Floor, su.Factor, a.now); err != nil {
-				return fmt.Errorf("unidad %s: %w", code, err)
+		switch u.Change {
+		case New:
+			if err := ins.add(w.community, u.Code, u.Name, u.Assigned, u.Sector, u.Floor, u.Factor, w.now); err != nil {
+				return fmt.Errorf("unidad %s: %w", u.Code, err)
 			}
-			u = &dbUnit{}
-			a.units[code] = u
-			added = append(added, i)
-			a.rep.Units.New++
-		case u.seen:
-			return fmt.Errorf("unidad %s repetida en la exportación", code)
-		case u.archived || u.name != su.Name || u.assigned != su.Assigned || u.sector != su.Sector || u.floor != su.Floor || u.factor != su.Factor:
-			if _, err := upd.ExecContext(ctx, su.Name, su.Assigned, su.Sector, su.Floor, su.Factor, a.now, u.id); err != nil {
-				return fmt.Errorf("unidad %s: %w", code, err)
+			added = true
+		case Updated, Restored:
+			if upd == nil {
+				var err error
+				if upd, err = tx.PrepareContext(ctx, `UPDATE units SET name = ?, assigned = ?, sector = ?, floor = ?, factor = ?, archived = 0, updated_at = ? WHERE id = ?`); err != nil {
+					return err
+				}
 			}
-			a.rep.Units.Updated++
-		default:
-			a.rep.Units.Unchanged++
+			if _, err := upd.ExecContext(ctx, u.Name, u.Assigned, u.Sector, u.Floor, u.Factor, w.now, u.ID); err != nil {
+				return fmt.Errorf("unidad %s: %w", u.Code, err)
+			}
 		}
-		u.seen = true
-		a.unitIDs[i] = u.id
-		a.step(1)
+		w.unitIDs[i] = u.ID
+		w.step(1)
 	}
 	if err := ins.flush(); err != nil {
 		return fmt.Errorf("add units: %w", err)
 	}
-	if len(added) > 0 {
-		ids, err := a.idsBy(`SELECT code, id FROM units WHERE community_id = ?`)
+	if added {
+		ids, err := w.idsBy(`SELECT code, id FROM units WHERE community_id = ?`)
 		if err != nil {
 			return fmt.Errorf("add units: %w", err)
 		}
-		for _, i := range added {
-			code := strings.TrimSpace(a.snap.Units[i].Code)
-			a.unitIDs[i] = ids[code]
-			a.units[code].id = ids[code]
+		for i, u := range p.Units {
+			if u.Change == New {
+				w.unitIDs[i] = ids[u.Code]
+			}
 		}
 	}
-	arch, err := tx.PrepareContext(ctx, `UPDATE units SET archived = 1, updated_at = ? WHERE id = ?`)
-	if err != nil {
-		return err
-	}
-	defer arch.Close()
-	for _, u := range a.units {
-		if u.seen || u.archived {
-			continue
-		}
-		if _, err := arch.ExecContext(ctx, a.now, u.id); err != nil {
-			return fmt.Errorf("archive unit: %w", err)
-		}
-		a.rep.Units.Archived++
+	if err := execEach(ctx, tx, `UPDATE units SET archived = 1, updated_at = ? WHERE id = ?`, p.ArchivedUnits,
+		func(u Unit) []any { return []any{w.now, u.ID} }); err != nil {
+		return fmt.Errorf("archive unit: %w", err)
 	}
 	return nil
 }
 
-func (a *applier) applyPeopleAndMembers() error {
-	ctx, tx := a.ctx, a.tx
-	snap := a.snap
-
-	// Match every snapshot person with a stored one: by key, else (the key
-	// changed, e.g. Kastor now has their RUT) by RUT, else by email.
-	matched := make([]*dbPerson, len(snap.People))
-	for i, sp := range snap.People {
-		if p, ok := a.people[sp.Key]; ok && !p.matched {
-			p.matched, matched[i] = true, p
-		}
-	}
-	for i, sp := range snap.People {
-		if matched[i] != nil {
-			continue
-		}
-		var p *dbPerson
-		if sp.RUT != "" {
-			p = a.byRUT[sp.RUT]
-		}
-		if (p == nil || p.matched) && sp.Email != "" {
-			p = a.byEmail[sp.Email]
-		}
-		if p != nil && !p.matched {
-			p.matched, matched[i] = true, p
-		}
-	}
-	// Last, someone Kastor listed without RUT or email who now has one: the
-	// same name on one of the same units.
-	type nameUnit struct {
-		name string
-		unit int64
-	}
-	byName := map[nameUnit]*dbPerson{}
-	for k, m := range a.members {
-		if m.origin != OriginKastor {
-			continue
-		}
-		if p := a.byID(k.person); p != nil && !p.matched {
-			byName[nameUnit{Fold(joinNonEmpty(p.first, p.last)), k.unit}] = p
-		}
-	}
-	if len(byName) > 0 {
-		for ui, su := range snap.Units {
-			for _, m := range su.Members {
-				if m.Person < 0 || m.Person >= len(snap.People) || matched[m.Person] != nil {
-					continue
-				}
-				sp := snap.People[m.Person]
-				if p := byName[nameUnit{Fold(joinNonEmpty(sp.FirstNames, sp.LastNames)), a.unitIDs[ui]}]; p != nil && !p.matched {
-					p.matched, matched[m.Person] = true, p
-				}
-			}
-		}
-	}
-
-	// Emails: one person per email in a community. An address a local user
-	// holds stays theirs; one another Kastor person held is released first.
-	emails := make([]string, len(snap.People))
-	claimed := map[string]int{}
-	for i, sp := range snap.People {
-		e := sp.Email
-		if e == "" {
-			continue
-		}
-		if a.localEmail[e] {
-			a.rep.Problems = append(a.rep.Problems, SyncProblem{Message: fmt.Sprintf(
-				"el correo %s de %s ya lo usa un usuario agregado en Comunidad: se importó sin correo", e, joinNonEmpty(sp.FirstNames, sp.LastNames))})
-			continue
-		}
-		if j, dup := claimed[e]; dup {
-			a.rep.Problems = append(a.rep.Problems, SyncProblem{Message: fmt.Sprintf(
-				"el correo %s aparece en %s y en %s: se importó solo para el primero", e,
-				joinNonEmpty(snap.People[j].FirstNames, snap.People[j].LastNames), joinNonEmpty(sp.FirstNames, sp.LastNames))})
-			continue
-		}
-		claimed[e] = i
-		emails[i] = e
-	}
-	rel, err := tx.PrepareContext(ctx, `UPDATE people SET email = '', updated_at = ? WHERE id = ?`)
-	if err != nil {
-		return err
-	}
-	defer rel.Close()
-	released := map[int64]bool{}
-	for e, i := range claimed {
-		if p := a.byEmail[e]; p != nil && p != matched[i] {
-			if _, err := rel.ExecContext(ctx, a.now, p.id); err != nil {
-				return fmt.Errorf("release email: %w", err)
-			}
-			released[p.id] = true
-		}
-	}
-
-	// Memberships wanted, by stored ids (units first, people resolved below).
-	type want struct {
-		role     Role
-		position int
+func (w *planWriter) people() error {
+	ctx, tx, p := w.ctx, w.tx, w.plan
+	// Emails another Kastor person takes are released first (one person per
+	// email in a community).
+	if err := execEach(ctx, tx, `UPDATE people SET email = '', updated_at = ? WHERE id = ?`, p.ReleaseEmails,
+		func(id int64) []any { return []any{w.now, id} }); err != nil {
+		return fmt.Errorf("release email: %w", err)
 	}
 	ins := newBatcher(ctx, tx, `INSERT INTO people (community_id, kastor_key, first_names, last_names, rut, email, phone, user_type, origin, created_at, updated_at) VALUES `,
 		`(?, ?, ?, ?, ?, ?, ?, ?, 'kastor', ?, ?)`)
 	defer ins.close()
-	upd, err := tx.PrepareContext(ctx, `UPDATE people SET kastor_key = ?, first_names = ?, last_names = ?, rut = ?, email = ?, phone = ?, user_type = ?, archived = 0, updated_at = ? WHERE id = ?`)
-	if err != nil {
-		return err
-	}
-	defer upd.Close()
-
-	a.personIDs = make([]int64, len(snap.People))
-	state := make([]int, len(snap.People)) // 0 unchanged, 1 new, 2 updated
-	for i, sp := range snap.People {
+	var upd *sql.Stmt
+	defer func() {
+		if upd != nil {
+			upd.Close()
+		}
+	}()
+	w.personIDs = make([]int64, len(p.People))
+	added := false
+	for i, pp := range p.People {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		typ := sp.Type
-		if typ == "" {
-			typ = Propietario
-		}
-		if p := matched[i]; p != nil {
-			changed := p.archived || p.key != sp.Key || p.first != sp.FirstNames || p.last != sp.LastNames ||
-				p.rut != sp.RUT || p.email != emails[i] || p.phone != sp.Phone || p.userType != string(typ)
-			// A released email must be written back even when it ends up the same.
-			if changed || released[p.id] {
-				if _, err := upd.ExecContext(ctx, sp.Key, sp.FirstNames, sp.LastNames, sp.RUT, emails[i], sp.Phone, string(typ), a.now, p.id); err != nil {
-					return fmt.Errorf("%s: %w", joinNonEmpty(sp.FirstNames, sp.LastNames), err)
-				}
-			}
-			if changed {
-				state[i] = 2
-			}
-			a.personIDs[i] = p.id
-		} else {
-			if err := ins.add(a.community, sp.Key, sp.FirstNames, sp.LastNames, sp.RUT, emails[i], sp.Phone, string(typ), a.now, a.now); err != nil {
+		switch {
+		case pp.Change == New:
+			if err := ins.add(w.community, pp.KastorKey, pp.FirstNames, pp.LastNames, pp.RUT, pp.Email, pp.Phone, string(pp.Type), w.now, w.now); err != nil {
 				return fmt.Errorf("add people: %w", err)
 			}
-			state[i] = 1
+			added = true
+		case pp.Write:
+			if upd == nil {
+				var err error
+				if upd, err = tx.PrepareContext(ctx, `UPDATE people SET kastor_key = ?, first_names = ?, last_names = ?, rut = ?, email = ?, phone = ?, user_type = ?, archived = 0, updated_at = ? WHERE id = ?`); err != nil {
+					return err
+				}
+			}
+			if _, err := upd.ExecContext(ctx, pp.KastorKey, pp.FirstNames, pp.LastNames, pp.RUT, pp.Email, pp.Phone, string(pp.Type), w.now, pp.ID); err != nil {
+				return fmt.Errorf("%s: %w", pp.FullName(), err)
+			}
 		}
-		a.step(1)
+		w.personIDs[i] = pp.ID
+		w.step(1)
 	}
 	if err := ins.flush(); err != nil {
 		return fmt.Errorf("add people: %w", err)
 	}
-	var ids map[string]int64 // the new people's ids, read back once
-	for i, st := range state {
-		if st != 1 {
-			continue
+	if added {
+		ids, err := w.idsBy(`SELECT kastor_key, id FROM people WHERE community_id = ? AND kastor_key IS NOT NULL`)
+		if err != nil {
+			return fmt.Errorf("add people: %w", err)
 		}
-		if ids == nil {
-			if ids, err = a.idsBy(`SELECT kastor_key, id FROM people WHERE community_id = ? AND kastor_key IS NOT NULL`); err != nil {
-				return fmt.Errorf("add people: %w", err)
+		for i, pp := range p.People {
+			if pp.Change == New {
+				w.personIDs[i] = ids[pp.KastorKey]
 			}
 		}
-		a.personIDs[i] = ids[snap.People[i].Key]
 	}
-	personIndex := make(map[int64]int, len(snap.People))
-	for i, id := range a.personIDs {
-		personIndex[id] = i
+	if err := execEach(ctx, tx, `UPDATE people SET archived = 1, updated_at = ? WHERE id = ?`, p.ArchivedPeople,
+		func(pp Person) []any { return []any{w.now, pp.ID} }); err != nil {
+		return fmt.Errorf("archive person: %w", err)
 	}
+	return nil
+}
 
-	wanted := make(map[memberKey]want, len(snap.People))
-	for ui, su := range snap.Units {
-		hasMain := false
-		for pos, m := range su.Members {
-			if m.Person < 0 || m.Person >= len(snap.People) {
-				return fmt.Errorf("unidad %s: persona %d fuera de la exportación", su.Code, m.Person)
-			}
-			role := m.Role
-			if role == RoleMain {
-				if hasMain {
-					role = RoleAdditional
-				}
-				hasMain = true
-			} else {
-				role = RoleAdditional
-			}
-			k := memberKey{a.unitIDs[ui], a.personIDs[m.Person]}
-			if _, dup := wanted[k]; dup {
-				continue
-			}
-			wanted[k] = want{role, pos}
-		}
-	}
-
+func (w *planWriter) members() error {
+	ctx, tx, p := w.ctx, w.tx, w.plan
 	// First archive and demote, so that no unit ever has two main accounts
 	// (memberships_one_main), then add, restore and promote.
-	arch, err := tx.PrepareContext(ctx, `UPDATE memberships SET archived = 1 WHERE unit_id = ? AND person_id = ?`)
-	if err != nil {
-		return err
+	if err := execEach(ctx, tx, `UPDATE memberships SET archived = 1 WHERE unit_id = ? AND person_id = ?`, p.ArchiveMembers,
+		func(k MemberKey) []any { return []any{k.UnitID, k.PersonID} }); err != nil {
+		return fmt.Errorf("archive membership: %w", err)
 	}
-	defer arch.Close()
-	mupd, err := tx.PrepareContext(ctx, `UPDATE memberships SET role = ?, position = ?, archived = 0 WHERE unit_id = ? AND person_id = ?`)
-	if err != nil {
-		return err
+	const update = `UPDATE memberships SET role = ?, position = ?, archived = 0 WHERE unit_id = ? AND person_id = ?`
+	args := func(m PlannedMember) []any {
+		return []any{m.Role, m.Position, w.unitIDs[m.Unit], w.personIDs[m.Person]}
 	}
-	defer mupd.Close()
-	mins := newBatcher(ctx, tx, `INSERT INTO memberships (unit_id, person_id, role, origin, position, created_at) VALUES `,
-		`(?, ?, ?, 'kastor', ?, ?)`)
-	defer mins.close()
-	touched := func(person int64) {
-		if i, ok := personIndex[person]; ok && state[i] == 0 {
-			state[i] = 2
-		}
-	}
-	for k, m := range a.members {
-		if m.origin != OriginKastor || m.archived {
-			continue
-		}
-		w, ok := wanted[k]
-		switch {
-		case !ok:
-			if _, err := arch.ExecContext(ctx, k.unit, k.person); err != nil {
-				return fmt.Errorf("archive membership: %w", err)
-			}
-			m.archived = true
-			touched(k.person)
-		case m.role == RoleMain && w.role != RoleMain:
-			if _, err := mupd.ExecContext(ctx, w.role, w.position, k.unit, k.person); err != nil {
-				return fmt.Errorf("update membership: %w", err)
-			}
-			m.role, m.position = w.role, w.position
-			touched(k.person)
-		}
+	if err := execEach(ctx, tx, update, p.Demote, args); err != nil {
+		return fmt.Errorf("update membership: %w", err)
 	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	var added, changed []PlannedMember
+	for _, m := range p.Members {
+		if m.Unit < 0 || m.Unit >= len(w.unitIDs) || m.Person < 0 || m.Person >= len(w.personIDs) {
+			return fmt.Errorf("membresía fuera del plan: unidad %d, persona %d", m.Unit, m.Person)
+		}
+		if m.New {
+			added = append(added, m)
+		} else {
+			changed = append(changed, m)
+		}
+	}
+	if err := execEach(ctx, tx, update, changed, args); err != nil {
+		return fmt.Errorf("update membership: %w", err)
+	}
 	// In primary-key order: new memberships then append to the table's
 	// B-tree instead of landing on random pages (a first import adds tens of
 	// thousands of them).
-	order := make([]memberKey, 0, len(wanted))
-	for k := range wanted {
-		order = append(order, k)
-	}
-	slices.SortFunc(order, func(x, y memberKey) int {
-		if c := cmp.Compare(x.unit, y.unit); c != 0 {
+	key := func(m PlannedMember) MemberKey { return MemberKey{w.unitIDs[m.Unit], w.personIDs[m.Person]} }
+	slices.SortFunc(added, func(x, y PlannedMember) int {
+		kx, ky := key(x), key(y)
+		if c := cmp.Compare(kx.UnitID, ky.UnitID); c != 0 {
 			return c
 		}
-		return cmp.Compare(x.person, y.person)
+		return cmp.Compare(kx.PersonID, ky.PersonID)
 	})
-	for _, k := range order {
-		w := wanted[k]
-		m, ok := a.members[k]
-		switch {
-		case !ok:
-			if err := mins.add(k.unit, k.person, w.role, w.position, a.now); err != nil {
-				return fmt.Errorf("add membership: %w", err)
-			}
-			touched(k.person)
-		case m.origin != OriginKastor:
-			// Added in Comunidad: the administrator's, left as it is.
-		case m.archived || m.role != w.role || m.position != w.position:
-			if _, err := mupd.ExecContext(ctx, w.role, w.position, k.unit, k.person); err != nil {
-				return fmt.Errorf("update membership: %w", err)
-			}
-			touched(k.person)
+	ins := newBatcher(ctx, tx, `INSERT INTO memberships (unit_id, person_id, role, origin, position, created_at) VALUES `,
+		`(?, ?, ?, 'kastor', ?, ?)`)
+	defer ins.close()
+	for _, m := range added {
+		k := key(m)
+		if err := ins.add(k.UnitID, k.PersonID, m.Role, m.Position, w.now); err != nil {
+			return fmt.Errorf("add membership: %w", err)
 		}
 	}
-	if err := mins.flush(); err != nil {
+	if err := ins.flush(); err != nil {
 		return fmt.Errorf("add memberships: %w", err)
 	}
-	a.step(len(snap.People))
-
-	for _, st := range state {
-		switch st {
-		case 0:
-			a.rep.Users.Unchanged++
-		case 1:
-			a.rep.Users.New++
-		case 2:
-			a.rep.Users.Updated++
-		}
-	}
-	parch, err := tx.PrepareContext(ctx, `UPDATE people SET archived = 1, updated_at = ? WHERE id = ?`)
-	if err != nil {
-		return err
-	}
-	defer parch.Close()
-	for _, p := range a.people {
-		if p.matched || p.archived {
-			continue
-		}
-		if _, err := parch.ExecContext(ctx, a.now, p.id); err != nil {
-			return fmt.Errorf("archive person: %w", err)
-		}
-		a.rep.Users.Archived++
-	}
+	w.step(len(p.People))
 	return nil
 }
 

@@ -221,3 +221,57 @@ func BenchmarkReadRowsBook(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkApply10k is the sync alone, on a snapshot read once: a first
+// import of the 10,000 inmuebles into an empty database, then the same
+// snapshot again (which writes no unit, person or membership). Reported per
+// iteration: each one's wall and CPU seconds.
+func BenchmarkApply10k(b *testing.B) {
+	path := benchExport(b)
+	ctx := context.Background()
+	res, err := Read(ctx, path, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var firstS, againS, firstCPU, againCPU float64
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		st, err := data.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		runtime.GC()
+		b.StartTimer()
+		t0, c0 := time.Now(), cpuSeconds()
+		rep, err := Apply(ctx, st, data.SyncTarget{CommunityName: "Bench"}, path, res, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		t1, c1 := time.Now(), cpuSeconds()
+		if rep.Units.New != benchUnits {
+			b.Fatalf("first import: %+v", rep.Units)
+		}
+		rep, err = Apply(ctx, st, data.SyncTarget{CommunityID: rep.CommunityID}, path, res, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		t2, c2 := time.Now(), cpuSeconds()
+		if rep.Changed() {
+			b.Fatalf("re-import changed data: %+v %+v", rep.Units, rep.Users)
+		}
+		b.StopTimer()
+		st.Close()
+		firstS += t1.Sub(t0).Seconds()
+		againS += t2.Sub(t1).Seconds()
+		firstCPU += c1 - c0
+		againCPU += c2 - c1
+		b.StartTimer()
+	}
+	n := float64(b.N)
+	b.ReportMetric(firstS/n, "first-s")
+	b.ReportMetric(againS/n, "reimport-s")
+	if firstCPU > 0 {
+		b.ReportMetric(firstCPU/n, "first-cpu-s")
+		b.ReportMetric(againCPU/n, "reimport-cpu-s")
+	}
+}

@@ -21,11 +21,15 @@ func openStore(t *testing.T) *data.Store {
 	return st
 }
 
-// dbDump is every table a sync may touch, for "nothing changed" checks.
-func dbDump(t *testing.T, st *data.Store) string {
+// dbDump is every row of tables (by default every table a sync may touch),
+// for "nothing changed" checks.
+func dbDump(t *testing.T, st *data.Store, tables ...string) string {
 	t.Helper()
+	if len(tables) == 0 {
+		tables = []string{"communities", "units", "people", "memberships", "secondary_emails", "sync_runs"}
+	}
 	var b strings.Builder
-	for _, table := range []string{"communities", "units", "people", "memberships", "secondary_emails", "sync_runs"} {
+	for _, table := range tables {
 		rows, err := st.Writer().Query("SELECT * FROM " + table + " ORDER BY 1, 2")
 		if err != nil {
 			t.Fatal(err)

@@ -334,9 +334,9 @@ func nonEmpty(cells []string) []string {
 }
 
 // Import reads source and applies it to the target community in one
-// transaction (see data.Store.ApplySnapshot). Reading is the first half of
-// the progress, saving the second. When target names no community, the
-// export's suggested name is used.
+// transaction (see Apply). Reading is the first half of the progress, saving
+// the second. When target names no community, the export's suggested name is
+// used.
 func Import(ctx context.Context, st *data.Store, target data.SyncTarget, source string, opts Options) (data.SyncReport, *Result, error) {
 	readOpts := opts
 	readOpts.Progress = func(f float64) { opts.progress(f / 2) }
@@ -352,8 +352,48 @@ func Import(ctx context.Context, st *data.Store, target data.SyncTarget, source 
 
 // Apply saves what Read returned for source into the target community (by
 // default, a community named after the export), recording source in the
-// history; a community without a remembered source remembers this one.
+// history; a community without a remembered source remembers this one. The
+// plan (see Plan) is computed on the community's state inside the sync's
+// transaction and written there.
 func Apply(ctx context.Context, st *data.Store, target data.SyncTarget, source string, res *Result, opts Options) (data.SyncReport, error) {
+	return st.Sync(ctx, syncTarget(target, source, res), Describe(source), func(state *data.SyncState) (*data.SyncPlan, error) {
+		return Plan(res.Snapshot, state)
+	}, opts.Progress)
+}
+
+// Preview is the plan Apply would follow now for the same arguments, computed
+// without writing anything: what an import will add, change, archive and
+// restore, to be shown before it runs. ApplyPlan applies it as it is.
+func Preview(ctx context.Context, st *data.Store, target data.SyncTarget, source string, res *Result) (*data.SyncPlan, error) {
+	state, err := st.SyncState(ctx, syncTarget(target, source, res))
+	if err != nil {
+		return nil, err
+	}
+	plan, err := Plan(res.Snapshot, state)
+	if err != nil {
+		return nil, err
+	}
+	plan.Base = state.Fingerprint()
+	return plan, nil
+}
+
+// ApplyPlan writes a plan Preview returned for the same target and source,
+// exactly as it was shown. When the community changed since the preview (an
+// edit in the window, another import), nothing is written and the error is
+// data.ErrStalePlan: the preview must be made again.
+func ApplyPlan(ctx context.Context, st *data.Store, target data.SyncTarget, source string, res *Result, plan *data.SyncPlan, opts Options) (data.SyncReport, error) {
+	return st.Sync(ctx, syncTarget(target, source, res), Describe(source), func(state *data.SyncState) (*data.SyncPlan, error) {
+		if plan == nil || plan.Base == 0 || state.Fingerprint() != plan.Base {
+			return nil, data.ErrStalePlan
+		}
+		return plan, nil
+	}, opts.Progress)
+}
+
+// syncTarget completes target for source: the source it remembers (a file's
+// absolute path, or the URL as given) and, when it names no community, the
+// export's suggested name.
+func syncTarget(target data.SyncTarget, source string, res *Result) data.SyncTarget {
 	if target.Source == "" {
 		target.Source = strings.TrimSpace(source)
 		if !IsURL(source) {
@@ -363,7 +403,7 @@ func Apply(ctx context.Context, st *data.Store, target data.SyncTarget, source s
 	if target.CommunityID == 0 && strings.TrimSpace(target.CommunityName) == "" {
 		target.CommunityName = res.SuggestedName()
 	}
-	return st.ApplySnapshot(ctx, target, Describe(source), res.Snapshot, opts.Progress)
+	return target
 }
 
 // Describe is how a source is recorded in the history and the status line:

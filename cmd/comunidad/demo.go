@@ -27,7 +27,9 @@ func ensureDemo(ctx context.Context, st *data.Store) error {
 	}
 	// The source is only the file's name: "Importar datos" on the demo asks
 	// for a file rather than re-reading the embedded one.
-	rep, err := st.ApplySnapshot(ctx, data.SyncTarget{CommunityName: demoCommunity}, assets.DemoExportName, res.Snapshot, nil)
+	rep, err := st.Sync(ctx, data.SyncTarget{CommunityName: demoCommunity}, assets.DemoExportName, func(state *data.SyncState) (*data.SyncPlan, error) {
+		return kastor.Plan(res.Snapshot, state)
+	}, nil)
 	if err != nil {
 		return fmt.Errorf("demo export: %w", err)
 	}
