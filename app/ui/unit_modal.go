@@ -54,6 +54,7 @@ func (t *unitsTab) openModal(unitID int64) {
 		if t.modal == m {
 			t.modal = nil
 		}
+		t.table.Refresh() // the rows under the dialog are drawn again
 	})
 	ws := t.u.win.Canvas().Size()
 	m.dlg.Resize(fyne.NewSize(min(980, ws.Width-40), min(680, ws.Height-40)))

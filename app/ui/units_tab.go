@@ -26,6 +26,9 @@ type unitsTab struct {
 	cursor    int            // the shown row Enter opens
 	gen       int            // load generation: a stale load is dropped
 	loads     int            // snapshots shown so far (tests wait on it)
+	// shownCommunity is whose listing the table shows: another one's starts
+	// from the top, the same one read again keeps the user's place.
+	shownCommunity int64
 
 	search     *searchEntry
 	sector     *widget.Select
@@ -54,9 +57,12 @@ type unitColumn struct {
 	sortKey    int
 }
 
+// The first stickyColumns columns (the checkbox, the unit and its tools)
+// stay in place while the rest scroll sideways.
 const (
 	colSelect = iota
 	colUnit
+	colTools
 	colFirst
 	colLast
 	colEmail
@@ -64,14 +70,16 @@ const (
 	colMain
 	colOrigin
 	colLetter
-	colTools
 )
+
+const stickyColumns = colTools + 1
 
 func unitColumns() []unitColumn {
 	return []unitColumn{
 		{"units.col.select", "", 28, -1},
 		// The text columns' widths are minimums: they share the room left.
 		{"units.col.unit", "Unidad", 90, sortUnit},
+		{"units.col.tools", "Herramientas", 90, -1},
 		{"units.col.first", "Nombres", 90, sortFirst},
 		{"units.col.last", "Apellidos", 100, sortLast},
 		{"units.col.email", "Correo", 150, sortEmail},
@@ -79,7 +87,6 @@ func unitColumns() []unitColumn {
 		{"units.col.main", "Principal", 70, sortMain},
 		{"units.col.origin", "Origen", 70, sortOrigin},
 		{"units.col.letter", "Carta / aviso", 82, sortLetter},
-		{"units.col.tools", "Herramientas", 90, -1},
 	}
 }
 
@@ -200,13 +207,16 @@ func (t *unitsTab) reload() {
 				t.u.showError(err)
 				return
 			}
-			t.setSnapshot(snap)
+			t.setSnapshot(snap, cid != t.shownCommunity)
+			t.shownCommunity = cid
 			t.loads++
 		})
 	})
 }
 
-func (t *unitsTab) setSnapshot(s *unitsSnapshot) {
+// setSnapshot shows a listing: a community's first (fresh: from the top)
+// or the same one read again, keeping the search, filters and selection.
+func (t *unitsTab) setSnapshot(s *unitsSnapshot, fresh bool) {
 	t.snap = s
 	cur := t.sector.Selected
 	t.sector.Options = append([]string{lang.X("units.filter.sector.all", "Todos los sectores")}, s.sectors...)
@@ -227,8 +237,14 @@ func (t *unitsTab) setSnapshot(s *unitsSnapshot) {
 			delete(t.selected, id)
 		}
 	}
-	t.table.setWidths() // the unit column follows the longest unit
-	t.onFilters()
+	t.table.measure() // the columns follow this listing's longest values
+	t.readFilters()
+	t.show()
+	if fresh {
+		t.table.toTop()
+	} else {
+		t.table.keepInView()
+	}
 }
 
 // longest is the widest of the texts, for sizing a Select.
@@ -257,6 +273,11 @@ func (t *unitsTab) onFilters() {
 	if t.table == nil {
 		return // still building the widgets
 	}
+	t.readFilters()
+	t.apply()
+}
+
+func (t *unitsTab) readFilters() {
 	t.filter.sector = ""
 	if i := t.sector.SelectedIndex(); i > 0 {
 		t.filter.sector = t.sector.Options[i]
@@ -276,14 +297,21 @@ func (t *unitsTab) onFilters() {
 	}
 	t.filter.archived = t.archived.Checked
 	t.filter.noEmail = t.noEmail.Checked
-	t.apply()
 }
 
-// apply filters and sorts the snapshot and shows the result.
+// apply filters and sorts the snapshot after the search, a filter or the
+// sort changed, and shows the result from its first row (the selection
+// stays).
 func (t *unitsTab) apply() {
 	if t.table == nil {
 		return
 	}
+	t.show()
+	t.table.toTop()
+}
+
+// show filters and sorts the snapshot and redraws the table and counts.
+func (t *unitsTab) show() {
 	t.shown = t.snap.filter(t.filter)
 	if t.cursor >= len(t.shown) {
 		t.cursor = max(0, len(t.shown)-1)
@@ -408,7 +436,6 @@ func (t *unitsTab) onSort(key int) {
 	} else {
 		t.filter.sortKey, t.filter.desc = key, false
 	}
-	t.table.setWidths() // room for the arrow on the sorted column
 	t.apply()
 }
 

@@ -17,9 +17,10 @@ import (
 // Enter opening the modal of the row under the keyboard cursor.
 type unitsTable struct {
 	widget.Table
-	t      *unitsTab
-	cols   []unitColumn
-	widths []float32 // as last fitted
+	t       *unitsTab
+	cols    []unitColumn
+	natural []float32 // per column, measured once per listing
+	widths  []float32 // as last fitted to the window
 }
 
 func newUnitsTable(t *unitsTab) *unitsTable {
@@ -37,32 +38,28 @@ func newUnitsTable(t *unitsTab) *unitsTable {
 	}
 	tb.UpdateHeader = tb.updateHeader
 	tb.OnSelected = tb.onSelected
+	tb.StickyColumnCount = stickyColumns
 	tb.ExtendBaseWidget(tb)
-	tb.setWidths()
+	tb.measure()
 	return tb
 }
 
-// setWidths fits the columns to the table's width: the short ones (type,
-// main, origin, letter, notice, tools) as wide as their header or their
-// longest value, never cut; the text ones (unit, names, surnames, email)
-// share the rest. Below their minimum the table scrolls sideways.
-func (tb *unitsTable) setWidths() { tb.fit(tb.Size().Width) }
-
-// flexWeight is how the text columns share the room left.
-var flexWeight = map[int]float32{colUnit: 0.5, colFirst: 1, colLast: 1.3, colEmail: 1.8}
-
-func (tb *unitsTable) fit(width float32) {
+// measure works out, once per listing, how wide each column wants to be:
+// as wide as its header (with room for the sort arrow, so that sorting does
+// not move the columns) and as its longest value in this listing, never
+// cut, with a cap on what one long name or email may claim. Filtering and
+// searching do not change it.
+func (tb *unitsTable) measure() {
 	pad := theme.Padding()
 	inner := theme.InnerPadding()
 	size := theme.TextSize()
 	icon := theme.IconInlineSize()
-	widths := make([]float32, len(tb.cols))
-	var fixed, flexMin, weights float32
+	natural := make([]float32, len(tb.cols))
 	for i, c := range tb.cols {
 		w := c.width
 		if c.title != "" {
 			need := fyne.MeasureText(lang.X(c.key, c.title), size, fyne.TextStyle{Bold: true}).Width + inner*2 + pad
-			if c.sortKey >= 0 && tb.t.filter.sortKey == c.sortKey {
+			if c.sortKey >= 0 {
 				need += icon + pad
 			}
 			w = max(w, need)
@@ -72,53 +69,101 @@ func (tb *unitsTable) fit(width float32) {
 		for _, sample := range tb.samples(i) {
 			// A margin over the label's own padding: Fyne's truncation
 			// leaves less room than the bare text needs.
-			w = max(w, min(fyne.MeasureText(sample, size, fyne.TextStyle{}).Width+inner*2+pad*3, maxSampleWidth))
+			w = max(w, min(fyne.MeasureText(sample, size, fyne.TextStyle{}).Width+inner*2+pad*3, maxSampleWidth[i]))
 		}
-		widths[i] = w
-		if fw, ok := flexWeight[i]; ok {
-			flexMin += w
-			weights += fw
-		} else {
-			fixed += w
-		}
+		natural[i] = float32(int(w + 0.999))
+	}
+	tb.natural = natural
+	tb.fit(tb.Size().Width)
+}
+
+// flexWeight is how the text columns share the room left once every
+// column has its width: names and email first.
+var flexWeight = map[int]float32{colUnit: 0.3, colFirst: 1, colLast: 1.3, colEmail: 1.8}
+
+// fit gives each column its measured width and shares what the window has
+// left among the text columns. A window too narrow for them all scrolls
+// sideways, the unit and its tools staying in place: no column is cut.
+func (tb *unitsTable) fit(width float32) {
+	if tb.natural == nil {
+		tb.measure()
+		return
+	}
+	pad := theme.Padding()
+	widths := append([]float32(nil), tb.natural...)
+	var total, weights float32
+	for i, w := range widths {
+		total += w
+		weights += flexWeight[i]
 	}
 	// The table puts one padding between columns; keep a little for the
 	// vertical scroll bar.
-	room := width - pad*float32(len(tb.cols)) - theme.ScrollBarSize() - fixed
-	if extra := room - flexMin; extra > 0 {
+	if extra := width - pad*float32(len(tb.cols)) - theme.ScrollBarSize() - total; extra > 0 {
 		for i, fw := range flexWeight {
-			widths[i] += extra * fw / weights
+			widths[i] += float32(int(extra * fw / weights))
 		}
 	}
 	for i, w := range widths {
-		widths[i] = float32(int(w))
-		tb.SetColumnWidth(i, widths[i])
+		tb.SetColumnWidth(i, w)
 	}
 	tb.widths = widths
 }
 
-// maxSampleWidth caps what a long unit name may claim.
-const maxSampleWidth = 230
+// maxSampleWidth caps what one long value may claim of its column (it is
+// cut with "…" beyond, and read whole in the Herramientas modal).
+var maxSampleWidth = map[int]float32{colUnit: 230, colFirst: 220, colLast: 240, colEmail: 300,
+	colType: 200, colMain: 200, colOrigin: 260, colLetter: 260}
 
 // samples are the longest values a column shows, so that it is never cut:
-// for the type and main columns, their fixed texts; for the unit, the
-// snapshot's longest unit; for origin and letter, what their cells say in
-// this listing (a community that has sent no letter leaves that column as
-// narrow as its header, and the room to the names and emails).
+// for the type and main columns, their fixed texts; for the others, what
+// their cells say in this listing (a community that has sent no letter
+// leaves that column as narrow as its header, and the room to the names
+// and emails).
 func (tb *unitsTable) samples(col int) []string {
+	s := tb.t.snap
 	switch col {
 	case colUnit:
-		return []string{tb.t.snap.longestUnit}
+		return []string{s.longestUnit}
+	case colFirst:
+		return s.cellTexts(colFirst, func(r data.UserRow) string { return r.FirstNames })
+	case colLast:
+		return s.cellTexts(colLast, func(r data.UserRow) string { return r.LastNames })
+	case colEmail:
+		return s.cellTexts(colEmail, func(r data.UserRow) string { return r.Email })
 	case colType:
 		return []string{typeLabel(data.Arrendatario), typeLabel(data.Propietario)}
 	case colMain:
 		return []string{lang.X("common.yes", "Sí")}
 	case colOrigin:
-		return tb.t.snap.cellTexts(colOrigin, originCell)
+		return s.cellTexts(colOrigin, originCell)
 	case colLetter:
-		return tb.t.snap.cellTexts(colLetter, sentText)
+		return s.cellTexts(colLetter, sentText)
 	}
 	return nil
+}
+
+// toTop shows the first row and the first column. Fyne's scroller puts its
+// content back at the top without telling the table when the rows come to
+// fit, the table's ScrollToTop moves its offset without moving the
+// scroller's content, and its ScrollTo the first row stops a header's height
+// short of the top: each leaves the table drawing rows for one offset where
+// another is shown (blank, or the first row under the header). ScrollTo
+// brings the two in step, ScrollToOffset then to the very top.
+func (tb *unitsTable) toTop() {
+	if rows, _ := tb.Length(); rows > 0 {
+		tb.ScrollTo(widget.TableCellID{Row: 0, Col: 0})
+	}
+	tb.ScrollToOffset(fyne.Position{})
+}
+
+// keepInView redraws after the listing changed under the same search (a
+// reload): from the top down to the row under the keyboard cursor, so the
+// row the user was working on stays on screen.
+func (tb *unitsTable) keepInView() {
+	tb.toTop()
+	if rows, _ := tb.Length(); tb.t.cursor > 0 && tb.t.cursor < rows {
+		tb.ScrollTo(widget.TableCellID{Row: tb.t.cursor, Col: 0})
+	}
 }
 
 // Resize refits the columns to the new width.
@@ -258,8 +303,8 @@ func (tb *unitsTable) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 		}
 	case colTools:
 		p.label.Hide()
-		unit := r.UnitID
-		p.button.OnTapped = func() { t.openModal(unit) }
+		unit, row := r.UnitID, id.Row
+		p.button.OnTapped = func() { t.cursor = row; t.openModal(unit) }
 		p.button.Show()
 		return
 	}
