@@ -115,22 +115,6 @@ func shippedComponents() []component {
 	return append(out, bundled...)
 }
 
-// installAbout adds the "Ayuda" menu with "Acerca de Comunidad" to the
-// window's main menu (keeping any menus others installed).
-func (u *UI) installAbout() {
-	help := fyne.NewMenu(lang.X("safety.menu.help", "Ayuda"),
-		fyne.NewMenuItem(lang.X("help.guide.menu", "Guía de uso"), u.showGuide),
-		fyne.NewMenuItem(lang.X("safety.menu.about", "Acerca de Comunidad"), u.showAbout),
-		fyne.NewMenuItem(lang.X("safety.menu.folder", "Abrir carpeta de datos"), u.openDataFolder),
-	)
-	if mm := u.win.MainMenu(); mm != nil {
-		mm.Items = append(mm.Items, help)
-		u.win.SetMainMenu(mm)
-		return
-	}
-	u.win.SetMainMenu(fyne.NewMainMenu(help))
-}
-
 // dataFolder is the folder that holds the open database (and its backups).
 func (u *UI) dataFolder() string {
 	return filepath.Dir(u.st.Path())

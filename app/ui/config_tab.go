@@ -41,6 +41,7 @@ type configTab struct {
 	list     *widget.List
 	pane     *fyne.Container
 	split    *container.Split
+	current  int // the section shown
 }
 
 func newConfigTab(u *UI) *configTab {
@@ -63,6 +64,7 @@ func newConfigTab(u *UI) *configTab {
 }
 
 func (t *configTab) show(i widget.ListItemID) {
+	t.current = i
 	t.pane.Objects = []fyne.CanvasObject{t.sections[i].content()}
 	t.pane.Refresh()
 }

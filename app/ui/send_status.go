@@ -65,6 +65,7 @@ func (s *sendStatus) ended(r *sendRun) {
 }
 
 func (u *UI) closeWindow() {
+	u.rememberWindowSize()
 	if u.quit != nil {
 		u.quit()
 		return

@@ -76,7 +76,7 @@ func New(a fyne.App, w fyne.Window, opts Options) *UI {
 	w.SetTitle("Comunidad")
 	w.SetContent(u.Content())
 	w.SetCloseIntercept(u.onCloseRequest)
-	u.installAbout() // about.go: the "Ayuda" menu with "Acerca de"
+	u.installMenu() // window.go: Archivo and Ayuda
 	u.Reload()
 	return u
 }

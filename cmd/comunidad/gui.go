@@ -26,7 +26,7 @@ func runGUI(e *env) error {
 	a := app.NewWithID(m.ID)
 	a.SetIcon(icon)
 	w := a.NewWindow(m.Name)
-	w.Resize(fyne.NewSize(1280, 800))
+	w.Resize(ui.WindowSize(a.Preferences(), workArea(a)))
 
 	ctx := context.Background()
 	var u *ui.UI
