@@ -126,7 +126,12 @@ type columns struct {
 	col    [nFields]int // -1 when absent
 	slots  []slot       // PerUnit only; slots[0] is the debt responsible
 	found  []string     // the header row's non-empty cells, for messages
+	names  []string     // each column's header, trimmed, for row problems
 }
+
+// width is how many columns the header row spans: cells to its right
+// belong to no column.
+func (c *columns) width() int { return len(c.names) }
 
 // MissingColumnError stops an import before anything is written: the file
 // lacks a column it needs.
@@ -160,8 +165,10 @@ func parseHeader(cells []string) (*columns, error) {
 		c.col[i] = -1
 	}
 	norm := make([]string, len(cells))
+	c.names = make([]string, len(cells))
 	for i, x := range cells {
 		norm[i] = normHeader(x)
+		c.names[i] = strings.TrimSpace(x)
 		if strings.TrimSpace(x) != "" {
 			c.found = append(c.found, strings.TrimSpace(x))
 		}

@@ -1,6 +1,7 @@
 package kastor
 
 import (
+	"archive/zip"
 	"context"
 	"errors"
 	"fmt"
@@ -78,7 +79,10 @@ func read(ctx context.Context, in *input, opts Options) (*Result, error) {
 		}
 		return res, nil
 	}
-	sheets, closeBook := openSheets(in)
+	sheets, closeBook, err := openSheets(in)
+	if err != nil {
+		return nil, err
+	}
 	defer closeBook()
 	names, err := sheets.names()
 	if err != nil {
@@ -117,30 +121,57 @@ func read(ctx context.Context, in *input, opts Options) (*Result, error) {
 
 // workbookSheets reads an .xlsx file's sheets: with xlsxBook when it can,
 // else with excelize (opened only then, and for a sheet too big for
-// memory, or not in UTF-8), whose errors name the file's trouble.
+// memory, or not in UTF-8), whose errors name the file's trouble. Both get
+// the package only after checkPackage has looked at its directory, and
+// excelize only after every XML part passed checkDepth.
 type workbookSheets struct {
-	in   *input
-	book *xlsxBook
-	file *excelize.File
+	in      *input
+	zr      *zip.Reader
+	book    *xlsxBook
+	bookErr error // why xlsxBook could not take the package
+	file    *excelize.File
 }
 
-func openSheets(in *input) (*workbookSheets, func()) {
-	ws := &workbookSheets{in: in}
-	ws.book, _ = openBook(in)
+func openSheets(in *input) (*workbookSheets, func(), error) {
+	zr, closer, err := openZip(in)
+	if err != nil {
+		return nil, nil, xlsxError(in.name, err)
+	}
+	if err := checkPackage(in.name, zr); err != nil {
+		closer.Close()
+		return nil, nil, err
+	}
+	ws := &workbookSheets{in: in, zr: zr}
+	bk, err := newBook(zr, nil)
+	switch {
+	case errors.Is(err, errXMLDeep):
+		closer.Close()
+		return nil, nil, xlsxError(in.name, err)
+	case err == nil:
+		ws.book = bk
+	default:
+		ws.bookErr = err
+	}
 	return ws, func() {
-		if ws.book != nil {
-			ws.book.close()
-		}
+		closer.Close()
 		if ws.file != nil {
 			ws.file.Close()
 		}
-	}
+	}, nil
 }
 
 func (ws *workbookSheets) openExcelize() (*excelize.File, error) {
 	if ws.file == nil {
+		if err := checkPartsDepth(ws.zr); err != nil {
+			return nil, xlsxError(ws.in.name, err)
+		}
 		f, err := openXLSX(ws.in)
 		if err != nil {
+			if ws.bookErr != nil && !errors.Is(ws.bookErr, errXMLSyntax) {
+				// Neither reader takes it: what xlsxBook found is clearer
+				// ("el libro no tiene hojas") than excelize's EOF.
+				return nil, fmt.Errorf("no se pudo leer el Excel %s: %v", ws.in.name, ws.bookErr)
+			}
 			return nil, err
 		}
 		ws.file = f
@@ -156,7 +187,15 @@ func (ws *workbookSheets) names() ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	return f.GetSheetList(), nil
+	var visible, hidden []string
+	for _, name := range f.GetSheetList() {
+		if v, err := f.GetSheetVisible(name); err == nil && !v {
+			hidden = append(hidden, name)
+		} else {
+			visible = append(visible, name)
+		}
+	}
+	return append(visible, hidden...), nil
 }
 
 func (ws *workbookSheets) rows(sheet string) (rowReader, error) {
@@ -255,6 +294,11 @@ func readRows(ctx context.Context, rows rowReader, res *Result, opts Options) er
 	return nil
 }
 
+// maxDataRows bounds the data rows of an export: the largest communities
+// have a few thousand inmuebles, and a file of millions of rows would
+// hold the whole snapshot in memory before saying anything.
+var maxDataRows = 100_000
+
 // rowBatch is rows on their way from the reader to the builder.
 type rowBatch struct {
 	nums  []int
@@ -267,6 +311,10 @@ type rowBatch struct {
 // checking the rows overlap. It returns once the reader has stopped.
 func pipeRows(ctx context.Context, rows rowReader, b *builder, opts Options) error {
 	const batchSize = 256
+	width := b.cols.width()
+	if l, ok := rows.(interface{ limitColumns(int) }); ok {
+		l.limitColumns(width)
+	}
 	ch := make(chan rowBatch, 8)
 	stop := make(chan struct{})
 	go func() {
@@ -295,6 +343,15 @@ func pipeRows(ctx context.Context, rows rowReader, b *builder, opts Options) err
 					break
 				}
 				opts.progress(rows.fraction())
+			}
+			if n > maxDataRows {
+				batch.err = fmt.Errorf("la exportación tiene más de %d filas de datos: no parece la de una comunidad", maxDataRows)
+				break
+			}
+			if len(cells) > width {
+				// Cells right of the header belong to no column; a row
+				// with a value far right (XFD) must not keep 16,384 cells.
+				cells = append([]string(nil), cells[:width]...)
 			}
 			batch.nums = append(batch.nums, num)
 			batch.cells = append(batch.cells, cells)

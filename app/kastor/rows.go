@@ -55,7 +55,10 @@ func (r *xlsxRows) close() { r.rows.Close() }
 
 // openXLSX opens the workbook, from its path or from memory.
 func openXLSX(in *input) (*excelize.File, error) {
-	opts := excelize.Options{RawCellValue: true}
+	// No more inflated than checkPackage allows (excelize's own default is
+	// 16 GB); sheets over 16 MB go to excelize's temporary files, which
+	// Close removes (a SIGTERM cancels the read and closes it too).
+	opts := excelize.Options{RawCellValue: true, UnzipSizeLimit: maxInflated}
 	var f *excelize.File
 	var err error
 	if in.data != nil {
@@ -72,7 +75,11 @@ func openXLSX(in *input) (*excelize.File, error) {
 func xlsxError(name string, err error) error {
 	msg := err.Error()
 	switch {
-	case strings.Contains(msg, "zip"), strings.Contains(msg, "flate"), errors.Is(err, errXMLSyntax), errors.Is(err, io.ErrUnexpectedEOF), strings.Contains(msg, "unexpected EOF"):
+	case errors.Is(err, errXMLDeep), strings.Contains(msg, "exceeded max depth"):
+		return fmt.Errorf("el Excel %s está dañado o fue fabricado para trabar programas: su XML anida elementos más de %d niveles (Excel nunca pasa de 10); no se leyó", name, maxXMLDepth)
+	case errors.Is(err, excelize.ErrOptionsUnzipSizeLimit):
+		return &errPackageTooBig{name: name, size: uint64(maxInflated) + 1}
+	case strings.Contains(msg, "zip"), strings.Contains(msg, "flate"), errors.Is(err, errXMLSyntax), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF), strings.Contains(msg, "EOF"):
 		return fmt.Errorf("el Excel %s está dañado o incompleto (¿se copió o descargó a medias?)", name)
 	case errors.Is(err, excelize.ErrWorkbookFileFormat), strings.Contains(msg, "unsupported"):
 		return fmt.Errorf("%s no es un libro de Excel .xlsx", name)
@@ -122,7 +129,9 @@ const (
 	encUTF8    = "UTF-8"
 	encUTF8BOM = "UTF-8 con BOM"
 	encUTF16   = "UTF-16"
-	encCP1252  = "Windows-1252"
+	// encUTF16NoBOM is UTF-16 told from its zero bytes.
+	encUTF16NoBOM = "UTF-16 sin BOM"
+	encCP1252     = "Windows-1252"
 )
 
 // decodeText turns a CSV file's bytes into text. Excel in Chile saves CSV
@@ -146,6 +155,15 @@ func decodeText(name string, b []byte) (string, string, error) {
 			return "", "", fmt.Errorf("%s: texto UTF-16 inválido: %v", name, err)
 		}
 		return string(out), encUTF16, nil
+	case utf16Order(b) != nil:
+		// "Texto Unicode" that lost its byte order mark (cut by another
+		// program): ASCII characters give a zero byte every other byte.
+		dec := unicode.UTF16(*utf16Order(b), unicode.IgnoreBOM).NewDecoder()
+		out, _, err := transform.Bytes(dec, b)
+		if err != nil {
+			return "", "", fmt.Errorf("%s: texto UTF-16 inválido: guárdelo de nuevo desde Excel como «CSV UTF-8»", name)
+		}
+		return string(out), encUTF16NoBOM, nil
 	case utf8.Valid(b):
 		return string(b), encUTF8, nil
 	}
@@ -171,6 +189,34 @@ func decodeText(name string, b []byte) (string, string, error) {
 		return "", "", fmt.Errorf("%s: %v", name, err)
 	}
 	return string(out), encCP1252, nil
+}
+
+// utf16Order tells UTF-16 text without a byte order mark from the zero
+// bytes ASCII characters leave at every other position: nil when b does
+// not look like it.
+func utf16Order(b []byte) *unicode.Endianness {
+	b = b[:min(len(b), 4096)&^1]
+	if len(b) < 8 {
+		return nil
+	}
+	even, odd := 0, 0
+	for i := 0; i < len(b); i += 2 {
+		if b[i] == 0 {
+			even++
+		}
+		if b[i+1] == 0 {
+			odd++
+		}
+	}
+	pairs := len(b) / 2
+	le, be := unicode.LittleEndian, unicode.BigEndian
+	switch {
+	case odd*10 >= pairs*6 && even*20 < pairs:
+		return &le
+	case even*10 >= pairs*6 && odd*20 < pairs:
+		return &be
+	}
+	return nil
 }
 
 // detectDelimiter picks the separator most of the first lines use: ';'
@@ -213,6 +259,10 @@ func countOutsideQuotes(line string, d rune) int {
 	return n
 }
 
+// maxCSVFields bounds the fields of one CSV line (Excel's column limit):
+// a line of a million separators would otherwise be a million strings.
+const maxCSVFields = maxColumns
+
 // openCSV decodes the file and returns its rows and the encoding found.
 func openCSV(in *input) (*csvRows, string, error) {
 	b, err := in.bytes()
@@ -226,9 +276,86 @@ func openCSV(in *input) (*csvRows, string, error) {
 	if strings.TrimSpace(text) == "" {
 		return nil, "", fmt.Errorf("el archivo %s está vacío", in.name)
 	}
+	if i := strings.IndexByte(text, 0); i >= 0 {
+		return nil, "", fmt.Errorf("el archivo %s tiene bytes nulos en la línea %d: no es un CSV de texto; vuelva a guardarlo desde Excel como «CSV UTF-8»",
+			in.name, 1+strings.Count(text[:i], "\n")+strings.Count(strings.ReplaceAll(text[:i], "\r\n", ""), "\r"))
+	}
+	if strings.IndexByte(text, '\r') >= 0 {
+		// Lines ended by a lone CR (old Mac Excel) as well as CRLF.
+		text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
+	}
+	comma := detectDelimiter(text)
+	if err := checkCSV(in.name, text, comma); err != nil {
+		return nil, "", err
+	}
 	cr := csv.NewReader(strings.NewReader(text))
-	cr.Comma = detectDelimiter(text)
+	cr.Comma = comma
 	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = true
+	cr.LazyQuotes = true // a bare " inside an unquoted field ("Pedro "Pepe" Soto"): checkCSV allows only that
 	return &csvRows{r: cr, size: len(text)}, enc, nil
+}
+
+// checkCSV reads the text the way encoding/csv will and refuses what would
+// make it merge lines silently: a quoted field that is never closed, or
+// closed and then followed by more text (an unbalanced "), and a quoted
+// field that runs over several lines holding separators (a stray opening
+// " that swallowed the rows below). It names the line where the field
+// began. It also bounds the fields of a line.
+func checkCSV(name, text string, comma rune) error {
+	line, fields := 1, 1
+	for i := 0; i < len(text); {
+		// At the start of a field.
+		if text[i] == '"' {
+			start := line
+			multiLine, sep := false, false
+			i++
+			for {
+				if i >= len(text) {
+					return errUnbalancedQuote(name, start)
+				}
+				c := text[i]
+				if c == '"' {
+					if i+1 < len(text) && text[i+1] == '"' {
+						i += 2
+						continue
+					}
+					i++
+					break
+				}
+				if c == '\n' {
+					line++
+					multiLine = true
+				} else if rune(c) == comma {
+					sep = true
+				}
+				i++
+			}
+			if multiLine && sep {
+				return errUnbalancedQuote(name, start)
+			}
+			if i < len(text) && text[i] != '\n' && rune(text[i]) != comma {
+				return errUnbalancedQuote(name, start)
+			}
+		}
+		// The rest of an unquoted field (or the separator after a quoted one).
+		for i < len(text) {
+			r, size := utf8.DecodeRuneInString(text[i:])
+			i += size
+			if r == comma {
+				if fields++; fields > maxCSVFields {
+					return fmt.Errorf("la línea %d de %s tiene más de %d columnas: no es una exportación de Kastor", line, name, maxCSVFields)
+				}
+				break
+			}
+			if r == '\n' {
+				line, fields = line+1, 1
+				break
+			}
+		}
+	}
+	return nil
+}
+
+func errUnbalancedQuote(name string, line int) error {
+	return fmt.Errorf("la línea %d de %s tiene unas comillas (\") sin cerrar: Comunidad no la unirá con las líneas siguientes; corrija esa celda en Excel y vuelva a guardar el CSV", line, name)
 }

@@ -21,6 +21,14 @@ import (
 // errXMLSyntax is a part that is not well-formed enough to read.
 var errXMLSyntax = errors.New("XML mal formado")
 
+// maxXMLDepth is how deep elements may nest in a part. Excel's deepest
+// (worksheet, sheetData, row, c, is, r, t) is 7; a part nesting thousands
+// of levels is an attack on the reader, not an export.
+const maxXMLDepth = 64
+
+// errXMLDeep is a part whose elements nest deeper than maxXMLDepth.
+var errXMLDeep = errors.New("XML anidado demasiado hondo")
+
 type xmlKind uint8
 
 const (
@@ -42,8 +50,9 @@ type xmlTok struct {
 
 // xmlScan walks a part's tokens.
 type xmlScan struct {
-	b []byte
-	i int
+	b     []byte
+	i     int
+	depth int // elements open at this point: bounded by maxXMLDepth
 }
 
 func (s *xmlScan) pos() int { return s.i }
@@ -76,6 +85,7 @@ func (s *xmlScan) next(t *xmlTok) (bool, error) {
 			}
 			t.kind, t.name = xmlEnd, localName(bytes.TrimSpace(rest[1:j]))
 			s.i += j + 2
+			s.depth--
 			return true, nil
 		case '?':
 			j := bytes.Index(rest, []byte("?>"))
@@ -137,6 +147,11 @@ func (s *xmlScan) next(t *xmlTok) (bool, error) {
 		}
 		t.kind, t.name, t.attrs = xmlStart, localName(name), attrs
 		s.i += k + 2
+		if !t.empty {
+			if s.depth++; s.depth > maxXMLDepth {
+				return false, errXMLDeep
+			}
+		}
 		return true, nil
 	}
 }

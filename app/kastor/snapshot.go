@@ -23,13 +23,22 @@ type builder struct {
 	lastCode   string
 	rows       int
 	noEmail    []noEmailAt
+	dropped    int // problems over maxProblems, counted but not kept
 }
+
+// maxProblems is how many row problems a report keeps: a file of a million
+// bad rows reports the first ones and how many more there were.
+const maxProblems = 1000
 
 func newBuilder(cols *columns) *builder {
 	return &builder{cols: cols, units: map[string]int{}, people: map[string]int{}, emails: map[string]int{}}
 }
 
 func (b *builder) problem(row int, format string, args ...any) {
+	if len(b.snap.Problems) >= maxProblems {
+		b.dropped++
+		return
+	}
 	b.snap.Problems = append(b.snap.Problems, data.SyncProblem{Row: row, Message: fmt.Sprintf(format, args...)})
 }
 
@@ -47,6 +56,7 @@ func (b *builder) add(num int, row []string) {
 	if blank(row) {
 		return
 	}
+	b.clean(num, row)
 	b.rows++
 	if b.cols.layout == PerUnit {
 		b.addPerUnit(num, row)
@@ -335,6 +345,10 @@ func (b *builder) finish() *data.Snapshot {
 		}
 	}
 	sort.SliceStable(b.snap.Problems, func(i, j int) bool { return b.snap.Problems[i].Row < b.snap.Problems[j].Row })
+	if b.dropped > 0 {
+		b.snap.Problems = append(b.snap.Problems, data.SyncProblem{Message: fmt.Sprintf(
+			"y %d observaciones más (se muestran las primeras %d)", b.dropped, maxProblems)})
+	}
 	for i := range b.snap.Units {
 		u := &b.snap.Units[i]
 		hasMain := false

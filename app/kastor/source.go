@@ -246,15 +246,19 @@ func sniff(name string, head []byte) (kind, error) {
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
 		return kindXLSX, nil
 	case bytes.HasPrefix(head, []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")):
-		return 0, fmt.Errorf("%s es un libro de Excel 97-2003 (.xls) o está protegido con contraseña: ábralo en Excel y guárdelo como .xlsx o CSV", name)
+		return 0, fmt.Errorf("%s es un libro de Excel 97-2003 (.xls) o un Excel protegido con contraseña, aunque su nombre diga otra cosa: ábralo en Excel y use Archivo → Guardar como → «Libro de Excel (.xlsx)», sin contraseña", name)
 	case bytes.HasPrefix(head, []byte("%PDF")):
 		return 0, fmt.Errorf("%s es un PDF: use la exportación de Kastor en Excel (.xlsx) o CSV", name)
 	case bytes.HasPrefix(lower, []byte("<!doctype html")), bytes.HasPrefix(lower, []byte("<html")),
 		bytes.HasPrefix(lower, []byte("<head")), bytes.HasPrefix(lower, []byte("<body")):
 		return 0, errHTML(name)
+	case bytes.HasPrefix(lower, []byte("<?xml")) && bytes.Contains(head, []byte("urn:schemas-microsoft-com:office:spreadsheet")):
+		return 0, fmt.Errorf("%s es una planilla XML de Excel 2003, no un libro .xlsx: ábrala en Excel y use Archivo → Guardar como → «Libro de Excel (.xlsx)»", name)
 	case bytes.HasPrefix(head, []byte("\xff\xfe")), bytes.HasPrefix(head, []byte("\xfe\xff")):
 		return kindCSV, nil // UTF-16 text ("Texto Unicode" in Excel)
-	case bytes.IndexByte(head, 0) >= 0:
+	case utf16Order(head) != nil:
+		return kindCSV, nil // UTF-16 text without its byte order mark
+	case bytes.Count(head, []byte{0})*50 > len(head):
 		return 0, fmt.Errorf("%s no es un archivo Excel (.xlsx) ni CSV", name)
 	}
 	return kindCSV, nil

@@ -37,32 +37,32 @@ type xlsxBook struct {
 }
 
 type bookSheet struct {
-	name string
-	path string // the part's name in the package
+	name   string
+	path   string // the part's name in the package
+	hidden bool   // state="hidden" or "veryHidden"
 }
 
 func openBook(in *input) (*xlsxBook, error) {
-	var zr *zip.Reader
-	var closer io.Closer
-	if in.data != nil {
-		r, err := zip.NewReader(bytes.NewReader(in.data), int64(len(in.data)))
-		if err != nil {
-			return nil, err
-		}
-		zr = r
-	} else {
-		rc, err := zip.OpenReader(in.path)
-		if err != nil {
-			return nil, err
-		}
-		zr, closer = &rc.Reader, rc
+	zr, closer, err := openZip(in)
+	if err != nil {
+		return nil, err
 	}
+	bk, err := newBook(zr, closer)
+	if err != nil {
+		closer.Close()
+		return nil, err
+	}
+	return bk, nil
+}
+
+// newBook reads a package's workbook part; closer is the package's, closed
+// by close.
+func newBook(zr *zip.Reader, closer io.Closer) (*xlsxBook, error) {
 	bk := &xlsxBook{files: make(map[string]*zip.File, len(zr.File)), closer: closer}
 	for _, f := range zr.File {
 		bk.files[f.Name] = f
 	}
 	if err := bk.readWorkbook(); err != nil {
-		bk.close()
 		return nil, err
 	}
 	return bk, nil
@@ -74,11 +74,17 @@ func (bk *xlsxBook) close() {
 	}
 }
 
-// names lists the worksheets in the workbook's order.
+// names lists the worksheets in the workbook's order, the visible ones
+// first: a hidden or very hidden sheet (a lookup table, an old copy) is
+// read only when no visible sheet holds the export.
 func (bk *xlsxBook) names() []string {
-	out := make([]string, len(bk.sheets))
-	for i, s := range bk.sheets {
-		out[i] = s.name
+	out := make([]string, 0, len(bk.sheets))
+	for _, hidden := range []bool{false, true} {
+		for _, s := range bk.sheets {
+			if s.hidden == hidden {
+				out = append(out, s.name)
+			}
+		}
 	}
 	return out
 }
@@ -129,6 +135,9 @@ func utf8XML(b []byte) bool {
 // relationships reads a .rels part: Id -> target part name, and the target
 // of the first relationship whose type ends in "/"+typ.
 func (bk *xlsxBook) relationships(relsPath, base, typ string) (map[string]string, string, error) {
+	if bk.files[relsPath] == nil {
+		return map[string]string{}, "", nil // then no sheet is found, and that is said
+	}
 	b, err := bk.part(relsPath, 8<<20)
 	if err != nil {
 		return nil, "", err
@@ -197,7 +206,9 @@ func (bk *xlsxBook) readWorkbook() error {
 		if p == "" || bk.files[p] == nil {
 			return fmt.Errorf("no se encuentra la hoja %q", xmlAttrString(t.attrs, "name"))
 		}
-		bk.sheets = append(bk.sheets, bookSheet{name: xmlAttrString(t.attrs, "name"), path: p})
+		state := xmlAttrString(t.attrs, "state")
+		bk.sheets = append(bk.sheets, bookSheet{name: xmlAttrString(t.attrs, "name"), path: p,
+			hidden: state == "hidden" || state == "veryHidden"})
 	}
 	if len(bk.sheets) == 0 {
 		return errors.New("el libro no tiene hojas")
@@ -315,12 +326,17 @@ func (bk *xlsxBook) rows(sheet string) (rowReader, error) {
 // row number is the one the sheet gives it (rows the sheet leaves out are
 // blank, so they are not returned).
 type bookRows struct {
-	s    xmlScan
-	sst  []string
-	num  int
-	done bool
-	val  []byte
+	s     xmlScan
+	sst   []string
+	num   int
+	done  bool
+	val   []byte
+	width int // when > 0, cells right of this column are read but left out
 }
+
+// limitColumns leaves out the cells right of column n (the header's
+// width): a row with one value in column XFD does not become 16,384 cells.
+func (r *bookRows) limitColumns(n int) { r.width = n }
 
 func (r *bookRows) fraction() float64 {
 	if len(r.s.b) == 0 {
@@ -354,6 +370,9 @@ func (r *bookRows) next() (int, []string, error) {
 		if n, err := strconv.Atoi(string(v)); err == nil && n > 0 {
 			r.num = n
 		}
+	}
+	if r.num > maxRows {
+		return 0, nil, fmt.Errorf("la hoja tiene una fila %d, más allá de la última fila de Excel (%d)", r.num, maxRows)
 	}
 	if t.empty {
 		return r.num, nil, nil
@@ -390,6 +409,9 @@ func (r *bookRows) next() (int, []string, error) {
 		val, formula, err := r.cell(&t)
 		if err != nil {
 			return 0, nil, err
+		}
+		if r.width > 0 && col > r.width {
+			continue
 		}
 		if val != "" || formula {
 			for len(cells) < col-1 {
@@ -459,8 +481,21 @@ func (r *bookRows) cell(start *xmlTok) (string, bool, error) {
 	return string(v), formula, nil
 }
 
-// maxColumns is Excel's limit (column XFD).
-const maxColumns = 16384
+// maxColumns and maxRows are Excel's limits (column XFD, row 1048576).
+const (
+	maxColumns = 16384
+	maxRows    = 1 << 20
+)
+
+// errBadRef is a cell reference that is not one; the message quotes at
+// most its first characters.
+func errBadRef(ref []byte) error {
+	q := string(ref)
+	if len(q) > 16 {
+		q = strings.ToValidUTF8(q[:16], "") + "…"
+	}
+	return fmt.Errorf("referencia de celda inválida %q", q)
+}
 
 // columnOf is the 1-based column of a cell reference ("C7" is 3).
 func columnOf(ref []byte) (int, error) {
@@ -472,15 +507,15 @@ func columnOf(ref []byte) (int, error) {
 		}
 		col = col*26 + int(c-'a') + 1
 		if col > maxColumns {
-			return 0, fmt.Errorf("referencia de celda inválida %q", ref)
+			return 0, errBadRef(ref)
 		}
 	}
 	if i == 0 || i == len(ref) {
-		return 0, fmt.Errorf("referencia de celda inválida %q", ref)
+		return 0, errBadRef(ref)
 	}
 	for ; i < len(ref); i++ {
 		if ref[i] < '0' || ref[i] > '9' {
-			return 0, fmt.Errorf("referencia de celda inválida %q", ref)
+			return 0, errBadRef(ref)
 		}
 	}
 	return col, nil

@@ -14,6 +14,7 @@ import (
 	"os/signal"
 	"sort"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 
 	"comunidad"
@@ -95,8 +96,6 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		return 0
 	}
 	rest := fs.Args()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
 	if len(rest) == 0 {
 		return report(stderr, runGUI(e))
 	}
@@ -116,6 +115,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		}
 	}
 	e.command = cmd.name
+	// Ctrl+C and a SIGTERM (a service manager, a scheduled task stopped)
+	// cancel the command's context: what it was writing rolls back, its
+	// temporary files go, and it says «cancelado».
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	return report(stderr, cmd.run(ctx, e, cargs))
 }
 
@@ -173,16 +177,14 @@ func lookup(args []string) (*command, []string) {
 	return nil, nil
 }
 
-// report prints err as one line and returns the exit code.
+// report prints err as one line and returns the exit code. The operating
+// system's and SQLite's English underneath is said in Spanish ("disco
+// lleno", "solo lectura", "base de datos dañada"), a cancel is «cancelado».
 func report(stderr io.Writer, err error) int {
-	switch {
-	case err == nil:
+	if err == nil {
 		return 0
-	case errors.Is(err, context.Canceled):
-		fmt.Fprintln(stderr, "comunidad: cancelado")
-		return 1
 	}
-	msg := strings.ReplaceAll(err.Error(), "\n", " ")
+	msg := strings.ReplaceAll(data.UserMessage(err), "\n", " ")
 	fmt.Fprintf(stderr, "comunidad: %s\n", msg)
 	return 1
 }
