@@ -108,6 +108,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		fmt.Fprintf(stderr, "comunidad: no existe el comando %q (vea comunidad --help)\n", strings.Join(rest[:min(2, len(rest))], " "))
 		return 1
 	}
+	// Ctrl+C and a SIGTERM (a service manager, a scheduled task stopped)
+	// cancel the command's context: what it was writing rolls back, its
+	// temporary files go, and it says «cancelado». The window keeps the
+	// default handling (it has its own way to close).
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	for _, a := range cargs {
 		if a == "-h" || a == "--help" || a == "-help" {
 			commandHelp(ctx, e, cmd)
@@ -115,11 +121,6 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		}
 	}
 	e.command = cmd.name
-	// Ctrl+C and a SIGTERM (a service manager, a scheduled task stopped)
-	// cancel the command's context: what it was writing rolls back, its
-	// temporary files go, and it says «cancelado».
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	return report(stderr, cmd.run(ctx, e, cargs))
 }
 
