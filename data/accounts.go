@@ -61,7 +61,7 @@ func (e Exclusion) Message() string {
 }
 
 // AccountsReport is what "Generar usuarios" did (CreateAccountsTx) or would
-// do (PlanAccounts) for a community's units.
+// do (PlanAccounts) for a community's units, as PlanAccountsFrom decides it.
 type AccountsReport struct {
 	Community   Community
 	GeneratedAt time.Time
@@ -74,6 +74,56 @@ type AccountsReport struct {
 	EmptyUnits  []UserRow     // covered units with no users at all
 	Archived    int           // rows of the covered units left out because a sync archived them
 	excludedBy  map[int64]int // person id -> index in Excluded, while planning
+}
+
+// AccountOutlook is what the plan says of one person's portal account.
+type AccountOutlook int
+
+const (
+	AccountUnknown   AccountOutlook = iota // not a user of the covered units (or archived there)
+	AccountExists                          // their login has an account (Status: active or disabled)
+	AccountWillExist                       // created when the users are generated
+	AccountWillNot                         // no account: Reason (and Detail) say why
+)
+
+// PersonAccount is one person's portal account as the plan sees it.
+type PersonAccount struct {
+	Outlook AccountOutlook
+	Login   string        // the normalised email, when valid
+	Status  string        // the account's status, when it exists
+	Reason  AccountReason // when it will not exist
+	Detail  string        // the reason's detail, e.g. who else uses the email
+}
+
+// PersonAccounts answers, for every person of the covered units, whether
+// their account exists (and its login), will exist when the users are
+// generated, or will not (and why): what a letter recipient's row shows.
+func (r AccountsReport) PersonAccounts() map[int64]PersonAccount {
+	out := map[int64]PersonAccount{}
+	for _, row := range r.Rows {
+		if row.PersonID == 0 {
+			continue
+		}
+		pa := out[row.PersonID]
+		switch {
+		case pa.Outlook == AccountExists:
+		case row.AccountStatus != "":
+			pa = PersonAccount{Outlook: AccountExists, Login: row.Login, Status: row.AccountStatus}
+		case pa.Outlook == AccountWillExist:
+		case row.New:
+			pa = PersonAccount{Outlook: AccountWillExist, Login: row.Login}
+		case pa.Outlook == AccountUnknown || pa.Reason == ReasonNotEligible && row.Reason != "":
+			pa = PersonAccount{Outlook: AccountWillNot, Login: row.Login, Reason: row.Reason}
+		}
+		out[row.PersonID] = pa
+	}
+	for _, e := range r.Excluded {
+		if pa, ok := out[e.PersonID]; ok && e.PersonID != 0 && pa.Outlook == AccountWillNot && pa.Reason == e.Reason {
+			pa.Detail = e.Detail
+			out[e.PersonID] = pa
+		}
+	}
+	return out
 }
 
 // Count returns how many exclusions have the given reason.
@@ -149,32 +199,50 @@ func CreateAccountsTx(ctx context.Context, tx Querier, community int64, unitIDs 
 	return rep, nil
 }
 
-type accountState struct {
-	status  string
-	created time.Time
+// AccountFacts is what account planning reads: the community, which of its
+// units are covered, every user row of the community in listing order (a
+// person outside the covered units still makes an address ambiguous) and
+// its portal accounts.
+type AccountFacts struct {
+	Community Community
+	Covered   map[int64]bool // unit id -> covered
+	Rows      []UserRow      // UserRows of the whole community
+	Accounts  []Account
+	Now       time.Time
 }
 
 func planAccounts(ctx context.Context, q Querier, community int64, unitIDs []int64, now time.Time) (AccountsReport, error) {
-	rep := AccountsReport{GeneratedAt: now, excludedBy: map[int64]int{}}
-	c, err := getCommunity(ctx, q, `id = ?`, community)
-	if err != nil {
-		return rep, err
+	f := AccountFacts{Now: now}
+	var err error
+	if f.Community, err = getCommunity(ctx, q, `id = ?`, community); err != nil {
+		return AccountsReport{GeneratedAt: now}, err
 	}
-	rep.Community = c
+	if f.Covered, err = coveredUnits(ctx, q, community, unitIDs); err != nil {
+		return AccountsReport{GeneratedAt: now, Community: f.Community}, err
+	}
+	if f.Rows, err = UserRowsTx(ctx, q, community); err != nil {
+		return AccountsReport{GeneratedAt: now, Community: f.Community}, err
+	}
+	if f.Accounts, err = accounts(ctx, q, community); err != nil {
+		return AccountsReport{GeneratedAt: now, Community: f.Community}, err
+	}
+	return PlanAccountsFrom(f), nil
+}
 
-	covered, err := coveredUnits(ctx, q, community, unitIDs)
-	if err != nil {
-		return rep, err
-	}
-	rep.Units = len(covered)
-
-	all, err := UserRowsTx(ctx, q, community)
-	if err != nil {
-		return rep, err
-	}
-	accounts, err := accountsByEmail(ctx, q, community)
-	if err != nil {
-		return rep, err
+// PlanAccountsFrom decides, from the facts alone (no database), who of the
+// covered units gets a portal account and who does not, and why: Kastor's
+// owners and main accounts, the users added in Comunidad and the secondary
+// emails get one, one per email (an owner in one unit and a tenant in
+// another gets it once, as an owner); a login that already has an account is
+// not created again; no email, an invalid one or one two people share leave
+// the person out, listed in Excluded; Kastor's other tenants and residents
+// get none by design (NotEligible), unless their login is created anyway.
+func PlanAccountsFrom(f AccountFacts) AccountsReport {
+	rep := AccountsReport{GeneratedAt: f.Now, Community: f.Community, Units: len(f.Covered), excludedBy: map[int64]int{}}
+	all, covered := f.Rows, f.Covered
+	accounts := make(map[string]Account, len(f.Accounts))
+	for _, a := range f.Accounts {
+		accounts[strings.ToLower(strings.TrimSpace(a.Email))] = a
 	}
 
 	// Who uses each address, over the whole community: a person outside the
@@ -248,7 +316,7 @@ func planAccounts(ctx context.Context, q Querier, community int64, unitIDs []int
 		if emailErr == nil {
 			row.Login = login
 			if a, ok := accounts[login]; ok {
-				row.AccountStatus, row.AccountCreatedAt = a.status, a.created
+				row.AccountStatus, row.AccountCreatedAt = a.Status, a.CreatedAt
 			}
 		}
 		isPerson := r.PersonID != 0
@@ -299,7 +367,7 @@ func planAccounts(ctx context.Context, q Querier, community int64, unitIDs []int
 	rep.Created = sortedKeys(created)
 	rep.Existing = sortedKeys(existing)
 	rep.excludedBy = nil
-	return rep, nil
+	return rep
 }
 
 // exclude records that the person (or secondary email) of r cannot get an
@@ -326,21 +394,15 @@ func (rep *AccountsReport) exclude(r UserRow, reason AccountReason, detail strin
 // coveredUnits is the set of unit ids "Generar usuarios" works on: the given
 // ones, checked to belong to the community, or every unit that is not archived.
 func coveredUnits(ctx context.Context, q Querier, community int64, unitIDs []int64) (map[int64]bool, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, archived FROM units WHERE community_id = ?`, community)
-	if err != nil {
-		return nil, fmt.Errorf("list units: %w", err)
-	}
-	defer rows.Close()
 	live := map[int64]bool{}
-	for rows.Next() {
+	err := queryEach(ctx, q, func(rows *sql.Rows) error {
 		var id int64
-		var archived int
-		if err := rows.Scan(&id, &archived); err != nil {
-			return nil, fmt.Errorf("list units: %w", err)
-		}
-		live[id] = archived == 0
-	}
-	if err := rows.Err(); err != nil {
+		var archived bool
+		err := rows.Scan(&id, &archived)
+		live[id] = !archived
+		return err
+	}, `SELECT id, archived FROM units WHERE community_id = ?`, community)
+	if err != nil {
 		return nil, fmt.Errorf("list units: %w", err)
 	}
 	if len(unitIDs) == 0 {
@@ -365,42 +427,24 @@ func coveredUnits(ctx context.Context, q Querier, community int64, unitIDs []int
 	return out, nil
 }
 
-func accountsByEmail(ctx context.Context, q Querier, community int64) (map[string]accountState, error) {
-	rows, err := q.QueryContext(ctx, `SELECT email, status, created_at FROM accounts WHERE community_id = ?`, community)
+// accounts lists a community's portal accounts by login.
+func accounts(ctx context.Context, q Querier, community int64) ([]Account, error) {
+	out, err := queryAll(ctx, q, func(rows *sql.Rows) (Account, error) {
+		var a Account
+		var created string
+		err := rows.Scan(&a.ID, &a.CommunityID, &a.Email, &a.Status, &created)
+		a.CreatedAt = ParseTime(created)
+		return a, err
+	}, `SELECT id, community_id, email, status, created_at FROM accounts WHERE community_id = ? ORDER BY email`, community)
 	if err != nil {
 		return nil, fmt.Errorf("list accounts: %w", err)
 	}
-	defer rows.Close()
-	out := map[string]accountState{}
-	for rows.Next() {
-		var email, status, created string
-		if err := rows.Scan(&email, &status, &created); err != nil {
-			return nil, fmt.Errorf("list accounts: %w", err)
-		}
-		out[strings.ToLower(strings.TrimSpace(email))] = accountState{status, ParseTime(created)}
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Accounts lists a community's portal accounts by login.
 func (s *Store) Accounts(ctx context.Context, community int64) ([]Account, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id, community_id, email, status, created_at
-		FROM accounts WHERE community_id = ? ORDER BY email`, community)
-	if err != nil {
-		return nil, fmt.Errorf("list accounts: %w", err)
-	}
-	defer rows.Close()
-	var out []Account
-	for rows.Next() {
-		var a Account
-		var created string
-		if err := rows.Scan(&a.ID, &a.CommunityID, &a.Email, &a.Status, &created); err != nil {
-			return nil, fmt.Errorf("list accounts: %w", err)
-		}
-		a.CreatedAt = ParseTime(created)
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return accounts(ctx, s.r, community)
 }
 
 func sortedKeys(m map[string]bool) []string {
