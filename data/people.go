@@ -351,22 +351,12 @@ func personWhere(ctx context.Context, q Querier, where string, args ...any) (Per
 
 // unitCodesOf lists, in natural order, the codes of the units a person belongs to.
 func unitCodesOf(ctx context.Context, q Querier, personID int64) ([]string, error) {
-	rows, err := q.QueryContext(ctx, `SELECT u.code FROM memberships m JOIN units u ON u.id = m.unit_id
-		WHERE m.person_id = ? AND m.archived = 0`, personID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var codes []string
-	for rows.Next() {
+	codes, err := queryAll(ctx, q, func(rows *sql.Rows) (string, error) {
 		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, err
-		}
-		codes = append(codes, c)
-	}
+		return c, rows.Scan(&c)
+	}, `SELECT u.code FROM memberships m JOIN units u ON u.id = m.unit_id WHERE m.person_id = ? AND m.archived = 0`, personID)
 	sort.Slice(codes, func(i, j int) bool { return NaturalCompare(codes[i], codes[j]) < 0 })
-	return codes, rows.Err()
+	return codes, err
 }
 
 // whereUnits is "la unidad 101" or "las unidades 101, 102".
@@ -380,36 +370,64 @@ func whereUnits(codes []string) string {
 	return "las unidades " + strings.Join(codes, ", ")
 }
 
-// emailTaken explains who already uses email in the community, other than
-// the person with id self (0 for none) and the secondary email with id
-// selfSecondary. It returns nil when the address is free.
-func emailTaken(ctx context.Context, q Querier, community int64, email string, self, selfSecondary int64) error {
-	p, err := personWhere(ctx, q, `community_id = ? AND email = ? AND id <> ?`, community, email, self)
-	if err == nil {
-		codes, err := unitCodesOf(ctx, q, p.ID)
-		if err != nil {
-			return fmt.Errorf("check email: %w", err)
-		}
+// EmailUse is who already uses an email in a community: the person whose
+// login it is, with the codes of their units, or else a unit where it is a
+// secondary email. The zero value is a free address.
+type EmailUse struct {
+	Person      *Person
+	Units       []string // the person's units, in natural order
+	SecondaryOn string   // code of a unit where it is a secondary email
+}
+
+// EmailTakenError is the refusal of email when use says someone already
+// has it, nil when it is free. It looks at nothing but its arguments.
+func EmailTakenError(email string, use EmailUse) error {
+	if p := use.Person; p != nil {
 		from := ""
 		if p.Origin == OriginKastor {
 			from = ", que viene de Kastor"
 		}
 		return &FieldError{FieldEmail, fmt.Sprintf("El correo %s ya es de %s%s (%s): cada correo es el acceso de una sola persona",
-			email, nameOr(p.FullName(), "otra persona"), from, whereUnits(codes))}
+			email, nameOr(p.FullName(), "otra persona"), from, whereUnits(use.Units))}
 	}
-	if !errors.Is(err, ErrNotFound) {
-		return err
-	}
-	var code string
-	err = q.QueryRowContext(ctx, `SELECT u.code FROM secondary_emails s JOIN units u ON u.id = s.unit_id
-		WHERE u.community_id = ? AND s.email = ? AND s.id <> ? ORDER BY u.id LIMIT 1`, community, email, selfSecondary).Scan(&code)
-	if err == nil {
-		return &FieldError{FieldEmail, fmt.Sprintf("El correo %s ya está registrado como correo secundario de la unidad %s", email, code)}
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("check email: %w", err)
+	if use.SecondaryOn != "" {
+		return &FieldError{FieldEmail, fmt.Sprintf("El correo %s ya está registrado como correo secundario de la unidad %s", email, use.SecondaryOn)}
 	}
 	return nil
+}
+
+// emailUse loads who uses email in the community, other than the person with
+// id self (0 for none) and the secondary email with id selfSecondary.
+func emailUse(ctx context.Context, q Querier, community int64, email string, self, selfSecondary int64) (EmailUse, error) {
+	var use EmailUse
+	p, err := personWhere(ctx, q, `community_id = ? AND email = ? AND id <> ?`, community, email, self)
+	if err == nil {
+		use.Person = &p
+		if use.Units, err = unitCodesOf(ctx, q, p.ID); err != nil {
+			return use, fmt.Errorf("check email: %w", err)
+		}
+		return use, nil
+	}
+	if !errors.Is(err, ErrNotFound) {
+		return use, err
+	}
+	err = q.QueryRowContext(ctx, `SELECT u.code FROM secondary_emails s JOIN units u ON u.id = s.unit_id
+		WHERE u.community_id = ? AND s.email = ? AND s.id <> ? ORDER BY u.id LIMIT 1`, community, email, selfSecondary).Scan(&use.SecondaryOn)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return use, fmt.Errorf("check email: %w", err)
+	}
+	return use, nil
+}
+
+// emailTaken explains who already uses email in the community, other than
+// the person with id self (0 for none) and the secondary email with id
+// selfSecondary. It returns nil when the address is free.
+func emailTaken(ctx context.Context, q Querier, community int64, email string, self, selfSecondary int64) error {
+	use, err := emailUse(ctx, q, community, email, self, selfSecondary)
+	if err != nil {
+		return err
+	}
+	return EmailTakenError(email, use)
 }
 
 func nameOr(name, other string) string {
@@ -449,22 +467,18 @@ func (s *Store) AddLocalUser(ctx context.Context, unitID int64, in LocalUser) (i
 		if err != nil {
 			return err
 		}
-		if u.Archived {
-			return fmt.Errorf("la unidad %s está archivada: ya no viene en Kastor", u.Code)
-		}
-		n, err := localCount(ctx, tx, unitID)
-		if err != nil {
+		f := LocalUserFacts{Unit: u}
+		if f.LocalCount, err = localCount(ctx, tx, unitID); err != nil {
 			return fmt.Errorf("count users: %w", err)
 		}
-		if n >= MaxLocalUsers {
-			return limitError(LimitMessage(u.Code))
+		if f.Email, err = emailUse(ctx, tx, u.CommunityID, in.Email, 0, 0); err != nil {
+			return err
 		}
-		p, err := personWhere(ctx, tx, `community_id = ? AND email = ?`, u.CommunityID, in.Email)
-		switch {
-		case err == nil:
-			if err := reusable(ctx, tx, p, in, u); err != nil {
-				return err
-			}
+		link, err := CheckAddLocalUser(in, f)
+		if err != nil {
+			return err
+		}
+		if p := link; p != nil {
 			personID = p.ID
 			if p.RUT == "" && in.RUT != "" || p.Phone == "" && in.Phone != "" {
 				if _, err := tx.ExecContext(ctx, `UPDATE people SET rut = CASE WHEN rut = '' THEN ? ELSE rut END,
@@ -473,10 +487,7 @@ func (s *Store) AddLocalUser(ctx context.Context, unitID int64, in LocalUser) (i
 					return fmt.Errorf("update person: %w", err)
 				}
 			}
-		case errors.Is(err, ErrNotFound):
-			if err := emailTaken(ctx, tx, u.CommunityID, in.Email, 0, 0); err != nil {
-				return err
-			}
+		} else {
 			res, err := tx.ExecContext(ctx, `INSERT INTO people (community_id, first_names, last_names, rut, email, phone, user_type, origin)
 				VALUES (?, ?, ?, ?, ?, ?, ?, 'local')`, u.CommunityID, in.FirstNames, in.LastNames, in.RUT, in.Email, in.Phone, string(in.Type))
 			if err != nil {
@@ -485,8 +496,6 @@ func (s *Store) AddLocalUser(ctx context.Context, unitID int64, in LocalUser) (i
 			if personID, err = res.LastInsertId(); err != nil {
 				return fmt.Errorf("add person: %w", err)
 			}
-		default:
-			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO memberships (unit_id, person_id, role, origin, position)
 			VALUES (?, ?, 'additional', 'local', (SELECT coalesce(max(position), 0) + 1 FROM memberships WHERE unit_id = ?))`,
@@ -501,32 +510,51 @@ func (s *Store) AddLocalUser(ctx context.Context, unitID int64, in LocalUser) (i
 	return personID, nil
 }
 
-// reusable decides whether an existing person with the typed email may be
-// linked to another unit: only a person added here, with the same names and
-// no conflicting RUT, who is not in the unit yet.
-func reusable(ctx context.Context, q Querier, p Person, in LocalUser, u Unit) error {
-	codes, err := unitCodesOf(ctx, q, p.ID)
-	if err != nil {
-		return fmt.Errorf("check email: %w", err)
+// LocalUserFacts is what adding an additional user to a unit depends on
+// besides the typed fields: the unit, how many users were added to it here,
+// and who already uses the typed email.
+type LocalUserFacts struct {
+	Unit       Unit
+	LocalCount int
+	Email      EmailUse
+}
+
+// CheckAddLocalUser decides, from the facts alone (no database), whether in
+// (already validated) may be added to the unit: not to an archived unit, not
+// beyond MaxLocalUsers, and with an email nobody else uses, except a person
+// added here with the same names and no conflicting RUT, who is then linked
+// (returned) instead of created again: one person may hold several units.
+func CheckAddLocalUser(in LocalUser, f LocalUserFacts) (link *Person, err error) {
+	u := f.Unit
+	if u.Archived {
+		return nil, fmt.Errorf("la unidad %s está archivada: ya no viene en Kastor", u.Code)
 	}
+	if f.LocalCount >= MaxLocalUsers {
+		return nil, limitError(LimitMessage(u.Code))
+	}
+	p := f.Email.Person
+	if p == nil {
+		return nil, EmailTakenError(in.Email, f.Email)
+	}
+	codes := f.Email.Units
 	for _, c := range codes {
 		if c == u.Code {
-			return &FieldError{FieldEmail, fmt.Sprintf("%s (%s) ya es usuario de la unidad %s", nameOr(p.FullName(), p.Email), p.Email, u.Code)}
+			return nil, &FieldError{FieldEmail, fmt.Sprintf("%s (%s) ya es usuario de la unidad %s", nameOr(p.FullName(), p.Email), p.Email, u.Code)}
 		}
 	}
 	if p.Origin == OriginKastor {
-		return &FieldError{FieldEmail, fmt.Sprintf("El correo %s ya es de %s, que viene de Kastor (%s): no se puede usar para otro usuario agregado",
+		return nil, &FieldError{FieldEmail, fmt.Sprintf("El correo %s ya es de %s, que viene de Kastor (%s): no se puede usar para otro usuario agregado",
 			p.Email, nameOr(p.FullName(), "otra persona"), whereUnits(codes))}
 	}
 	if Fold(p.FirstNames) != Fold(in.FirstNames) || Fold(p.LastNames) != Fold(in.LastNames) {
-		return &FieldError{FieldEmail, fmt.Sprintf("El correo %s ya es de %s (%s): cada correo es el acceso de una sola persona",
+		return nil, &FieldError{FieldEmail, fmt.Sprintf("El correo %s ya es de %s (%s): cada correo es el acceso de una sola persona",
 			p.Email, nameOr(p.FullName(), "otra persona"), whereUnits(codes))}
 	}
 	if p.RUT != "" && in.RUT != "" && p.RUT != in.RUT {
-		return &FieldError{FieldRUT, fmt.Sprintf("%s ya está registrado con el RUT %s (%s), no %s",
+		return nil, &FieldError{FieldRUT, fmt.Sprintf("%s ya está registrado con el RUT %s (%s), no %s",
 			p.FullName(), FormatRUT(p.RUT), whereUnits(codes), FormatRUT(in.RUT))}
 	}
-	return nil
+	return p, nil
 }
 
 // NewUserDedupeKey is the outbox key of a person's "new user" notification:
