@@ -165,6 +165,9 @@ func (s *Store) backup(ctx context.Context, reason string) (BackupInfo, error) {
 // the database behind src into the new file dest with the backup API, checks
 // it and returns what it holds.
 func copyDatabase(ctx context.Context, src *sql.DB, dest string) (BackupInfo, error) {
+	if err := createPrivate(dest); err != nil {
+		return BackupInfo{}, err
+	}
 	destDB, err := sql.Open("sqlite3", fileDSN(dest, "_journal_mode=DELETE"))
 	if err != nil {
 		return BackupInfo{}, err

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -125,9 +126,37 @@ func (s *Store) UpdateCommunity(ctx context.Context, c Community) error {
 		return errors.New("la comunidad necesita un nombre")
 	}
 	_, err := s.w.ExecContext(ctx, `UPDATE communities SET name = ?, address = ?, source = ? WHERE id = ?`,
-		strings.TrimSpace(c.Name), c.Address, c.Source, c.ID)
+		strings.TrimSpace(c.Name), c.Address, RedactSource(c.Source), c.ID)
 	if err != nil {
 		return fmt.Errorf("update community %d: %w", c.ID, err)
 	}
 	return nil
+}
+
+// RedactSource is how a source is stored and shown: an http(s) URL
+// without its user and password, query string or fragment (they often
+// carry keys: "http://user:pass@host/x?apikey=..." is kept as
+// "http://host/x");
+// a file's path as it is.
+func RedactSource(source string) string {
+	source = strings.TrimSpace(source)
+	lower := strings.ToLower(source)
+	if !strings.HasPrefix(lower, "http://") && !strings.HasPrefix(lower, "https://") {
+		return source
+	}
+	u, err := url.Parse(source)
+	if err != nil {
+		// Not parseable: drop everything after the host's path start
+		// that could hold a secret.
+		if i := strings.IndexAny(source, "?#"); i >= 0 {
+			source = source[:i]
+		}
+		if at := strings.LastIndex(source, "@"); at >= 0 {
+			source = source[:strings.Index(source, "://")+3] + source[at+1:]
+		}
+		return source
+	}
+	u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment = "", false, "", ""
+	u.User = nil
+	return u.String()
 }

@@ -185,6 +185,7 @@ func loadSyncState(ctx context.Context, q Querier, c Community) (*SyncState, err
 // history row. progress, if not nil, is called with the share of the work
 // done (0..1). A failure or a cancelled ctx leaves the database as it was.
 func (s *Store) Sync(ctx context.Context, target SyncTarget, source string, plan func(*SyncState) (*SyncPlan, error), progress func(float64)) (SyncReport, error) {
+	source = RedactSource(source) // a URL's password and query never reach the database
 	rep := SyncReport{Source: source, StartedAt: time.Now().UTC()}
 	if progress == nil {
 		progress = func(float64) {}
@@ -249,7 +250,7 @@ func (s *Store) Sync(ctx context.Context, target SyncTarget, source string, plan
 		// The first source used is remembered for "Importar datos".
 		if _, err := tx.ExecContext(ctx, `UPDATE communities SET last_sync_at = ?, last_sync_source = ?,
 			source = CASE WHEN source = '' THEN ? ELSE source END WHERE id = ?`,
-			FormatTime(rep.FinishedAt), source, strings.TrimSpace(target.Source), c.ID); err != nil {
+			FormatTime(rep.FinishedAt), source, RedactSource(target.Source), c.ID); err != nil {
 			return fmt.Errorf("save sync time: %w", err)
 		}
 		return nil
@@ -628,7 +629,7 @@ func (s *Store) SyncRuns(ctx context.Context, community int64, limit int) ([]Syn
 // SetCommunitySource remembers the Kastor export (path or URL) "Importar
 // datos" uses for a community.
 func (s *Store) SetCommunitySource(ctx context.Context, community int64, source string) error {
-	res, err := s.w.ExecContext(ctx, `UPDATE communities SET source = ? WHERE id = ?`, strings.TrimSpace(source), community)
+	res, err := s.w.ExecContext(ctx, `UPDATE communities SET source = ? WHERE id = ?`, RedactSource(source), community)
 	if err != nil {
 		return fmt.Errorf("save source: %w", err)
 	}

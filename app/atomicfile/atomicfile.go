@@ -31,6 +31,9 @@ func Create(dest string) (*File, error) {
 	if err := checkName(dest); err != nil {
 		return nil, err
 	}
+	if err := checkRegular(dest); err != nil {
+		return nil, err
+	}
 	dir := filepath.Dir(dest)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(dest)+".*.tmp")
 	if err != nil {
@@ -84,9 +87,14 @@ func (f *File) Commit() error {
 		os.Remove(f.Name())
 		return &Error{Path: f.dest, Err: err}
 	}
-	if err := os.Chmod(f.Name(), 0o644); err != nil {
+	// The user's only: exports hold RUTs, emails and phones.
+	if err := os.Chmod(f.Name(), 0o600); err != nil {
 		os.Remove(f.Name())
 		return &Error{Path: f.dest, Err: err}
+	}
+	if err := checkRegular(f.dest); err != nil { // made while the file was written
+		os.Remove(f.Name())
+		return err
 	}
 	if err := os.Rename(f.Name(), f.dest); err != nil {
 		os.Remove(f.Name())

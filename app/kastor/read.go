@@ -468,15 +468,7 @@ func syncTarget(target data.SyncTarget, source string, res *Result) data.SyncTar
 func Describe(source string) string {
 	source = strings.TrimSpace(source)
 	if IsURL(source) {
-		if i := strings.IndexAny(source, "?#"); i >= 0 {
-			source = source[:i]
-		}
-		if at := strings.Index(source, "@"); at >= 0 {
-			if scheme := strings.Index(source, "://"); scheme >= 0 && scheme < at && !strings.Contains(source[scheme+3:at], "/") {
-				source = source[:scheme+3] + source[at+1:]
-			}
-		}
-		return source
+		return data.RedactSource(source)
 	}
 	if abs, err := filepath.Abs(source); err == nil {
 		return abs

@@ -147,11 +147,7 @@ func download(ctx context.Context, raw string, opts Options) (*input, error) {
 		req.Header.Set("Authorization", "Bearer "+opts.Token)
 	}
 	req.Header.Set("Accept", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, text/csv;q=0.9, */*;q=0.5")
-	client := opts.Client
-	if client == nil {
-		client = http.DefaultClient
-	}
-	resp, err := client.Do(req)
+	resp, err := tokenSafeClient(opts.Client).Do(req)
 	if err != nil {
 		return nil, downloadError(ctx, shown, timeout, err)
 	}
@@ -194,6 +190,47 @@ func download(ctx context.Context, raw string, opts Options) (*input, error) {
 		name = u.Host
 	}
 	return &input{name: name, data: b, head: b[:min(len(b), 4096)]}, nil
+}
+
+// tokenSafeClient is c (or http.DefaultClient) that never sends the token
+// to another origin: a redirect that changes the scheme, the host or the
+// port drops the Authorization header (Go's client keeps it for the same
+// domain on another scheme or port, and for its subdomains).
+func tokenSafeClient(c *http.Client) *http.Client {
+	if c == nil {
+		c = http.DefaultClient
+	}
+	cc := *c
+	check := c.CheckRedirect
+	cc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if check != nil {
+			if err := check(req, via); err != nil {
+				return err
+			}
+		} else if len(via) >= 10 {
+			return errors.New("demasiadas redirecciones")
+		}
+		if !sameOrigin(req.URL, via[0].URL) {
+			req.Header.Del("Authorization")
+		}
+		return nil
+	}
+	return &cc
+}
+
+// sameOrigin compares scheme, host and port (the scheme's default when
+// the URL names none).
+func sameOrigin(a, b *url.URL) bool {
+	port := func(u *url.URL) string {
+		if p := u.Port(); p != "" {
+			return p
+		}
+		if strings.EqualFold(u.Scheme, "https") {
+			return "443"
+		}
+		return "80"
+	}
+	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Hostname(), b.Hostname()) && port(a) == port(b)
 }
 
 func errHTML(where string) error {

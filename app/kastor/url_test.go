@@ -2,6 +2,7 @@ package kastor
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -112,5 +113,54 @@ func TestReadURLConnectionErrors(t *testing.T) {
 	if _, err := Read(context.Background(), "https://kastor.invalid/x.xlsx", Options{Timeout: 5 * time.Second}); err == nil ||
 		!strings.Contains(err.Error(), "kastor.invalid") || strings.Contains(err.Error(), "dial tcp") {
 		t.Fatalf("unknown host: %v", err)
+	}
+}
+
+// The token goes only to the origin it was given for: a redirect that
+// changes the host, the port or the scheme drops Authorization; one on the
+// same origin keeps it.
+func TestTokenNotSentToAnotherOrigin(t *testing.T) {
+	csvBody := "Código;Nombres;Apellidos;Correo\nA-1;Ana;Soto;ana@example.cl\n"
+	var seen []string
+	serve := func(name string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			seen = append(seen, name+":"+r.Header.Get("Authorization"))
+			w.Header().Set("Content-Type", "text/csv")
+			io.WriteString(w, csvBody)
+		}
+	}
+	other := httptest.NewServer(serve("otro-puerto"))
+	defer other.Close()
+	tlsOther := httptest.NewTLSServer(serve("https"))
+	defer tlsOther.Close()
+	mux := http.NewServeMux()
+	mux.HandleFunc("/final.csv", serve("mismo"))
+	mux.HandleFunc("/mismo", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/final.csv", http.StatusFound) })
+	mux.HandleFunc("/puerto", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+"/x.csv", http.StatusFound)
+	})
+	mux.HandleFunc("/esquema", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, tlsOther.URL+"/x.csv", http.StatusMovedPermanently)
+	})
+	// localhost and 127.0.0.1 are one machine and two hosts.
+	mux.HandleFunc("/host", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, strings.Replace(other.URL, "127.0.0.1", "localhost", 1)+"/x.csv", http.StatusTemporaryRedirect)
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	client := tlsOther.Client()
+	for path, want := range map[string]string{
+		"/mismo":   "mismo:Bearer t0ken",
+		"/puerto":  "otro-puerto:",
+		"/esquema": "https:",
+		"/host":    "otro-puerto:",
+	} {
+		seen = nil
+		if _, err := Read(context.Background(), srv.URL+path, Options{Token: "t0ken", Client: client}); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		if len(seen) != 1 || seen[0] != want {
+			t.Errorf("%s: the servers saw %q, want %q", path, seen, want)
+		}
 	}
 }

@@ -174,7 +174,10 @@ func (s *kastorSection) onSave() {
 	}
 	st, sec := s.u.st, s.secrets()
 	background(func() {
-		err := st.SetCommunitySource(context.Background(), c.ID, source)
+		err := st.SetCommunitySource(context.Background(), c.ID, source) // kept without password and query
+		if err == nil {
+			err = s.u.flows().RememberSource(c.ID, source) // those go to the credential store
+		}
 		if err == nil && token != "" {
 			err = sec.Set(workflow.TokenKey(c.ID), token)
 		}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"comunidad/app/kastor"
+	"comunidad/app/secret"
 	"comunidad/data"
 )
 
@@ -14,6 +15,40 @@ import (
 // (Configuración → Importación desde Kastor saves it; an import from the
 // community's URL uses it).
 func TokenKey(community int64) string { return "kastor.token:" + strconv.FormatInt(community, 10) }
+
+// SourceURLKey names, in the credential store, a community's source URL
+// whole: the database and its backups keep it only without its password
+// and query string (data.RedactSource), which often carry keys.
+func SourceURLKey(community int64) string { return "kastor.url:" + strconv.FormatInt(community, 10) }
+
+// RememberSource keeps source's secret parts for the community: when the
+// URL carries a password or a query string, it goes whole into the
+// credential store, and a later import from its stored (redacted) form
+// uses it. A source without secrets forgets any kept before.
+func (s *Service) RememberSource(community int64, source string) error {
+	source = strings.TrimSpace(source)
+	if !kastor.IsURL(source) || data.RedactSource(source) == source {
+		err := s.secrets().Delete(SourceURLKey(community))
+		if err != nil && !errors.Is(err, secret.ErrNotFound) {
+			return err
+		}
+		return nil
+	}
+	return s.secrets().Set(SourceURLKey(community), source)
+}
+
+// fullSource is the URL whole when source is the stored, redacted form of
+// the one kept for the community.
+func (s *Service) fullSource(community int64, source string) string {
+	if community == 0 || !kastor.IsURL(source) {
+		return source
+	}
+	full, err := s.secrets().Get(SourceURLKey(community))
+	if err == nil && full != "" && data.RedactSource(full) == strings.TrimSpace(source) {
+		return full
+	}
+	return source
+}
 
 // ImportRequest is one "Importar datos" / "comunidad sync".
 type ImportRequest struct {
@@ -53,6 +88,7 @@ func (r ImportRequest) progress(f float64) {
 // ReadImport reads the export (with the community's saved token for a
 // URL), without writing anything.
 func (s *Service) ReadImport(ctx context.Context, req ImportRequest) (*Import, error) {
+	req.Source = s.fullSource(req.CommunityID, req.Source)
 	opts := kastor.Options{Token: req.Token}
 	if opts.Token == "" && req.CommunityID != 0 && kastor.IsURL(req.Source) {
 		if t, err := s.secrets().Get(TokenKey(req.CommunityID)); err == nil {
@@ -162,5 +198,13 @@ func (im *Import) Save(ctx context.Context, target data.SyncTarget) (data.SyncRe
 	}
 	save := im.opts
 	save.Progress = func(f float64) { im.req.progress(0.5 + f/2) }
-	return kastor.Apply(ctx, st, target, im.Source, im.Result, save)
+	rep, err := kastor.Apply(ctx, st, target, im.Source, im.Result, save)
+	if err == nil && kastor.IsURL(im.Source) {
+		if c, cerr := st.Community(ctx, rep.CommunityID); cerr == nil && c.Source == data.RedactSource(im.Source) {
+			// The community remembers this URL: keep its secret parts
+			// where the database does not. Best effort: the import is saved.
+			_ = im.s.RememberSource(c.ID, im.Source)
+		}
+	}
+	return rep, err
 }

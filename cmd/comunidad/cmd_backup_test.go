@@ -241,11 +241,12 @@ func TestSecondInstanceRefused(t *testing.T) {
 func releaseForTest(t *testing.T, db string) {
 	t.Helper()
 	abs, _ := filepath.Abs(db)
+	real, _ := realPath(abs)
 	locksMu.Lock()
 	defer locksMu.Unlock()
-	if fl, ok := locks[lockPath(abs)]; ok {
-		fl.Unlock()
-		delete(locks, lockPath(abs))
+	if held, ok := locks[lockPath(real)]; ok {
+		held.unlock()
+		delete(locks, lockPath(real))
 	}
 }
 

@@ -155,6 +155,19 @@ func printReport(w io.Writer, r syncOutput) {
 	}
 }
 
+// csvSafe neutralises cells a spreadsheet would run as a formula (OWASP's
+// CSV injection): one starting with =, +, -, @, a tab or a carriage return
+// gets a leading apostrophe, which Excel and LibreOffice show as text. A
+// phone "+56 9 ..." reads "'+56 9 ...". JSON output is left as it is.
+func csvSafe(cells []string) []string {
+	for i, c := range cells {
+		if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
+			cells[i] = "'" + c
+		}
+	}
+	return cells
+}
+
 // listFormat reads --format.
 func listFormat(fs *flag.FlagSet) *string {
 	return fs.String("format", "table", "table (una tabla), csv o json")
@@ -210,8 +223,8 @@ func runUnits(ctx context.Context, e *env, args []string) error {
 		w := csv.NewWriter(e.stdout)
 		w.Write([]string{"community", "code", "name", "assigned", "sector", "floor", "factor", "archived"})
 		for _, u := range units {
-			w.Write([]string{c.Name, u.Code, u.Name, u.Assigned, u.Sector, u.Floor,
-				strconv.FormatFloat(u.Factor, 'f', -1, 64), strconv.FormatBool(u.Archived)})
+			w.Write(csvSafe([]string{c.Name, u.Code, u.Name, u.Assigned, u.Sector, u.Floor,
+				strconv.FormatFloat(u.Factor, 'f', -1, 64), strconv.FormatBool(u.Archived)}))
 		}
 		w.Flush()
 		return w.Error()
@@ -295,8 +308,8 @@ func runUsers(ctx context.Context, e *env, args []string) error {
 		w := csv.NewWriter(e.stdout)
 		w.Write(userCSVHeader)
 		for _, u := range users {
-			w.Write([]string{u.Community, u.UnitCode, u.UnitName, u.Role, u.Origin, u.FirstNames, u.LastNames,
-				u.RUT, u.Email, u.Phone, u.UserType, strconv.FormatBool(u.Archived)})
+			w.Write(csvSafe([]string{u.Community, u.UnitCode, u.UnitName, u.Role, u.Origin, u.FirstNames, u.LastNames,
+				u.RUT, u.Email, u.Phone, u.UserType, strconv.FormatBool(u.Archived)}))
 		}
 		w.Flush()
 		return w.Error()

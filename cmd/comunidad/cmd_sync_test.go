@@ -68,7 +68,7 @@ func TestSyncAndListings(t *testing.T) {
 	if !reflect.DeepEqual(recs[0], wantHeader) || len(recs) != 4 {
 		t.Fatalf("users csv:\n%s", out)
 	}
-	if got := strings.Join(recs[1], "|"); got != "Condominio Las Brisas de Ñuñoa|A-101||main|kastor|María José|Núñez Peña|12345678-5|mj@example.cl|+56 9 1111 2222|propietario|false" {
+	if got := strings.Join(recs[1], "|"); got != "Condominio Las Brisas de Ñuñoa|A-101||main|kastor|María José|Núñez Peña|12345678-5|mj@example.cl|'+56 9 1111 2222|propietario|false" {
 		t.Fatalf("first user: %s", got)
 	}
 

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"github.com/gofrs/flock"
 
 	"comunidad/app/ui"
 	"comunidad/data"
@@ -76,37 +75,39 @@ func writeHolder(lp, what string) {
 
 var (
 	locksMu sync.Mutex
-	locks   = map[string]*flock.Flock{} // held by this process, by lock file
+	locks   = map[string]heldLocks{} // held by this process, by <real db>.lock
 )
 
 func lockPath(dbPath string) string { return dbPath + ".lock" }
 
 // lockDatabase takes the instance lock of the database at dbPath for the
-// rest of the process (a no-op when this process holds it already).
+// rest of the process (a no-op when this process holds it already). The
+// lock follows the real file: a symlink or a hard link to a database open
+// elsewhere is refused like its own name (lock_identity.go).
 func lockDatabase(dbPath string) error {
 	abs, err := filepath.Abs(dbPath)
 	if err != nil {
 		return err
 	}
-	lp := lockPath(abs)
+	real, err := realPath(abs)
+	if err != nil {
+		return fmt.Errorf("abrir %s: %w", abs, err)
+	}
+	lp := lockPath(real)
 	locksMu.Lock()
 	defer locksMu.Unlock()
 	if _, ok := locks[lp]; ok {
 		return nil
 	}
-	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
-		return fmt.Errorf("abrir %s: %w", abs, err)
-	}
-	fl := flock.New(lp, flock.SetPermissions(0o600))
-	ok, err := fl.TryLock()
+	held, busy, err := takeLocks(real)
 	if err != nil {
 		return fmt.Errorf("no se pudo bloquear %s para esta ventana: %w", abs, err)
 	}
-	if !ok {
-		return errAlreadyOpen{db: abs, holder: lockHolder(lp)}
+	if busy != "" {
+		return errAlreadyOpen{db: abs, holder: lockHolder(busy)}
 	}
-	locks[lp] = fl
-	writeHolder(lp, windowHolder) // who holds it, for the message a second launch shows
+	locks[lp] = held
+	held.writeHolders(windowHolder) // who holds it, for the message a second launch shows
 	return nil
 }
 

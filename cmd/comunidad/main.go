@@ -220,7 +220,12 @@ Código de salida: 0 si todo salió bien, 1 ante un error (con un mensaje de una
 `)
 }
 
-// open opens the database the global options name.
+// open opens the database the global options name. For a command, it
+// first passes SQLite's quick_check (the window runs the full integrity
+// check), so that a damaged file is said to be so, with how to restore it,
+// instead of failing later in SQLite's English; «backup restore», which
+// repairs it, opens it as it is. With --demo, the demo database is built
+// when it is missing, as the window does.
 func (e *env) open(ctx context.Context) (*data.Store, error) {
 	path, err := e.databasePath()
 	if err != nil {
@@ -228,7 +233,32 @@ func (e *env) open(ctx context.Context) (*data.Store, error) {
 	}
 	st, err := data.Open(ctx, path)
 	if err != nil {
+		if e.command != "" && e.command != "backup restore" && damaged(err) && !errors.Is(err, data.ErrNotDatabase) {
+			return nil, errDamagedCommand(path, err)
+		}
 		return nil, userError{err.Error()}
 	}
+	if e.command != "" && e.command != "backup restore" {
+		if err := st.QuickCheck(ctx); err != nil {
+			st.Close()
+			if errors.Is(err, context.Canceled) {
+				return nil, err
+			}
+			return nil, errDamagedCommand(path, err)
+		}
+	}
+	if e.demo {
+		if err := ensureDemo(ctx, st); err != nil {
+			st.Close()
+			return nil, userError{fmt.Sprintf("no se pudo crear la base de demostración: %s", data.UserMessage(err))}
+		}
+	}
 	return st, nil
+}
+
+// errDamagedCommand is a command's refusal of a damaged database, saying
+// how to put the newest good backup in its place.
+func errDamagedCommand(path string, err error) error {
+	return errorf("la base de datos %s está dañada (%s): restaure la copia de seguridad más reciente con «comunidad backup restore 1» "+
+		"(«comunidad backup list» las muestra; la base dañada queda guardada aparte)", path, data.UserMessage(err))
 }

@@ -3,10 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
-
-	"github.com/gofrs/flock"
 
 	"comunidad/app/workflow"
 	"comunidad/data"
@@ -92,25 +89,25 @@ func lockForWrite(dbPath, command string) (unlock func(), err error) {
 	if err != nil {
 		return nil, err
 	}
-	lp := lockPath(abs)
+	real, err := realPath(abs)
+	if err != nil {
+		return nil, userError{fmt.Sprintf("abrir %s: %v", abs, err)}
+	}
+	lp := lockPath(real)
 	locksMu.Lock()
 	defer locksMu.Unlock()
 	if _, ok := locks[lp]; ok {
 		return func() {}, nil
 	}
-	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
-		return nil, userError{fmt.Sprintf("abrir %s: %v", abs, err)}
-	}
-	fl := flock.New(lp, flock.SetPermissions(0o600))
-	ok, err := fl.TryLock()
+	held, busy, err := takeLocks(real)
 	if err != nil {
 		return nil, userError{fmt.Sprintf("no se pudo bloquear %s para modificarla: %v", abs, err)}
 	}
-	if !ok {
-		return nil, errInUse{db: abs, holder: lockHolder(lp)}
+	if busy != "" {
+		return nil, errInUse{db: abs, holder: lockHolder(busy)}
 	}
-	writeHolder(lp, command) // so that a window opened meanwhile names this command
-	return func() { fl.Unlock() }, nil
+	held.writeHolders(command) // so that a window opened meanwhile names this command
+	return held.unlock, nil
 }
 
 // flows is the workflows (app/workflow) on st: a command adds only its
