@@ -11,6 +11,7 @@ import (
 	_ "image/jpeg" // logos may be JPEG
 	_ "image/png"  // or PNG
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 
@@ -73,21 +74,22 @@ type Settings struct {
 	Margins          Margins
 }
 
-// The settings keys, in data settings of the community.
+// The settings keys, in data settings of the community; also the keys of
+// «comunidad config get/set».
 const (
-	keyCommunityName    = "letter.community_name"
-	keyCommunityAddress = "letter.community_address"
-	keyAdminName        = "letter.admin_name"
-	keyAdminEmail       = "letter.admin_email"
-	keyAdminPhone       = "letter.admin_phone"
-	keySignature        = "letter.signature"
-	keyLogo             = "letter.logo" // base64: the image travels with the database
-	keyPortal           = "letter.portal_url"
-	keyPaper            = "letter.paper"
-	keyMarginTop        = "letter.margin_top_mm"
-	keyMarginRight      = "letter.margin_right_mm"
-	keyMarginBottom     = "letter.margin_bottom_mm"
-	keyMarginLeft       = "letter.margin_left_mm"
+	KeyCommunityName    = "letter.community_name"
+	KeyCommunityAddress = "letter.community_address"
+	KeyAdminName        = "letter.admin_name"
+	KeyAdminEmail       = "letter.admin_email"
+	KeyAdminPhone       = "letter.admin_phone"
+	KeySignature        = "letter.signature"
+	KeyLogo             = "letter.logo" // base64: the image travels with the database
+	KeyPortal           = "letter.portal_url"
+	KeyPaper            = "letter.paper"
+	KeyMarginTop        = "letter.margin_top_mm"
+	KeyMarginRight      = "letter.margin_right_mm"
+	KeyMarginBottom     = "letter.margin_bottom_mm"
+	KeyMarginLeft       = "letter.margin_left_mm"
 )
 
 // DefaultSettings are what a community starts with.
@@ -102,25 +104,25 @@ func LoadSettings(ctx context.Context, st *data.Store, community int64) (Setting
 		return Settings{}, fmt.Errorf("leer la configuración de la carta: %w", err)
 	}
 	s := DefaultSettings()
-	s.CommunityName = m[keyCommunityName]
-	s.CommunityAddress = m[keyCommunityAddress]
-	s.AdminName = m[keyAdminName]
-	s.AdminEmail = m[keyAdminEmail]
-	s.AdminPhone = m[keyAdminPhone]
-	s.SignatureLine = m[keySignature]
-	s.PortalURL = m[keyPortal]
-	if v := m[keyLogo]; v != "" {
+	s.CommunityName = m[KeyCommunityName]
+	s.CommunityAddress = m[KeyCommunityAddress]
+	s.AdminName = m[KeyAdminName]
+	s.AdminEmail = m[KeyAdminEmail]
+	s.AdminPhone = m[KeyAdminPhone]
+	s.SignatureLine = m[KeySignature]
+	s.PortalURL = m[KeyPortal]
+	if v := m[KeyLogo]; v != "" {
 		if b, err := base64.StdEncoding.DecodeString(v); err == nil {
 			s.Logo = b
 		}
 	}
 	for _, p := range Papers {
-		if string(p) == m[keyPaper] {
+		if string(p) == m[KeyPaper] {
 			s.Paper = p
 		}
 	}
-	for key, dst := range map[string]*float64{keyMarginTop: &s.Margins.Top, keyMarginRight: &s.Margins.Right,
-		keyMarginBottom: &s.Margins.Bottom, keyMarginLeft: &s.Margins.Left} {
+	for key, dst := range map[string]*float64{KeyMarginTop: &s.Margins.Top, KeyMarginRight: &s.Margins.Right,
+		KeyMarginBottom: &s.Margins.Bottom, KeyMarginLeft: &s.Margins.Left} {
 		if v, err := strconv.ParseFloat(m[key], 64); err == nil {
 			*dst = v
 		}
@@ -164,7 +166,7 @@ func (s Settings) Validate() error {
 		ok = ok || p == s.Paper
 	}
 	if !ok {
-		errs = append(errs, fmt.Errorf("tamaño de papel desconocido %q", s.Paper))
+		errs = append(errs, fmt.Errorf("tamaño de papel desconocido %q: use carta, oficio o a4", s.Paper))
 	}
 	return errors.Join(errs...)
 }
@@ -199,19 +201,19 @@ func SaveSettings(ctx context.Context, st *data.Store, community int64, s Settin
 	}
 	f := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 	kv := [][2]string{
-		{keyCommunityName, strings.TrimSpace(s.CommunityName)},
-		{keyCommunityAddress, strings.TrimSpace(s.CommunityAddress)},
-		{keyAdminName, strings.TrimSpace(s.AdminName)},
-		{keyAdminEmail, strings.TrimSpace(s.AdminEmail)},
-		{keyAdminPhone, strings.TrimSpace(s.AdminPhone)},
-		{keySignature, strings.TrimSpace(s.SignatureLine)},
-		{keyLogo, logo},
-		{keyPortal, strings.TrimSpace(s.PortalURL)},
-		{keyPaper, string(s.Paper)},
-		{keyMarginTop, f(s.Margins.Top)},
-		{keyMarginRight, f(s.Margins.Right)},
-		{keyMarginBottom, f(s.Margins.Bottom)},
-		{keyMarginLeft, f(s.Margins.Left)},
+		{KeyCommunityName, strings.TrimSpace(s.CommunityName)},
+		{KeyCommunityAddress, strings.TrimSpace(s.CommunityAddress)},
+		{KeyAdminName, strings.TrimSpace(s.AdminName)},
+		{KeyAdminEmail, strings.TrimSpace(s.AdminEmail)},
+		{KeyAdminPhone, strings.TrimSpace(s.AdminPhone)},
+		{KeySignature, strings.TrimSpace(s.SignatureLine)},
+		{KeyLogo, logo},
+		{KeyPortal, strings.TrimSpace(s.PortalURL)},
+		{KeyPaper, string(s.Paper)},
+		{KeyMarginTop, f(s.Margins.Top)},
+		{KeyMarginRight, f(s.Margins.Right)},
+		{KeyMarginBottom, f(s.Margins.Bottom)},
+		{KeyMarginLeft, f(s.Margins.Left)},
 	}
 	return st.Tx(ctx, func(tx *sql.Tx) error {
 		for _, p := range kv {
@@ -221,4 +223,117 @@ func SaveSettings(ctx context.Context, st *data.Store, community int64, s Settin
 		}
 		return nil
 	})
+}
+
+// SettingKeys are the letter settings «comunidad config get/set» reaches,
+// in the order Configuración → Carta de bienvenida shows them.
+var SettingKeys = []string{KeyCommunityName, KeyCommunityAddress, KeyAdminName, KeyAdminEmail, KeyAdminPhone,
+	KeySignature, KeyPortal, KeyLogo, KeyPaper, KeyMarginTop, KeyMarginRight, KeyMarginBottom, KeyMarginLeft}
+
+// Get is one setting as «comunidad config get» prints it (the logo
+// described, not dumped); ok is false for a key that is not a letter setting.
+func (s Settings) Get(key string) (v string, ok bool) {
+	f := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+	switch key {
+	case KeyCommunityName:
+		return s.CommunityName, true
+	case KeyCommunityAddress:
+		return s.CommunityAddress, true
+	case KeyAdminName:
+		return s.AdminName, true
+	case KeyAdminEmail:
+		return s.AdminEmail, true
+	case KeyAdminPhone:
+		return s.AdminPhone, true
+	case KeySignature:
+		return s.SignatureLine, true
+	case KeyPortal:
+		return s.PortalURL, true
+	case KeyLogo:
+		if len(s.Logo) == 0 {
+			return "", true
+		}
+		cfg, format, err := image.DecodeConfig(bytes.NewReader(s.Logo))
+		if err != nil {
+			return fmt.Sprintf("imagen de %d KB", max(1, len(s.Logo)>>10)), true
+		}
+		return fmt.Sprintf("imagen %s de %d × %d píxeles (%d KB)", strings.ToUpper(format), cfg.Width, cfg.Height, max(1, len(s.Logo)>>10)), true
+	case KeyPaper:
+		return string(s.Paper), true
+	case KeyMarginTop:
+		return f(s.Margins.Top), true
+	case KeyMarginRight:
+		return f(s.Margins.Right), true
+	case KeyMarginBottom:
+		return f(s.Margins.Bottom), true
+	case KeyMarginLeft:
+		return f(s.Margins.Left), true
+	}
+	return "", false
+}
+
+// Set parses one setting's value into s: the logo's value is the path of a
+// PNG or JPEG file ("" takes the logo off), the paper carta, oficio or a4,
+// a margin a number of millimetres.
+func (s *Settings) Set(key, value string) error {
+	value = strings.TrimSpace(value)
+	margin := func(dst *float64) error {
+		v, err := strconv.ParseFloat(strings.ReplaceAll(value, ",", "."), 64)
+		if err != nil {
+			return fmt.Errorf("el margen debe ser un número de milímetros, no %q", value)
+		}
+		*dst = v
+		return nil
+	}
+	switch key {
+	case KeyCommunityName:
+		s.CommunityName = value
+	case KeyCommunityAddress:
+		s.CommunityAddress = value
+	case KeyAdminName:
+		s.AdminName = value
+	case KeyAdminEmail:
+		s.AdminEmail = value
+	case KeyAdminPhone:
+		s.AdminPhone = value
+	case KeySignature:
+		s.SignatureLine = value
+	case KeyPortal:
+		s.PortalURL = value
+	case KeyLogo:
+		if value == "" {
+			s.Logo = nil
+			return nil
+		}
+		b, err := os.ReadFile(value)
+		if err != nil {
+			return fmt.Errorf("no se pudo leer el logo %s: %w", value, err)
+		}
+		s.Logo = b
+	case KeyPaper:
+		s.Paper = Paper(strings.ToLower(value))
+	case KeyMarginTop:
+		return margin(&s.Margins.Top)
+	case KeyMarginRight:
+		return margin(&s.Margins.Right)
+	case KeyMarginBottom:
+		return margin(&s.Margins.Bottom)
+	case KeyMarginLeft:
+		return margin(&s.Margins.Left)
+	default:
+		return fmt.Errorf("clave desconocida %q", key)
+	}
+	return nil
+}
+
+// SetKey checks and stores one letter setting («comunidad config set»).
+func SetKey(ctx context.Context, st *data.Store, community int64, key, value string) error {
+	s, err := LoadSettings(ctx, st, community)
+	if err != nil {
+		return err
+	}
+	if err := s.Set(key, value); err != nil {
+		return err
+	}
+	return SaveSettings(ctx, st, community, s)
 }

@@ -99,6 +99,9 @@ type LetterPlan struct {
 	Resent    int            // with Resend: how many of Messages go a second time (or more)
 	NoEmail   []data.UserRow // recipients without an email
 	Skipped   []data.UserRow // units with no one to address (one row each)
+	// Missing are the settings the letter or its subject would print
+	// empty: such a plan is not to be sent (workflow refuses to queue it).
+	Missing []letter.Setting
 }
 
 // LetterKey is the outbox key of one letter: the same template, unit and
@@ -149,6 +152,7 @@ func PlanLetters(ctx context.Context, st *data.Store, community data.Community, 
 	if err != nil {
 		return plan, err
 	}
+	plan.Missing = letter.Holes(letter.SampleFields(community, lset, time.Now()), body, subject)
 	rows, err := st.UserRows(ctx, community.ID)
 	if err != nil {
 		return plan, err

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -38,6 +37,7 @@ type letterDownload struct {
 	recipients *widget.RadioGroup
 	output     *widget.RadioGroup
 	summary    *widget.Label
+	holes      *missingBox // the settings the letter would print empty
 	skipped    *widget.Label
 	generate   *widget.Button
 	dlg        dialog.Dialog
@@ -91,7 +91,9 @@ func (u *UI) newLetterDownload(unitIDs []int64) *letterDownload {
 		widget.NewFormItem(lang.X("letter.download.recipients", "Destinatarios"), d.recipients),
 		widget.NewFormItem(lang.X("letter.download.output", "Archivos"), d.output),
 	)
-	body := container.NewBorder(container.NewVBox(form, widget.NewSeparator(), d.summary), nil, nil, nil,
+	d.holes = newMissingBox(d.u)
+	d.holes.close = func() { d.dlg.Hide() }
+	body := container.NewBorder(container.NewVBox(form, widget.NewSeparator(), d.summary, d.holes.box), nil, nil, nil,
 		container.NewVScroll(d.skipped))
 	d.dlg = dialog.NewCustomWithoutButtons(lang.X("letter.download.title", "Descargar carta de bienvenida"),
 		container.NewBorder(nil, container.NewHBox(layoutSpacer(), cancel, d.generate), nil, nil, body), u.win)
@@ -165,13 +167,13 @@ func (d *letterDownload) update() {
 		ok = false
 	default:
 		msg = plural(len(d.sel.Rows), "letter.download.count.one", "Se generará 1 carta.", "letter.download.count", "Se generarán {{.N}} cartas.")
-		if c, err := letter.Compile(letter.FromData(t)); err == nil {
-			f := letter.FieldsFor(d.sel.Rows[0], d.c, d.settings, time.Now())
-			if miss := c.MissingSettings(f); len(miss) > 0 {
-				msg += "\n" + letterMissingText(miss)
-			}
-		}
 	}
+	var miss []letter.Setting
+	if ok {
+		miss, _ = workflow.Letters{Community: d.c, Template: t, Settings: d.settings}.Missing()
+		ok = len(miss) == 0 // a letter with holes is not generated
+	}
+	d.holes.show(miss)
 	d.summary.SetText(msg)
 	var lines []string
 	if len(d.sel.Skipped) > 0 {

@@ -37,6 +37,7 @@ type letterSend struct {
 	resend     *widget.Check // shown when someone already got the letter
 	summary    *widget.Label
 	missing    *widget.Label
+	holes      *missingBox // the settings the letter would print empty
 	send       *widget.Button
 	dlg        dialog.Dialog
 
@@ -76,7 +77,9 @@ func (u *UI) newLetterSend(unitIDs []int64) *letterSend {
 		widget.NewFormItem(lang.X("mail.send.subject", "Asunto"), d.subject),
 		widget.NewFormItem("", d.attach),
 	)
-	body := container.NewBorder(container.NewVBox(form, widget.NewSeparator(), d.summary, d.resend), nil, nil, nil,
+	d.holes = newMissingBox(u)
+	d.holes.close = func() { d.dlg.Hide() }
+	body := container.NewBorder(container.NewVBox(form, widget.NewSeparator(), d.summary, d.holes.box, d.resend), nil, nil, nil,
 		container.NewVScroll(d.missing))
 	d.dlg = dialog.NewCustomWithoutButtons(lang.X("mail.send.title", "Enviar carta de bienvenida por correo"),
 		container.NewBorder(nil, container.NewHBox(layoutSpacer(), cancel, d.send), nil, nil, body), u.win)
@@ -185,7 +188,8 @@ func (d *letterSend) showPlan() {
 		}
 	}
 	d.missing.SetText(strings.Join(lines, "\n"))
-	if len(p.Messages) > 0 {
+	d.holes.show(p.Missing)
+	if len(p.Messages) > 0 && len(p.Missing) == 0 {
 		d.send.Enable()
 	} else {
 		d.send.Disable()

@@ -45,7 +45,8 @@ func seedLetterCommunity(t *testing.T, st *data.Store) data.Community {
 		`INSERT INTO memberships (unit_id, person_id, role, origin) VALUES
 			(1, 1, 'main', 'kastor'), (1, 2, 'additional', 'local'), (3, 3, 'main', 'kastor'), (4, 4, 'main', 'kastor')`,
 		fmt.Sprintf(`INSERT INTO settings (community_id, key, value) VALUES
-			(%[1]d, 'letter.admin_name', 'Administradora Ñuñoa Ltda.'), (%[1]d, 'letter.portal_url', 'https://portal.ejemplo.cl')`, c.ID),
+			(%[1]d, 'letter.admin_name', 'Administradora Ñuñoa Ltda.'), (%[1]d, 'letter.portal_url', 'https://portal.ejemplo.cl'),
+			(%[1]d, 'letter.admin_email', 'contacto@adm-nunoa.cl'), (%[1]d, 'letter.admin_phone', '+56 2 2345 6789')`, c.ID),
 	} {
 		if _, err := st.Writer().ExecContext(ctx, q); err != nil {
 			t.Fatal(err)
@@ -125,8 +126,11 @@ func TestLetterEditorShowsProblemsAndUpdatesThePreview(t *testing.T) {
 	withoutPreviewDelay(t)
 	u, w, st := letterTestUI(t)
 	c := u.community
-	s := openLetterSection(t, u, w)
 	ctx := context.Background()
+	if _, err := st.Writer().ExecContext(ctx, `DELETE FROM settings WHERE key IN ('letter.admin_email', 'letter.admin_phone')`); err != nil {
+		t.Fatal(err)
+	}
+	s := openLetterSection(t, u, w)
 
 	// The suggested letters were created, the welcome one the default, and
 	// the preview shows a real recipient: the first main account with an
@@ -368,10 +372,7 @@ func TestLetterDownloadWritesFiles(t *testing.T) {
 	var d *letterDownload
 	fyne.DoAndWait(func() { d = u.newLetterDownload(nil) })
 	<-d.loaded
-	if !strings.HasPrefix(d.summary.Text, "Se generarán 3 cartas.") || d.generate.Disabled() {
-		t.Fatalf("summary: %q", d.summary.Text)
-	}
-	if !strings.Contains(d.summary.Text, "Faltan datos que la carta usa: Correo del administrador, Teléfono del administrador.") {
+	if d.summary.Text != "Se generarán 3 cartas." || d.generate.Disabled() || d.holes.box.Visible() {
 		t.Fatalf("summary: %q", d.summary.Text)
 	}
 	if !strings.Contains(d.skipped.Text, "102 Depto 102") {
@@ -732,5 +733,25 @@ func TestPrinterPickerPrintsWhereTheUserChooses(t *testing.T) {
 	fyne.DoAndWait(func() { selected = d.printer.Selected })
 	if selected != queue {
 		t.Fatalf("second time: %q selected, want the remembered %q", selected, queue)
+	}
+}
+
+// A letter that would print blanks is not generated: the dialog names the
+// settings and offers the way to Configuración; Generar stays off.
+func TestLetterDownloadRefusesHoles(t *testing.T) {
+	u, w, st := letterTestUI(t)
+	ctx := context.Background()
+	if _, err := st.Writer().ExecContext(ctx, `DELETE FROM settings WHERE key IN ('letter.admin_email', 'letter.admin_phone')`); err != nil {
+		t.Fatal(err)
+	}
+	var d *letterDownload
+	fyne.DoAndWait(func() { d = u.newLetterDownload(nil) })
+	<-d.loaded
+	if !d.generate.Disabled() || !d.holes.box.Visible() ||
+		d.holes.text.Text != "La carta quedaría con datos en blanco: Correo del administrador, Teléfono del administrador. Complételos en Configuración antes de generarla o enviarla." {
+		t.Fatalf("holes: %q, generate disabled %v", d.holes.text.Text, d.generate.Disabled())
+	}
+	if b := findButton(w.Canvas().Overlays().Top(), "Ir a Configuración → Carta de bienvenida"); b == nil {
+		t.Fatalf("no way to Configuración: %q", texts(w.Canvas().Overlays().Top()))
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"comunidad/app/letter"
 	"comunidad/app/mailer"
 	"comunidad/app/mailer/mailtest"
 	"comunidad/data"
@@ -63,6 +64,16 @@ func mailUI(t *testing.T) (*UI, fyne.Window, *data.Store, data.Community, map[st
 		if _, err := st.Writer().ExecContext(ctx, `INSERT INTO memberships (unit_id, person_id, role, origin) VALUES (?, ?, 'main', 'kastor')`, unit, person); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// Every setting the suggested letter prints: a letter with holes is not sent.
+	c.Address = "Av. Los Álamos 100, Ñuñoa"
+	if err := st.UpdateCommunity(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	set := letter.DefaultSettings()
+	set.AdminName, set.AdminEmail, set.AdminPhone, set.PortalURL = "Administradora Ñuñoa Ltda.", "contacto@adm-nunoa.cl", "+56 2 2345 6789", "https://portal.ejemplo.cl"
+	if err := letter.SaveSettings(ctx, st, c.ID, set); err != nil {
+		t.Fatal(err)
 	}
 	fyne.DoAndWait(func() {
 		u.community = c
@@ -529,5 +540,31 @@ func TestOutboxViewUncertainAsksPerMessage(t *testing.T) {
 	eventually(t, "reloaded after the resend", func() bool { return v.loads > loads && v.msgs[row].State == data.OutboxSent })
 	if srv.Count("ana@example.cl") != 2 || srv.Count("beto@example.cl") != 1 {
 		t.Fatalf("asked for Ana: ana %d, beto %d", srv.Count("ana@example.cl"), srv.Count("beto@example.cl"))
+	}
+}
+
+// A letter that would print blanks is not sent: the send dialog names the
+// missing settings and Enviar stays off; nothing reaches the outbox.
+func TestLetterSendRefusesHoles(t *testing.T) {
+	srv := startSMTP(t)
+	u, _, st, c, _ := mailUI(t)
+	configureMail(t, st, c, srv)
+	if _, err := st.Writer().ExecContext(context.Background(), `DELETE FROM settings WHERE key = 'letter.portal_url'`); err != nil {
+		t.Fatal(err)
+	}
+	var d *letterSend
+	fyne.DoAndWait(func() { d = u.newLetterSend(nil) })
+	eventually(t, "the plan with its holes", func() bool {
+		var ok bool
+		fyne.DoAndWait(func() {
+			ok = d.holes.box.Visible() && strings.Contains(d.holes.text.Text, "Portal de residentes") && d.send.Disabled() && len(d.plan.Messages) == 2
+		})
+		return ok
+	})
+	if _, err := u.flows().QueueLetters(context.Background(), c, d.plan); err == nil {
+		t.Fatal("a plan with holes was queued")
+	}
+	if ms, _ := st.ListOutbox(context.Background(), c.ID, data.OutboxFilter{}); len(ms) != 0 || srv.Total() != 0 {
+		t.Fatalf("queued %d, delivered %d", len(ms), srv.Total())
 	}
 }

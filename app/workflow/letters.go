@@ -2,6 +2,8 @@ package workflow
 
 import (
 	"context"
+	"fmt"
+	"time"
 
 	"comunidad/app/letter"
 	"comunidad/data"
@@ -73,6 +75,13 @@ func (s *Service) PrepareLetters(ctx context.Context, c data.Community, req Lett
 // files written (the whole letters already written, on a cancel).
 // progress, when set, is told after each letter.
 func (l Letters) Write(ctx context.Context, dest string, combined bool, progress func(done, total int)) ([]string, error) {
+	miss, err := l.Missing()
+	if err != nil {
+		return nil, err
+	}
+	if len(miss) > 0 {
+		return nil, &letter.MissingError{Missing: miss}
+	}
 	b := letter.Batch{Template: letter.FromData(l.Template), Settings: l.Settings, Community: l.Community, Rows: l.Selection.Rows,
 		OnProgress: progress}
 	if combined {
@@ -82,4 +91,15 @@ func (l Letters) Write(ctx context.Context, dest string, combined bool, progress
 		return []string{dest}, nil
 	}
 	return b.WriteFolder(ctx, dest)
+}
+
+// Missing are the settings the letters would print empty (the community's
+// address, the administrator, the portal...): Write refuses them, naming
+// what to fill in.
+func (l Letters) Missing() ([]letter.Setting, error) {
+	c, err := letter.Compile(letter.FromData(l.Template))
+	if err != nil {
+		return nil, fmt.Errorf("la plantilla %q: %w", l.Template.Name, err)
+	}
+	return letter.Holes(letter.SampleFields(l.Community, l.Settings, time.Now()), c), nil
 }

@@ -3,6 +3,7 @@ package workflow
 import (
 	"context"
 
+	"comunidad/app/letter"
 	"comunidad/app/mailer"
 	"comunidad/data"
 )
@@ -50,6 +51,10 @@ func (s *Service) PlanLetters(ctx context.Context, c data.Community, req mailer.
 // batch that sends them. An account that cannot send refuses first, so
 // nothing is queued that could not go.
 func (s *Service) QueueLetters(ctx context.Context, c data.Community, plan mailer.LetterPlan) (*Batch, error) {
+	if len(plan.Missing) > 0 {
+		// No letter goes out reading "ubicada en . " or unsigned.
+		return nil, &letter.MissingError{Missing: plan.Missing}
+	}
 	snd, err := s.sender(ctx, c)
 	if err != nil {
 		return nil, err

@@ -210,6 +210,32 @@ func TestLettersWriteOneFilePerRecipientOrOneCombined(t *testing.T) {
 		t.Fatalf("letters %+v %v", l, err)
 	}
 	dir := t.TempDir()
+	// Nothing set yet: refused, naming what to fill in, nothing written.
+	var miss *letter.MissingError
+	if paths, err := l.Write(ctx, dir, false, nil); !errors.As(err, &miss) || len(miss.Missing) != 5 || len(paths) != 0 {
+		t.Fatalf("letters with holes: %v %v", paths, err)
+	}
+	if es, _ := os.ReadDir(dir); len(es) != 0 {
+		t.Fatalf("letters with holes were written: %v", es)
+	}
+	for _, kv := range [][2]string{{KeyCommunityAddress, "Av. Norte 100"}, {letter.KeyAdminName, "Adm. Norte"},
+		{letter.KeyAdminEmail, "adm@norte.cl"}, {letter.KeyAdminPhone, "+56 2 1234 5678"}, {letter.KeyPortal, "https://portal.norte.cl"}} {
+		if c, err = s.ConfigSet(ctx, c, kv[0], kv[1]); err != nil {
+			t.Fatal(err)
+		}
+		if v, err := s.ConfigGet(ctx, c, kv[0]); err != nil || v != kv[1] {
+			t.Fatalf("config get %s = %q %v", kv[0], v, err)
+		}
+	}
+	if _, err := s.ConfigSet(ctx, c, "letter.nada", "x"); err == nil {
+		t.Fatal("an unknown key is refused")
+	}
+	if l, err = s.PrepareLetters(ctx, c, LettersRequest{Recipients: letter.MainAccount}); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := l.Missing(); err != nil || len(m) != 0 {
+		t.Fatalf("still missing: %v %v", m, err)
+	}
 	var done int
 	paths, err := l.Write(ctx, dir, false, func(d, total int) { done = d })
 	if err != nil || len(paths) != 2 || done != 2 {

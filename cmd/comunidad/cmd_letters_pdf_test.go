@@ -39,6 +39,8 @@ INSERT INTO memberships (unit_id, person_id, role, origin) VALUES
   (1, 1, 'main', 'kastor'), (1, 2, 'additional', 'local'), (3, 3, 'main', 'kastor'), (4, 4, 'main', 'kastor');
 INSERT INTO settings (community_id, key, value) VALUES
   (1, 'letter.admin_name', 'Administradora Ñuñoa Ltda.'),
+  (1, 'letter.admin_email', 'contacto@adm-nunoa.cl'),
+  (1, 'letter.admin_phone', '+56 2 2345 6789'),
   (1, 'letter.portal_url', 'https://portal.ejemplo.cl');`)
 	if err != nil {
 		t.Fatal(err)
@@ -241,4 +243,72 @@ func TestLettersPDFFullDiskFailsCleanly(t *testing.T) {
 			}
 		}
 	})
+}
+
+// completeLetterSettings fills, with «config set», every setting the
+// suggested letters print, so that they have no holes.
+func completeLetterSettings(t *testing.T, db string) {
+	t.Helper()
+	for _, kv := range [][2]string{{"community.address", "Av. Irarrázaval 1234, Ñuñoa"}, {"letter.admin_name", "Administradora Ñuñoa Ltda."},
+		{"letter.admin_email", "contacto@adm-nunoa.cl"}, {"letter.admin_phone", "+56 2 2345 6789"}, {"letter.portal_url", "https://portal.ejemplo.cl"}} {
+		if code, out, errOut := runCLI(t, "", "--db", db, "config", "set", kv[0], kv[1]); code != 0 {
+			t.Fatalf("config set %s: %d %s%s", kv[0], code, out, errOut)
+		}
+	}
+}
+
+// A letter whose merge fields would print empty ("ubicada en . ", "a cargo
+// de . ", an unsigned letter) is refused, by «letters pdf» and «letters
+// send» alike, naming each missing setting and its «config set» key; once
+// they are set (every setting of Configuración is a key of config get/set),
+// the letters print them.
+func TestLettersWithHolesAreRefused(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "c.db")
+	if code, _, errOut := runCLI(t, "", "--db", db, "sync", writeFile(t, "brisas.csv", syncCSV)); code != 0 {
+		t.Fatalf("sync: %d %s", code, errOut)
+	}
+	out := filepath.Join(t.TempDir(), "cartas.pdf")
+	wantMissing := "faltan datos que la carta imprime: Dirección de la comunidad, Nombre del administrador, Correo del administrador, Teléfono del administrador, Portal de residentes; complételos en Configuración o con: comunidad config set community.address VALOR; comunidad config set letter.admin_name VALOR; comunidad config set letter.admin_email VALOR; comunidad config set letter.admin_phone VALOR; comunidad config set letter.portal_url VALOR"
+	for _, args := range [][]string{{"letters", "pdf", "--all", "--combined", "--out", out}, {"letters", "send", "--all", "--dry-run"}, {"letters", "send", "--all"}} {
+		code, stdout, stderr := runCLI(t, "", append([]string{"--db", db}, args...)...)
+		if code != 1 || !strings.Contains(stderr, wantMissing) || strings.Contains(stdout, "Se enviaría") {
+			t.Fatalf("%v: exit %d\nstdout: %s\nstderr: %s", args, code, stdout, stderr)
+		}
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Fatalf("a letter with holes was written: %v", err)
+	}
+	// config get lists every setting of Configuración.
+	code, list, _ := runCLI(t, "", "--db", db, "config", "get")
+	for _, k := range []string{"community.name", "community.address", "kastor.source", "letter.admin_name", "letter.admin_email", "letter.admin_phone",
+		"letter.signature", "letter.portal_url", "letter.logo", "letter.paper", "letter.margin_top_mm", "smtp.host", "smtp.password"} {
+		if code != 0 || !strings.Contains(list, k) {
+			t.Fatalf("config get lacks %s:\n%s", k, list)
+		}
+	}
+	completeLetterSettings(t, db)
+	if code, stdout, stderr := runCLI(t, "", "--db", db, "config", "set", "letter.paper", "a5"); code != 1 || !strings.Contains(stderr, "use carta, oficio o a4") {
+		t.Fatalf("bad paper: %d %s%s", code, stdout, stderr)
+	}
+	if code, stdout, _ := runCLI(t, "", "--db", db, "config", "set", "letter.paper", "Oficio"); code != 0 || strings.TrimSpace(stdout) != "letter.paper = oficio" {
+		t.Fatalf("paper: %d %q", code, stdout)
+	}
+	if code, stdout, stderr := runCLI(t, "", "--db", db, "letters", "pdf", "--all", "--combined", "--out", out); code != 0 {
+		t.Fatalf("complete settings: %d %s%s", code, stdout, stderr)
+	}
+	text := pdftotext(t, out)
+	for _, want := range []string{"residente de Condominio Las Brisas de Ñuñoa, en Av. Irarrázaval 1234, Ñuñoa.", "a cargo de Administradora Ñuñoa Ltda.",
+		"contacto@adm-nunoa.cl o por teléfono al +56 2 2345 6789", "disponible en https://portal.ejemplo.cl."} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the letter lacks %q:\n%s", want, text)
+		}
+	}
+	for _, hole := range []string{" en .", " de .", " a o ", " al ,", " en ,"} {
+		if strings.Contains(text, hole) {
+			t.Errorf("the letter has a hole %q:\n%s", hole, text)
+		}
+	}
+	if info, _ := exec.Command("pdfinfo", out).Output(); !strings.Contains(string(info), "612 x 936") {
+		t.Errorf("the letter is not on oficio paper:\n%s", info)
+	}
 }

@@ -36,13 +36,13 @@ func init() {
 	register(&command{
 		name:    "config set",
 		args:    "CLAVE VALOR [--community NOMBRE]   (smtp.password se lee de la entrada estándar)",
-		summary: "guarda un ajuste de la cuenta de correo: " + strings.Join(mailer.Keys, ", ") + ", " + mailer.KeyPassword,
+		summary: "guarda un ajuste de Configuración (comunidad, Kastor, carta, correo): " + strings.Join(workflow.ConfigKeys(), ", ") + ", " + mailer.KeyPassword,
 		run:     runConfigSet,
 	})
 	register(&command{
 		name:    "config get",
 		args:    "[CLAVE] [--community NOMBRE]",
-		summary: "muestra un ajuste de la cuenta de correo (o todos); la contraseña nunca se muestra",
+		summary: "muestra un ajuste de Configuración (o todos); la contraseña nunca se muestra",
 		run:     runConfigGet,
 	})
 }
@@ -74,7 +74,7 @@ func runConfigSet(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if len(pos) == 0 {
-		return errorf("config set: falta la CLAVE (claves: %s, %s)", strings.Join(mailer.Keys, ", "), mailer.KeyPassword)
+		return errorf("config set: falta la CLAVE (claves: %s, %s)", strings.Join(workflow.ConfigKeys(), ", "), mailer.KeyPassword)
 	}
 	key := pos[0]
 	if key == mailer.KeyPassword {
@@ -113,14 +113,14 @@ func runConfigSet(ctx context.Context, e *env, args []string) error {
 		}
 		return nil
 	}
-	if err := mailer.SetKey(ctx, st, c.ID, key, pos[1]); err != nil {
+	c, err = flows(st).ConfigSet(ctx, c, key, pos[1])
+	if err != nil {
 		return userError{err.Error()}
 	}
-	s, err := mailer.LoadSettings(ctx, st, c.ID)
+	v, err := flows(st).ConfigGet(ctx, c, key)
 	if err != nil {
 		return err
 	}
-	v, _ := s.Get(key)
 	fmt.Fprintf(e.stdout, "%s = %s\n", key, v)
 	return nil
 }
@@ -149,10 +149,6 @@ func runConfigGet(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer done()
-	s, err := mailer.LoadSettings(ctx, st, c.ID)
-	if err != nil {
-		return err
-	}
 	passState := "no guardada"
 	if mailer.HasPassword(mailer.OpenSecrets(st.Path()), c.ID) {
 		passState = "guardada"
@@ -162,7 +158,7 @@ func runConfigGet(ctx context.Context, e *env, args []string) error {
 			fmt.Fprintln(e.stdout, passState)
 			return nil
 		}
-		v, err := s.Get(pos[0])
+		v, err := flows(st).ConfigGet(ctx, c, pos[0])
 		if err != nil {
 			return userError{err.Error()}
 		}
@@ -170,8 +166,11 @@ func runConfigGet(ctx context.Context, e *env, args []string) error {
 		return nil
 	}
 	tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
-	for _, k := range mailer.Keys {
-		v, _ := s.Get(k)
+	for _, k := range workflow.ConfigKeys() {
+		v, err := flows(st).ConfigGet(ctx, c, k)
+		if err != nil {
+			return err
+		}
 		fmt.Fprintf(tw, "%s\t%s\n", k, v)
 	}
 	fmt.Fprintf(tw, "%s\t(%s)\n", mailer.KeyPassword, passState)
@@ -218,6 +217,9 @@ func runLettersSend(ctx context.Context, e *env, args []string) error {
 	plan, err := flows(st).PlanLetters(ctx, c, req)
 	if err != nil {
 		return userError{err.Error()}
+	}
+	if len(plan.Missing) > 0 {
+		return userError{"letters send: " + (&letter.MissingError{Missing: plan.Missing}).Error()}
 	}
 	for _, r := range plan.NoEmail {
 		fmt.Fprintf(e.stdout, "Sin correo: %s (unidad %s)\n", r.FullName(), r.UnitCode)

@@ -49,6 +49,8 @@ func mailDB(t *testing.T) string {
 			t.Fatal(err)
 		}
 	}
+	st.Close()
+	completeLetterSettings(t, path)
 	return path
 }
 

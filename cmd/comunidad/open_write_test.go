@@ -33,6 +33,7 @@ func TestWriteCommandsRefusedWhileTheWindowIsOpen(t *testing.T) {
 	if code, _, errOut := runCLI(t, "", "--db", db, "sync", src); code != 0 {
 		t.Fatalf("first sync: %d %s", code, errOut)
 	}
+	completeLetterSettings(t, db)
 	if code, _, errOut := runCLI(t, "", "--db", db, "backup", "create"); code != 0 {
 		t.Fatalf("backup create: %d %s", code, errOut)
 	}

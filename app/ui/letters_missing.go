@@ -1,0 +1,105 @@
+package ui
+
+import (
+	"slices"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"comunidad/app/letter"
+)
+
+// missingBox says which settings a letter would print empty and links to
+// the section of Configuración where each is filled in; the download and
+// send dialogs show it instead of letting such letters go.
+type missingBox struct {
+	u     *UI
+	text  *widget.Label
+	links *fyne.Container
+	box   *fyne.Container
+	close func() // hides the dialog the box is in, before going to Configuración
+}
+
+func newMissingBox(u *UI) *missingBox {
+	m := &missingBox{u: u, text: widget.NewLabel(""), links: container.NewHBox()}
+	m.text.Wrapping = fyne.TextWrapWord
+	m.text.Importance = widget.DangerImportance
+	m.box = container.NewVBox(m.text, m.links)
+	m.box.Hide()
+	return m
+}
+
+// show lists miss (nothing: the box hides).
+func (m *missingBox) show(miss []letter.Setting) {
+	if len(miss) == 0 {
+		m.box.Hide()
+		return
+	}
+	labels := make([]string, len(miss))
+	var sections []string
+	for i, s := range miss {
+		labels[i] = settingLabel(s)
+		if !slices.Contains(sections, s.Section) {
+			sections = append(sections, s.Section)
+		}
+	}
+	m.text.SetText(lang.X("letter.holes", "La carta quedaría con datos en blanco: {{.Fields}}. Complételos en Configuración antes de generarla o enviarla.",
+		map[string]any{"Fields": strings.Join(labels, ", ")}))
+	m.links.Objects = nil
+	for _, sec := range sections {
+		title := configSectionTitle(sec)
+		m.links.Add(widget.NewButtonWithIcon(lang.X("letter.holes.go", "Ir a Configuración → {{.Section}}", map[string]any{"Section": title}),
+			theme.SettingsIcon(), func() {
+				if m.close != nil {
+					m.close()
+				}
+				m.u.showConfigSection(title)
+			}))
+	}
+	m.links.Refresh()
+	m.box.Show()
+}
+
+// configSectionTitle is a letter.Section as the Configuración list names it.
+func configSectionTitle(section string) string {
+	if section == letter.SectionCommunity {
+		return lang.X("config.community.title", "Comunidad")
+	}
+	return lang.X("letter.section", "Carta de bienvenida")
+}
+
+// showConfigSection brings the Configuración tab forward on the section
+// with the given title.
+func (u *UI) showConfigSection(title string) {
+	if u.tabs == nil || u.config == nil {
+		return
+	}
+	for i, s := range u.config.sections {
+		if s.title() == title {
+			u.tabs.SelectIndex(1)
+			u.config.list.Select(i)
+			return
+		}
+	}
+}
+
+// settingLabel is a letter setting's name in the user's language.
+func settingLabel(s letter.Setting) string {
+	switch s.Field {
+	case "direccion_comunidad":
+		return lang.X("letter.setting.address", "Dirección de la comunidad")
+	case "administrador":
+		return lang.X("letter.setting.admin", "Nombre del administrador")
+	case "correo_administrador":
+		return lang.X("letter.setting.email", "Correo del administrador")
+	case "telefono_administrador":
+		return lang.X("letter.setting.phone", "Teléfono del administrador")
+	case "portal":
+		return lang.X("letter.setting.portal", "Portal de residentes")
+	}
+	return s.Label
+}
