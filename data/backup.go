@@ -193,7 +193,7 @@ func copyDatabase(ctx context.Context, src *sql.DB, dest string) (BackupInfo, er
 		return BackupInfo{}, err
 	}
 	if err := integrity(ctx, dc); err != nil {
-		return BackupInfo{}, err
+		return BackupInfo{}, damagedCopy(err)
 	}
 	var b BackupInfo
 	if err := countRows(ctx, dc, &b); err != nil {
@@ -260,29 +260,41 @@ func rawBackup(dest, src *sql.Conn) error {
 	})
 }
 
-func integrity(ctx context.Context, q interface {
-	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-}) error {
-	rows, err := q.QueryContext(ctx, "PRAGMA integrity_check")
-	if err != nil {
-		return classify(err)
-	}
-	defer rows.Close()
-	var msgs []string
-	for rows.Next() {
+// IntegrityError is a database that fails SQLite's integrity_check (or
+// quick_check), with what it found wrong.
+type IntegrityError struct {
+	Check    string // "integrity check" or "quick check"
+	Problems []string
+}
+
+func (e *IntegrityError) Error() string { return e.Check + ": " + strings.Join(e.Problems, "; ") }
+
+// integrity runs SQLite's integrity check on q: nil when it says "ok", an
+// *IntegrityError with its findings otherwise.
+func integrity(ctx context.Context, q Querier) error { return checkPragma(ctx, q, "integrity_check") }
+
+// checkPragma runs PRAGMA pragma (integrity_check or quick_check) on q.
+func checkPragma(ctx context.Context, q Querier, pragma string) error {
+	msgs, err := queryAll(ctx, q, func(rows *sql.Rows) (string, error) {
 		var m string
-		if err := rows.Scan(&m); err != nil {
-			return err
-		}
-		msgs = append(msgs, m)
-	}
-	if err := rows.Err(); err != nil {
+		return m, rows.Scan(&m)
+	}, "PRAGMA "+pragma)
+	if err != nil {
 		return classify(err)
 	}
 	if len(msgs) == 1 && msgs[0] == "ok" {
 		return nil
 	}
-	return fmt.Errorf("la base de datos está dañada (integrity check: %s)", strings.Join(msgs, "; "))
+	return &IntegrityError{Check: strings.ReplaceAll(pragma, "_", " "), Problems: msgs}
+}
+
+// damagedCopy says a backup (or the copy being made) fails the check.
+func damagedCopy(err error) error {
+	var ie *IntegrityError
+	if errors.As(err, &ie) {
+		return fmt.Errorf("la base de datos está dañada (%w)", err)
+	}
+	return err
 }
 
 func countRows(ctx context.Context, c *sql.Conn, b *BackupInfo) error {
@@ -336,7 +348,7 @@ func ReadBackup(ctx context.Context, path string, check bool) (BackupInfo, error
 	defer c.Close()
 	if check {
 		if err := integrity(ctx, c); err != nil {
-			return b, err
+			return b, damagedCopy(err)
 		}
 	}
 	if err := countRows(ctx, c, &b); err != nil {

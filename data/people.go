@@ -75,22 +75,13 @@ func ValidateName(field, s string) (string, error) {
 	}
 	for _, r := range s {
 		if unicode.IsDigit(r) || strings.ContainsRune("@<>{}[]|\\/#$%&=+*_;:\"", r) || unicode.IsControl(r) {
-			return "", &FieldError{field, fmt.Sprintf("%s no pueden llevar %q: revise lo escrito", capitalize(what), r)}
+			return "", &FieldError{field, fmt.Sprintf("%s no pueden llevar %q: revise lo escrito", Capitalize(what), r)}
 		}
 	}
 	if len([]rune(s)) > 100 {
-		return "", &FieldError{field, capitalize(what) + " son demasiado largos (máximo 100 caracteres)"}
+		return "", &FieldError{field, Capitalize(what) + " son demasiado largos (máximo 100 caracteres)"}
 	}
 	return s, nil
-}
-
-func capitalize(s string) string {
-	if s == "" {
-		return s
-	}
-	r := []rune(s)
-	r[0] = unicode.ToUpper(r[0])
-	return string(r)
 }
 
 // ValidateEmail checks a required email and returns it normalised.

@@ -151,3 +151,27 @@ func TestFold(t *testing.T) {
 		}
 	}
 }
+
+// TestFoldFastPathMatchesTransformer: the table and the ASCII path give what
+// the text transformer gives, for every rune of the table and for text
+// beyond it (Greek, combining marks).
+func TestFoldFastPathMatchesTransformer(t *testing.T) {
+	cases := []string{"José Núñez", "MARÍA PÉREZ", "Ñuñoa", "Çedilla Øre ÅSA", "Ǆemal", "Ελένη", "plain", "Sepúlveda-Muñoz 12",
+		"Jose\u0301 Nun\u0303ez", "Ano\u0308n ÁRBOL"}
+	for r := rune(0x80); r < foldTableEnd; r++ {
+		cases = append(cases, "A"+string(r)+"b")
+	}
+	for _, s := range cases {
+		if got, want := Fold(s), foldSlow(s); got != want {
+			t.Errorf("Fold(%q) = %q, the transformer says %q", s, got, want)
+		}
+	}
+}
+
+func TestCapitalize(t *testing.T) {
+	for in, want := range map[string]string{"": "", "la persona": "La persona", "ñandú": "Ñandú", "Ya": "Ya", "élite": "Élite"} {
+		if got := Capitalize(in); got != want {
+			t.Errorf("Capitalize(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

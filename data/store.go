@@ -300,37 +300,11 @@ func (s *Store) migrate(ctx context.Context) error {
 	return nil
 }
 
-// IntegrityCheck runs PRAGMA integrity_check and returns nil when it says "ok".
-func (s *Store) IntegrityCheck(ctx context.Context) error {
-	return s.check(ctx, "integrity_check")
-}
+// IntegrityCheck runs PRAGMA integrity_check and returns nil when it says
+// "ok", an *IntegrityError with what it found otherwise.
+func (s *Store) IntegrityCheck(ctx context.Context) error { return integrity(ctx, s.w) }
 
 // QuickCheck is SQLite's quick_check: IntegrityCheck without matching the
 // indexes to their tables, in a fraction of the time. The commands run it
 // on every database they open.
-func (s *Store) QuickCheck(ctx context.Context) error {
-	return s.check(ctx, "quick_check")
-}
-
-func (s *Store) check(ctx context.Context, pragma string) error {
-	rows, err := s.w.QueryContext(ctx, "PRAGMA "+pragma)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	var msgs []string
-	for rows.Next() {
-		var m string
-		if err := rows.Scan(&m); err != nil {
-			return err
-		}
-		msgs = append(msgs, m)
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	if len(msgs) == 1 && msgs[0] == "ok" {
-		return nil
-	}
-	return fmt.Errorf("%s: %s", strings.ReplaceAll(pragma, "_", " "), strings.Join(msgs, "; "))
-}
+func (s *Store) QuickCheck(ctx context.Context) error { return checkPragma(ctx, s.w, "quick_check") }

@@ -341,7 +341,7 @@ func (b *builder) finish() *data.Snapshot {
 			if who == "" {
 				who = "la persona"
 			}
-			b.problem(n.row, "%s (inmueble %s) no tiene correo", capitalize(who), n.code)
+			b.problem(n.row, "%s (inmueble %s) no tiene correo", data.Capitalize(who), n.code)
 		}
 	}
 	sort.SliceStable(b.snap.Problems, func(i, j int) bool { return b.snap.Problems[i].Row < b.snap.Problems[j].Row })
@@ -365,13 +365,6 @@ func (b *builder) finish() *data.Snapshot {
 		}
 	}
 	return &b.snap
-}
-
-func capitalize(s string) string {
-	for i, r := range s {
-		return strings.ToUpper(string(r)) + s[i+len(string(r)):]
-	}
-	return s
 }
 
 func isYes(s string) bool {

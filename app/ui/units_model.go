@@ -56,7 +56,7 @@ func newUnitsSnapshot(rows []data.UserRow) *unitsSnapshot {
 			b.WriteByte('\x00')
 			b.WriteString(strings.ReplaceAll(r.RUT, "-", ""))
 		}
-		s.hay[i] = fold(b.String())
+		s.hay[i] = data.Fold(b.String())
 		if r.Sector != "" {
 			sectors[r.Sector] = true
 		}
@@ -98,47 +98,6 @@ func (s *unitsSnapshot) cellTexts(col int, text func(data.UserRow) string) []str
 	}
 	s.texts[col] = out
 	return out
-}
-
-// foldTable maps the Latin letters with accents (U+0080 to U+024F) to what
-// data.Fold makes of them, so that folding 30,000 names does not run a text
-// transformer per string. Anything outside the table goes to data.Fold.
-var foldTable = func() map[rune]string {
-	t := make(map[rune]string, 0x250-0x80)
-	for r := rune(0x80); r < 0x250; r++ {
-		t[r] = data.Fold(string(r))
-	}
-	return t
-}()
-
-// fold is data.Fold, faster for the text a community's listing holds.
-func fold(s string) string {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
-		return strings.ToLower(s)
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		switch {
-		case r < utf8.RuneSelf:
-			if 'A' <= r && r <= 'Z' {
-				r += 'a' - 'A'
-			}
-			b.WriteRune(r)
-		case r < 0x250:
-			b.WriteString(foldTable[r])
-		default:
-			return data.Fold(s)
-		}
-	}
-	return b.String()
 }
 
 func identity(n int) []int32 {
@@ -254,9 +213,9 @@ func (s *unitsSnapshot) order(key int) []int32 {
 func sortValue(r data.UserRow, key int) string {
 	switch key {
 	case sortFirst:
-		return fold(r.FirstNames)
+		return data.Fold(r.FirstNames)
 	case sortLast:
-		return fold(r.LastNames)
+		return data.Fold(r.LastNames)
 	case sortEmail:
 		return r.Email
 	case sortType:

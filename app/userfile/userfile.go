@@ -421,7 +421,7 @@ func writeNotes(ctx context.Context, f *excelize.File, st styles, rep data.Accou
 		}
 		for c, s := range []string{
 			clean(strings.Join(e.Units, ", ")), clean(e.FirstNames), clean(e.LastNames), clean(e.RUT),
-			clean(e.Email), typ, originLabel(e.Origin), capitalize(string(e.Reason)), clean(e.Detail),
+			clean(e.Email), typ, originLabel(e.Origin), data.Capitalize(string(e.Reason)), clean(e.Detail),
 		} {
 			cells[c] = textCell(st, s)
 		}
@@ -519,14 +519,6 @@ func clean(s string) string {
 		}
 		return r
 	}, s)
-}
-
-func capitalize(s string) string {
-	r, n := utf8.DecodeRuneInString(s)
-	if n == 0 {
-		return s
-	}
-	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // DefaultName is the file name the save dialog proposes:
