@@ -65,6 +65,7 @@ type letterSection struct {
 	rows       []data.UserRow // candidates for the preview: main accounts first
 	previewFor *widget.Select
 	preview    *widget.RichText
+	sheet      fyne.CanvasObject // the preview on paper; refresh it, not the preview
 	logo       *canvas.Image
 	timer      *time.Timer
 	gen        int
@@ -142,9 +143,9 @@ func (s *letterSection) build() fyne.CanvasObject {
 			container.NewHBox(s.save, s.restore, s.state)),
 		nil, nil, s.body)
 
-	paper := container.NewPadded(container.NewVBox(container.NewHBox(s.logo), s.preview))
+	s.sheet = paperSheet(container.NewPadded(container.NewVBox(container.NewHBox(s.logo), s.preview)))
 	previewHead := container.NewBorder(nil, nil, widget.NewLabelWithStyle(lang.X("letter.preview", "Vista previa con"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, s.previewFor)
-	preview := container.NewBorder(previewHead, nil, nil, nil, container.NewVScroll(paper))
+	preview := container.NewBorder(previewHead, nil, nil, nil, container.NewVScroll(s.sheet))
 	split := container.NewHSplit(editor, preview)
 	split.Offset = 0.5
 

@@ -124,14 +124,14 @@ func (s *letterSection) renderPreview() {
 		if len(s.preview.Segments) == 0 {
 			s.preview.Segments = []widget.RichTextSegment{&widget.TextSegment{
 				Text: lang.X("letter.preview.broken", "Corrija los errores de la plantilla para ver la vista previa."), Style: widget.RichTextStyleParagraph}}
-			s.preview.Refresh()
+			s.sheet.Refresh() // the paper's light theme reaches the new lines
 		}
 		return
 	}
 	s.showMissing()
 	header := [2]string{letterFirstText(s.settings.CommunityName, s.c.Name), letterFirstText(s.settings.CommunityAddress, s.c.Address)}
 	s.preview.Segments = letterSegments(d, header)
-	s.preview.Refresh()
+	s.sheet.Refresh() // the paper's light theme reaches the new lines
 }
 
 // showMissing says which letter settings the template uses but are empty.

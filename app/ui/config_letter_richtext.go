@@ -29,24 +29,17 @@ func letterSegments(d letter.Doc, header [2]string) []widget.RichTextSegment {
 	if d.Title != "" {
 		segs = append(segs, &widget.TextSegment{Text: d.Title, Style: widget.RichTextStyle{TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText}})
 	}
-	var list *widget.ListSegment
+	// Bullets are written out as top-level segments, not a ListSegment:
+	// Fyne gives the theme of the RichText (the paper's, light) only to its
+	// top-level text segments, and a list's items took the window's (white
+	// text on the white paper in the dark variant).
 	for _, b := range d.Blocks {
-		if b.Kind != letter.Bullet {
-			list = nil
-			for _, line := range b.Lines {
-				segs = append(segs, letterLineSegments(line)...)
-			}
-			continue
+		if b.Kind == letter.Bullet {
+			segs = append(segs, &widget.TextSegment{Text: "•  ", Style: widget.RichTextStyle{Inline: true, TextStyle: fyne.TextStyle{Bold: true}}})
 		}
-		if list == nil {
-			list = &widget.ListSegment{}
-			segs = append(segs, list)
-		}
-		var item []widget.RichTextSegment
 		for _, line := range b.Lines {
-			item = append(item, letterLineSegments(line)...)
+			segs = append(segs, letterLineSegments(line)...)
 		}
-		list.Items = append(list.Items, &widget.ParagraphSegment{Texts: item})
 	}
 	if len(d.Signature) > 0 {
 		segs = append(segs, &widget.TextSegment{Text: "______________________________", Style: widget.RichTextStyleParagraph})

@@ -58,6 +58,9 @@ type UI struct {
 // goroutine. Call w.SetContent(u.Content()) (New does it) and w.Show().
 func New(a fyne.App, w fyne.Window, opts Options) *UI {
 	u := &UI{app: a, win: w, opts: opts, st: opts.Store}
+	if _, ok := a.Settings().Theme().(*appTheme); !ok {
+		a.Settings().SetTheme(Theme())
+	}
 	u.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	u.selector = widget.NewSelect(nil, u.onSelectCommunity)
 	u.selector.PlaceHolder = lang.X("window.community.choose", "Elegir comunidad")
