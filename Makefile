@@ -10,17 +10,17 @@ STATICCHECK  := $(shell $(GO) env GOPATH)/bin/staticcheck
 STATICCHECK_VERSION := v0.8.2
 # What Fyne's cgo build needs (GLFW, OpenGL, X11), and what the tests use:
 # Xvfb for the real window, poppler for reading PDFs back, CUPS with a PDF
-# printer for printing, ImageMagick for screenshots.
+# printer for printing, ImageMagick and xdotool for screenshots.
 BUILD_PKGS := gcc libc6-dev pkg-config libgl-dev libx11-dev libxcursor-dev libxrandr-dev \
               libxinerama-dev libxi-dev libxxf86vm-dev
-TEST_PKGS  := xvfb xauth imagemagick poppler-utils cups printer-driver-cups-pdf libreoffice-calc-nogui
+TEST_PKGS  := xvfb xauth imagemagick xdotool poppler-utils cups printer-driver-cups-pdf libreoffice-calc-nogui
 # Packaging: xz for the Linux bundle, mingw-w64 to cross-build for Windows.
 PKG_PKGS   := xz-utils
 WIN_PKGS   := gcc-mingw-w64-x86-64
 # Tests speak Spanish and Fyne complains under the C locale.
 TEST_ENV   := LANG=es_CL.UTF-8 LC_ALL=
 
-.PHONY: run build deps test-deps test race bench lint package package-windows test-package screenshot clean
+.PHONY: run build deps test-deps test race bench lint package package-windows test-package screenshot screenshots clean
 
 run: build
 	./$(BIN) --demo
@@ -80,6 +80,11 @@ $(FYNE):
 # The real window under Xvfb, on the demo community, saved as PNG.
 screenshot: build test-deps
 	./scripts/screenshot.sh ./$(BIN) build/screenshot.png --demo
+
+# The tab, the Herramientas modal and the send dialog at 1024x768 and
+# 1366x768 in the light and the dark theme, in build/screenshots.
+screenshots: build test-deps
+	./scripts/screenshots.sh ./$(BIN) build/screenshots --demo
 
 clean:
 	rm -rf build
