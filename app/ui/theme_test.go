@@ -132,7 +132,12 @@ func TestThemeContrast(t *testing.T) {
 			checked := 0
 			check := func(view string) {
 				t.Helper()
+				// Lay out what changed since the last frame (a real window
+				// does before painting): wrapped labels take their lines.
 				w.Content().Refresh()
+				for _, o := range w.Canvas().Overlays().List() {
+					o.Refresh()
+				}
 				for _, p := range paintedTexts(w.Canvas(), bg) {
 					checked++
 					if r := contrast(p.fg, p.bg); r < 4.5 {
