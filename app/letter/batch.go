@@ -73,7 +73,12 @@ type Batch struct {
 	Settings  Settings
 	Community data.Community
 	Rows      []data.UserRow // the recipients, one letter each
-	Now       time.Time      // the letters' date; zero means today
+	// Accounts says, per person id, whether their portal account exists,
+	// will or will not (data.AccountsReport.PersonAccounts): the letter's
+	// sections and {usuario} follow it. Nil: every recipient reads as an
+	// account holder with their email as login (a preview, a sample).
+	Accounts map[int64]data.PersonAccount
+	Now      time.Time // the letters' date; zero means today
 	// OnProgress, when set, is called after each letter.
 	OnProgress func(done, total int)
 }
@@ -106,9 +111,18 @@ func (b Batch) Docs() ([]Doc, error) {
 	}
 	docs := make([]Doc, len(b.Rows))
 	for i, row := range b.Rows {
-		docs[i] = c.Merge(FieldsFor(row, b.Community, b.Settings, now))
+		docs[i] = c.Merge(b.fields(row, now))
 	}
 	return docs, nil
+}
+
+// fields are one recipient's merge fields, with their account's case.
+func (b Batch) fields(row data.UserRow, now time.Time) Fields {
+	f := FieldsFor(row, b.Community, b.Settings, now)
+	if b.Accounts != nil {
+		f.SetAccount(b.Accounts[row.PersonID])
+	}
+	return f
 }
 
 // WriteCombined writes one PDF with a letter per recipient to path. The
@@ -120,7 +134,7 @@ func (b Batch) WriteCombined(ctx context.Context, path string) error {
 	}
 	docs := make([]Doc, len(b.Rows))
 	for i, row := range b.Rows {
-		docs[i] = c.Merge(FieldsFor(row, b.Community, b.Settings, now))
+		docs[i] = c.Merge(b.fields(row, now))
 	}
 	r.OnProgress = b.OnProgress
 	f, err := atomicfile.Create(path)
@@ -162,7 +176,7 @@ func (b Batch) WriteFolder(ctx context.Context, dir string) ([]string, error) {
 		}
 		name := uniqueName(FileName(row), used)
 		path := filepath.Join(dir, name)
-		d := c.Merge(FieldsFor(row, b.Community, b.Settings, now))
+		d := c.Merge(b.fields(row, now))
 		f, err := atomicfile.Create(path)
 		if err != nil {
 			return paths, err

@@ -36,7 +36,8 @@ var AllFields = []Field{
 	{"administrador", "Nombre del administrador"},
 	{"correo_administrador", "Correo del administrador"},
 	{"telefono_administrador", "Teléfono del administrador"},
-	{"usuario", "Usuario del portal (correo del destinatario)"},
+	{"usuario", "Usuario del portal (su correo, si tiene o tendrá cuenta)"},
+	{"motivo_sin_cuenta", "Por qué no tiene cuenta en el portal (para la sección {si_sin_cuenta})"},
 	{"portal", "Dirección del portal de residentes"},
 	{"fecha", "Fecha de hoy (27 de noviembre de 2026)"},
 }
@@ -96,6 +97,7 @@ func FieldsFor(row data.UserRow, c data.Community, s Settings, now time.Time) Fi
 		"correo_administrador":   s.AdminEmail,
 		"telefono_administrador": s.AdminPhone,
 		"usuario":                login,
+		"motivo_sin_cuenta":      "",
 		"portal":                 s.PortalURL,
 		"fecha":                  SpanishDate(now),
 	}

@@ -97,6 +97,7 @@ type piece struct {
 type pblock struct {
 	kind  BlockKind
 	lines [][]piece
+	cond  Account // 0: every letter; else only letters to that case
 }
 
 // Compiled is a checked template, ready to merge many times.
@@ -139,7 +140,14 @@ func (c *Compiled) Merge(f Fields) Doc {
 	}
 	d.Title = strings.TrimSpace(b.String())
 	d.Blocks = make([]Block, 0, len(c.blocks))
+	state := Account(f[accountKey])
+	if state == "" {
+		state = HasAccount // a letter with no account facts (a sample) reads as an account holder's
+	}
 	for _, pb := range c.blocks {
+		if pb.cond != "" && pb.cond != state {
+			continue // a section for another case
+		}
 		blk := Block{Kind: pb.kind, Lines: make([][]Span, 0, len(pb.lines))}
 		for _, line := range pb.lines {
 			var spans []Span
@@ -249,38 +257,61 @@ func compile(t Template) (*Compiled, []Problem) {
 	type rawBlock struct {
 		kind  BlockKind
 		lines [][]token
+		cond  Account
 	}
 	var blocks []rawBlock
 	var cur *rawBlock
+	var cond Account // the section being read
+	condLine := 0
 	for i, line := range strings.Split(body, "\n") {
 		ln := i + 1
 		line = strings.TrimRight(line, " \t")
 		trimmed := strings.TrimLeft(line, " \t")
 		indent := utf8.RuneCountInString(line) - utf8.RuneCountInString(trimmed)
+		if open, isOpen := sectionOpen[trimmed]; isOpen || trimmed == sectionEnd {
+			cur = nil // a section marker ends the paragraph or list before it
+			switch {
+			case isOpen && cond != "":
+				probs = append(probs, Problem{Part: PartBody, Line: ln, Col: indent + 1,
+					Msg: fmt.Sprintf("la sección %s de la línea %d sigue abierta: ciérrela con %s antes de abrir otra", sectionTag(cond), condLine, sectionEnd)})
+			case isOpen:
+				cond, condLine = open, ln
+			case cond == "":
+				probs = append(probs, Problem{Part: PartBody, Line: ln, Col: indent + 1,
+					Msg: fmt.Sprintf("%s sin una sección abierta ({si_cuenta}, {si_cuenta_por_crear} o {si_sin_cuenta})", sectionEnd)})
+			default:
+				cond = ""
+			}
+			continue
+		}
 		switch {
 		case trimmed == "":
 			cur = nil
 		case strings.HasPrefix(trimmed, "- ") || trimmed == "-":
 			item := strings.TrimLeft(strings.TrimPrefix(trimmed, "-"), " \t")
 			col := indent + 1 + utf8.RuneCountInString(trimmed) - utf8.RuneCountInString(item)
-			blocks = append(blocks, rawBlock{kind: Bullet})
+			blocks = append(blocks, rawBlock{kind: Bullet, cond: cond})
 			cur = &blocks[len(blocks)-1]
 			cur.lines = append(cur.lines, scanLine(item, PartBody, ln, col, &probs, true))
 		case cur != nil && cur.kind == Bullet && indent > 0:
 			cur.lines = append(cur.lines, scanLine(trimmed, PartBody, ln, indent+1, &probs, true))
 		default:
 			if cur == nil || cur.kind != Paragraph {
-				blocks = append(blocks, rawBlock{kind: Paragraph})
+				blocks = append(blocks, rawBlock{kind: Paragraph, cond: cond})
 				cur = &blocks[len(blocks)-1]
 			}
 			cur.lines = append(cur.lines, scanLine(trimmed, PartBody, ln, indent+1, &probs, true))
 		}
 	}
+	if cond != "" {
+		probs = append(probs, Problem{Part: PartBody, Line: condLine, Col: 1,
+			Msg: fmt.Sprintf("la sección %s no se cierra: termínela con %s", sectionTag(cond), sectionEnd)})
+	}
 	if strings.TrimSpace(body) == "" {
 		probs = append(probs, Problem{Part: PartBody, Line: 1, Col: 1, Msg: "la carta no tiene texto"})
 	}
 	for _, rb := range blocks {
-		c.blocks = append(c.blocks, pblock{kind: rb.kind, lines: applyEmphasis(rb.lines)})
+		c.blocks = append(c.blocks, pblock{kind: rb.kind, lines: applyEmphasis(rb.lines), cond: rb.cond})
 	}
 	return c, probs
 }
@@ -341,7 +372,9 @@ func scanLine(s, part string, line, col0 int, probs *[]Problem, markdown bool) [
 				continue
 			}
 			name := string(rs[i+1 : end])
-			if !IsField(name) {
+			if _, ok := sectionOpen["{"+name+"}"]; ok || "{"+name+"}" == sectionEnd {
+				report(i, fmt.Sprintf("{%s} va solo en su línea, antes (o después) de los párrafos de la sección", name))
+			} else if !IsField(name) {
 				msg := fmt.Sprintf("campo desconocido {%s}", name)
 				if s := suggest(name); s != "" {
 					msg += fmt.Sprintf(" (¿quiso decir {%s}?)", s)

@@ -191,3 +191,68 @@ func TestSuggestedLettersNeutralAboutTheCommunity(t *testing.T) {
 		}
 	}
 }
+
+// The suggested letters read right for each account case: the login only
+// where the account exists or will, "ya está creada" only where it exists,
+// and the reason where there is none.
+func TestSuggestedLettersPerAccountCase(t *testing.T) {
+	s := DefaultSettings()
+	s.AdminName, s.AdminEmail, s.AdminPhone, s.PortalURL = "Adm. Ñuñoa", "adm@nunoa.cl", "+56 2 1111 2222", "https://portal.cl"
+	row := data.UserRow{UnitCode: "101", UnitName: "Depto 101", FirstNames: "Ana", LastNames: "Pérez", Email: "ana@ejemplo.cl", PersonID: 7}
+	c := data.Community{Name: "Edificio Los Álamos", Address: "Av. Uno 1"}
+	for _, sug := range Suggested() {
+		comp, err := Compile(sug.Template)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tt := range []struct {
+			pa        data.PersonAccount
+			want, not []string
+		}{
+			{data.PersonAccount{Outlook: data.AccountExists, Login: "ana@ejemplo.cl", Status: "active"}, []string{"ana@ejemplo.cl"}, []string{"crearemos", "no tiene una cuenta"}},
+			{data.PersonAccount{Outlook: data.AccountWillExist, Login: "ana@ejemplo.cl"}, []string{"crearemos su cuenta", "ana@ejemplo.cl"}, []string{"ya está creada", "no tiene una cuenta"}},
+			{data.PersonAccount{Outlook: data.AccountWillNot, Login: "ana@ejemplo.cl", Reason: data.ReasonNotEligible},
+				[]string{"no tiene una cuenta en el portal: las cuentas se crean para los propietarios y para la cuenta principal de cada unidad.", "adm@nunoa.cl"},
+				[]string{"ana@ejemplo.cl", "Usuario:", "crearemos", "ya está creada"}},
+			{data.PersonAccount{Outlook: data.AccountWillNot, Reason: data.ReasonNoEmail},
+				[]string{"no tenemos registrado su correo electrónico."}, []string{NoLogin, "Usuario:"}},
+		} {
+			f := FieldsFor(row, c, s, novDate)
+			f.SetAccount(tt.pa)
+			text := strings.Join(strings.Fields(comp.Merge(f).Text()), " ")
+			for _, w := range tt.want {
+				if !strings.Contains(text, w) {
+					t.Errorf("%s, %v: lacks %q:\n%s", sug.Name, AccountCase(tt.pa), w, text)
+				}
+			}
+			for _, w := range tt.not {
+				if strings.Contains(text, w) {
+					t.Errorf("%s, %v: says %q:\n%s", sug.Name, AccountCase(tt.pa), w, text)
+				}
+			}
+		}
+	}
+}
+
+func TestAccountSectionsProblems(t *testing.T) {
+	for _, tt := range []struct {
+		body string
+		line int
+		msg  string
+	}{
+		{"Hola\n{si_cuenta}\nUsuario: {usuario}\n", 2, "la sección {si_cuenta} no se cierra: termínela con {fin_si}"},
+		{"{si_cuenta}\nA\n{si_sin_cuenta}\nB\n{fin_si}", 3, "la sección {si_cuenta} de la línea 1 sigue abierta: ciérrela con {fin_si} antes de abrir otra"},
+		{"Hola\n{fin_si}", 2, "{fin_si} sin una sección abierta ({si_cuenta}, {si_cuenta_por_crear} o {si_sin_cuenta})"},
+		{"Hola {si_cuenta} usted", 1, "{si_cuenta} va solo en su línea, antes (o después) de los párrafos de la sección"},
+	} {
+		probs := Check(Template{"T", tt.body})
+		if len(probs) != 1 || probs[0].Line != tt.line || probs[0].Msg != tt.msg {
+			t.Errorf("%q: %+v, want line %d %q", tt.body, probs, tt.line, tt.msg)
+		}
+	}
+	// A section's paragraph and list stay apart from the text around them.
+	d, err := Merge(Template{"T", "Antes\n{si_sin_cuenta}\nSin cuenta\n{fin_si}\nDespués"}, Fields{})
+	if err != nil || len(d.Blocks) != 2 || d.Blocks[1].Lines[0][0].Text != "Después" {
+		t.Fatalf("sections: %+v %v", d.Blocks, err)
+	}
+}

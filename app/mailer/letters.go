@@ -102,6 +102,8 @@ type LetterPlan struct {
 	// Missing are the settings the letter or its subject would print
 	// empty: such a plan is not to be sent (workflow refuses to queue it).
 	Missing []letter.Setting
+	// Cases counts the messages by their recipient's account case.
+	Cases map[letter.Account]int
 }
 
 // LetterKey is the outbox key of one letter: the same template, unit and
@@ -161,6 +163,12 @@ func PlanLetters(ctx context.Context, st *data.Store, community data.Community, 
 	if who == "" {
 		who = letter.MainAccount
 	}
+	accRep, err := st.PlanAccounts(ctx, community.ID, nil)
+	if err != nil {
+		return plan, err
+	}
+	accounts := accRep.PersonAccounts()
+	plan.Cases = map[letter.Account]int{}
 	sel := letter.SelectRecipients(rows, req.UnitIDs, who)
 	plan.Skipped = sel.Skipped
 	sent, err := st.ListOutbox(ctx, community.ID, data.OutboxFilter{Kinds: []string{data.OutboxLetter}, States: []string{data.OutboxSent, data.OutboxSending}})
@@ -204,6 +212,8 @@ func PlanLetters(ctx context.Context, st *data.Store, community data.Community, 
 			plan.Resent++
 		}
 		f := letter.FieldsFor(r, community, lset, now)
+		f.SetAccount(accounts[r.PersonID])
+		plan.Cases[f.Case()]++
 		d := body.Merge(f)
 		plan.Messages = append(plan.Messages, data.OutboxMessage{
 			CommunityID: community.ID, Kind: data.OutboxLetter, DedupeKey: key,
@@ -224,6 +234,7 @@ type composer struct {
 	community data.Community
 	lset      letter.Settings
 	rows      map[[2]int64]data.UserRow
+	accounts  map[int64]data.PersonAccount
 	letters   map[int64]*letter.Compiled
 	notice    *letter.Compiled
 	renderer  *letter.Renderer
@@ -240,8 +251,12 @@ func NewComposer(ctx context.Context, st *data.Store, community data.Community) 
 	if err != nil {
 		return nil, err
 	}
+	acc, err := st.PlanAccounts(ctx, community.ID, nil)
+	if err != nil {
+		return nil, err
+	}
 	c := &composer{st: st, community: community, lset: lset, rows: map[[2]int64]data.UserRow{},
-		letters: map[int64]*letter.Compiled{}, now: time.Now()}
+		accounts: acc.PersonAccounts(), letters: map[int64]*letter.Compiled{}, now: time.Now()}
 	for _, r := range rows {
 		if r.PersonID != 0 {
 			c.rows[[2]int64{r.UnitID, r.PersonID}] = r
@@ -297,7 +312,9 @@ func (c *composer) Compose(ctx context.Context, m data.OutboxMessage) (Content, 
 			c.renderer = r
 		}
 		row := c.row(m)
-		pdf, err := c.renderer.PDFBytes(ctx, comp.Merge(letter.FieldsFor(row, c.community, c.lset, c.now)))
+		f := letter.FieldsFor(row, c.community, c.lset, c.now)
+		f.SetAccount(c.accounts[row.PersonID])
+		pdf, err := c.renderer.PDFBytes(ctx, comp.Merge(f))
 		if err != nil {
 			return ct, fmt.Errorf("la carta en PDF: %w", err)
 		}

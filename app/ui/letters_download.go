@@ -45,6 +45,7 @@ type letterDownload struct {
 	templates []data.Template
 	rows      []data.UserRow
 	settings  letter.Settings
+	accounts  map[int64]data.PersonAccount
 	sel       letter.Selection
 
 	// Set while and after the letters are written.
@@ -109,14 +110,14 @@ func (d *letterDownload) load() {
 	flows, c := d.u.flows(), d.c
 	go func() {
 		ld, err := flows.LoadLetterData(context.Background(), c.ID)
-		ts, set, rows := ld.Templates, ld.Settings, ld.Rows
+		ts, set, rows, acc := ld.Templates, ld.Settings, ld.Rows, ld.Accounts
 		fyne.Do(func() {
 			defer close(d.loaded)
 			if err != nil {
 				d.summary.SetText(err.Error())
 				return
 			}
-			d.templates, d.settings, d.rows = ts, set, rows
+			d.templates, d.settings, d.rows, d.accounts = ts, set, rows, acc
 			names := make([]string, len(ts))
 			for i, t := range ts {
 				names[i] = t.Name
@@ -167,6 +168,7 @@ func (d *letterDownload) update() {
 		ok = false
 	default:
 		msg = plural(len(d.sel.Rows), "letter.download.count.one", "Se generará 1 carta.", "letter.download.count", "Se generarán {{.N}} cartas.")
+		msg += " " + casesText(workflow.CountCases(d.sel.Rows, d.accounts))
 	}
 	var miss []letter.Setting
 	if ok {
@@ -250,7 +252,7 @@ func (d *letterDownload) run(dest string) {
 	prog.Resize(fyne.NewSize(480, 170))
 	prog.Show()
 
-	letters := workflow.Letters{Community: d.c, Template: t, Settings: d.settings, Selection: d.sel}
+	letters := workflow.Letters{Community: d.c, Template: t, Settings: d.settings, Selection: d.sel, Accounts: d.accounts}
 	progress := func(done, total int) {
 		fyne.Do(func() {
 			d.bar.SetValue(float64(done) / float64(total))

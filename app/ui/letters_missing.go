@@ -103,3 +103,10 @@ func settingLabel(s letter.Setting) string {
 	}
 	return s.Label
 }
+
+// casesText says how many recipients are in each account case: what the
+// download and send dialogs tell before anything is written or sent.
+func casesText(n map[letter.Account]int) string {
+	return lang.X("letter.cases", "Con cuenta en el portal: {{.Has}} · cuenta por crear (al generar los usuarios): {{.Will}} · sin cuenta: {{.No}}.",
+		map[string]any{"Has": n[letter.HasAccount], "Will": n[letter.WillAccount], "No": n[letter.NoAccount]})
+}

@@ -173,6 +173,9 @@ func (d *letterSend) showPlan() {
 	case n > 1:
 		msg += " " + lang.X("mail.send.noemail.count", "{{.N}} destinatarios no tienen correo.", map[string]any{"N": n})
 	}
+	if len(p.Messages) > 0 {
+		msg += " " + casesText(p.Cases)
+	}
 	d.summary.SetText(msg)
 	var lines []string
 	if len(p.NoEmail) > 0 {

@@ -219,7 +219,7 @@ func TestLetterEditorShowsProblemsAndUpdatesThePreview(t *testing.T) {
 
 	// Insertar campo writes the tag at the cursor.
 	fyne.DoAndWait(func() { s.body.CursorRow, s.body.CursorColumn = 0, 0 })
-	fyne.DoAndWait(func() { s.insert.SetSelected(s.insert.Options[12]) }) // {portal}
+	fyne.DoAndWait(func() { s.insert.SetSelected(s.insert.Options[13]) }) // {portal}
 	if !strings.HasPrefix(s.body.Text, "{portal}Posdata") || s.insert.Selected != "" {
 		t.Fatalf("insert: %q", s.body.Text[:40])
 	}
@@ -372,7 +372,8 @@ func TestLetterDownloadWritesFiles(t *testing.T) {
 	var d *letterDownload
 	fyne.DoAndWait(func() { d = u.newLetterDownload(nil) })
 	<-d.loaded
-	if d.summary.Text != "Se generarán 3 cartas." || d.generate.Disabled() || d.holes.box.Visible() {
+	if d.summary.Text != "Se generarán 3 cartas. Con cuenta en el portal: 0 · cuenta por crear (al generar los usuarios): 2 · sin cuenta: 1." ||
+		d.generate.Disabled() || d.holes.box.Visible() {
 		t.Fatalf("summary: %q", d.summary.Text)
 	}
 	if !strings.Contains(d.skipped.Text, "102 Depto 102") {

@@ -218,7 +218,8 @@ func TestLetterSendDialogSendsOnce(t *testing.T) {
 	var d *letterSend
 	fyne.DoAndWait(func() { d = u.newLetterSend(nil) })
 	eventually(t, "the plan", func() bool {
-		return d.summary.Text == "Se enviarán 2 correos. 1 destinatario no tiene correo." && strings.Contains(d.missing.Text, "Carla Pérez (103)") &&
+		return d.summary.Text == "Se enviarán 2 correos. 1 destinatario no tiene correo. Con cuenta en el portal: 0 · cuenta por crear (al generar los usuarios): 2 · sin cuenta: 0." &&
+			strings.Contains(d.missing.Text, "Carla Pérez (103)") &&
 			strings.Contains(d.missing.Text, "104 Depto 104") && !d.send.Disabled()
 	})
 	fyne.DoAndWait(func() { d.subject.SetText("Bienvenida a {comunidad}") })
@@ -258,7 +259,8 @@ func TestLetterSendDialogSendsOnce(t *testing.T) {
 	}
 	test.Tap(d.resend)
 	eventually(t, "the resend plan", func() bool {
-		return d.summary.Text == "Se enviará 1 correo. 1 destinatario la recibe de nuevo." && !d.send.Disabled()
+		return d.summary.Text == "Se enviará 1 correo. 1 destinatario la recibe de nuevo. Con cuenta en el portal: 0 · cuenta por crear (al generar los usuarios): 1 · sin cuenta: 0." &&
+			!d.send.Disabled()
 	})
 	before = u.units.loads
 	test.Tap(d.send)

@@ -16,6 +16,9 @@ type LetterData struct {
 	Templates []data.Template
 	Settings  letter.Settings
 	Rows      []data.UserRow
+	// Accounts says of each person whether their portal account exists,
+	// will exist when the users are generated, or will not (and why).
+	Accounts map[int64]data.PersonAccount
 }
 
 // LoadLetterData reads a community's LetterData, creating the suggested
@@ -33,7 +36,21 @@ func (s *Service) LoadLetterData(ctx context.Context, community int64) (LetterDa
 	if err != nil {
 		return LetterData{}, err
 	}
-	return LetterData{Templates: ts, Settings: set, Rows: rows}, nil
+	acc, err := s.accounts(ctx, community)
+	if err != nil {
+		return LetterData{}, err
+	}
+	return LetterData{Templates: ts, Settings: set, Rows: rows, Accounts: acc}, nil
+}
+
+// accounts is, per person of the community, what the accounts plan says of
+// their portal account.
+func (s *Service) accounts(ctx context.Context, community int64) (map[int64]data.PersonAccount, error) {
+	rep, err := s.Store.PlanAccounts(ctx, community, nil)
+	if err != nil {
+		return nil, err
+	}
+	return rep.PersonAccounts(), nil
 }
 
 // Letters is one batch of welcome letters to render.
@@ -42,6 +59,22 @@ type Letters struct {
 	Template  data.Template
 	Settings  letter.Settings
 	Selection letter.Selection
+	Accounts  map[int64]data.PersonAccount // per person: see LetterData.Accounts
+}
+
+// Cases counts the recipients in each account case (with an account, with
+// one to be created, without one), before anything is written.
+func (l Letters) Cases() map[letter.Account]int {
+	return CountCases(l.Selection.Rows, l.Accounts)
+}
+
+// CountCases counts rows by their person's account case.
+func CountCases(rows []data.UserRow, accounts map[int64]data.PersonAccount) map[letter.Account]int {
+	n := map[letter.Account]int{}
+	for _, r := range rows {
+		n[letter.AccountCase(accounts[r.PersonID])]++
+	}
+	return n
 }
 
 // LettersRequest chooses the letters: the template by name ("" the
@@ -67,7 +100,11 @@ func (s *Service) PrepareLetters(ctx context.Context, c data.Community, req Lett
 	if err != nil {
 		return Letters{}, err
 	}
-	return Letters{Community: c, Template: t, Settings: set, Selection: letter.SelectRecipients(rows, req.UnitIDs, req.Recipients)}, nil
+	acc, err := s.accounts(ctx, c.ID)
+	if err != nil {
+		return Letters{}, err
+	}
+	return Letters{Community: c, Template: t, Settings: set, Selection: letter.SelectRecipients(rows, req.UnitIDs, req.Recipients), Accounts: acc}, nil
 }
 
 // Write renders the letters into dest: one PDF per recipient in the folder
@@ -83,7 +120,7 @@ func (l Letters) Write(ctx context.Context, dest string, combined bool, progress
 		return nil, &letter.MissingError{Missing: miss}
 	}
 	b := letter.Batch{Template: letter.FromData(l.Template), Settings: l.Settings, Community: l.Community, Rows: l.Selection.Rows,
-		OnProgress: progress}
+		Accounts: l.Accounts, OnProgress: progress}
 	if combined {
 		if err := b.WriteCombined(ctx, dest); err != nil {
 			return nil, err

@@ -78,6 +78,7 @@ func runLettersPDF(ctx context.Context, e *env, args []string) error {
 	if len(sel.Rows) == 0 {
 		return errorf("letters pdf: ninguna de las unidades elegidas tiene destinatarios")
 	}
+	fmt.Fprintln(e.stdout, casesLine(letters.Cases()))
 	paths, err := letters.Write(ctx, *out, *combined, nil)
 	if err != nil {
 		if len(paths) > 0 && !errors.Is(err, context.Canceled) {
@@ -105,4 +106,14 @@ func pdfError(err error) error {
 		return err
 	}
 	return userError{"letters pdf: " + err.Error()}
+}
+
+// casesLine is how many recipients are in each account case, as a plan
+// says it before anything is written or sent.
+func casesLine(n map[letter.Account]int) string {
+	var parts []string
+	for _, a := range letter.Accounts {
+		parts = append(parts, fmt.Sprintf("%s: %d", a.Label(), n[a]))
+	}
+	return "Destinatarios " + strings.Join(parts, "; ") + "."
 }

@@ -164,7 +164,7 @@ func TestLettersPDFOneLetterSaysSo(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	if !strings.HasPrefix(stdout, "1 carta (plantilla «Bienvenida nuevo residente») en ") {
+	if !strings.Contains(stdout, "\n1 carta (plantilla «Bienvenida nuevo residente») en ") {
 		t.Fatalf("stdout %q", stdout)
 	}
 	if text := pdftotext(t, out); strings.Count(text, "Estimado(a)") != 1 {
@@ -310,5 +310,75 @@ func TestLettersWithHolesAreRefused(t *testing.T) {
 	}
 	if info, _ := exec.Command("pdfinfo", out).Output(); !strings.Contains(string(info), "612 x 936") {
 		t.Errorf("the letter is not on oficio paper:\n%s", info)
+	}
+}
+
+const accountsCSV = "\ufeffCondominio Las Brisas de Ñuñoa\r\n" +
+	"Código;Torre;Piso;RUT;Nombres;Apellido paterno;Apellido materno;Correo;Teléfono;Tipo;Responsable;Factor\r\n" +
+	"A-101;Torre A;1;12.345.678-5;María José;Núñez;Peña;mj@example.cl;;Propietario;Sí;0,0123\r\n" +
+	";;;;Pedro;Soto;;pedro@example.cl;;Arrendatario;No;\r\n" +
+	"A-102;Torre A;1;;Rosa;Ibáñez;;;;Propietario;Sí;0,0100\r\n" +
+	"A-103;Torre A;1;;Luis;Pérez;;luis@example.cl;;Propietario;Sí;0,0100\r\n" +
+	"A-104;Torre A;1;;Carmen;Rojas;;familia@example.cl;;Propietario;Sí;0,0100\r\n" +
+	"A-105;Torre A;1;;Jorge;Rojas;;familia@example.cl;;Propietario;Sí;0,0100\r\n"
+
+// Every letter's text, read back from its PDF, per recipient case: an
+// account holder gets the login; an owner whose account is not generated
+// yet is told it will be (also the first of two who share an email); a
+// tenant and the owners with no email are told why they have none, and are
+// never shown a login. The
+// plan says how many fall in each case before anything is written.
+func TestLettersTellEachRecipientTheTruthAboutTheirAccount(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "c.db")
+	if code, _, errOut := runCLI(t, "", "--db", db, "sync", writeFile(t, "brisas.csv", accountsCSV)); code != 0 {
+		t.Fatalf("sync: %d %s", code, errOut)
+	}
+	completeLetterSettings(t, db)
+	if code, out, errOut := runCLI(t, "", "--db", db, "users", "generate", "--units", "A-101", "--out", filepath.Join(t.TempDir(), "u.xlsx")); code != 0 {
+		t.Fatalf("generate: %d %s%s", code, out, errOut)
+	}
+	dir := filepath.Join(t.TempDir(), "cartas")
+	code, out, errOut := runCLI(t, "", "--db", db, "letters", "pdf", "--all", "--recipients", "all", "--out", dir)
+	if code != 0 || !strings.Contains(out, "Destinatarios con cuenta en el portal: 1; cuenta por crear (al generar los usuarios): 2; sin cuenta en el portal: 3.") {
+		t.Fatalf("letters pdf: %d\n%s%s", code, out, errOut)
+	}
+	letterOf := func(prefix string) string {
+		t.Helper()
+		m, _ := filepath.Glob(filepath.Join(dir, prefix+"*.pdf"))
+		if len(m) != 1 {
+			t.Fatalf("%s: files %v", prefix, m)
+		}
+		return pdftotext(t, m[0])
+	}
+	for _, tt := range []struct {
+		file      string
+		want, not []string
+	}{
+		{"A-101 - María José", []string{"Su cuenta en el portal ya está creada", "Usuario: mj@example.cl"}, []string{"crearemos", "no tiene una cuenta"}},
+		{"A-103 - Luis", []string{"En los próximos días crearemos su cuenta", "Usuario: luis@example.cl"}, []string{"ya está creada", "no tiene una cuenta"}},
+		{"A-101 - Pedro", []string{"Por ahora usted no tiene una cuenta en el portal: las cuentas se crean para los propietarios y para la cuenta principal de cada unidad."},
+			[]string{"pedro@example.cl", "Usuario:", "ya está creada", "crearemos"}},
+		{"A-102 - Rosa", []string{"no tiene una cuenta en el portal: no tenemos registrado su correo electrónico."}, []string{"Usuario:", "sin correo registrado"}},
+		// One account per email: the first of the two gets it, the other is told why not.
+		{"A-104 - Carmen", []string{"En los próximos días crearemos su cuenta", "Usuario: familia@example.cl"}, []string{"no tiene una cuenta"}},
+		// The import keeps an email for one person only: Jorge has none.
+		{"A-105 - Jorge", []string{"no tiene una cuenta en el portal: no tenemos registrado su correo electrónico."}, []string{"familia@example.cl", "Usuario:"}},
+	} {
+		text := letterOf(tt.file)
+		for _, w := range tt.want {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s lacks %q:\n%s", tt.file, w, text)
+			}
+		}
+		for _, w := range tt.not {
+			if strings.Contains(text, w) {
+				t.Errorf("%s says %q:\n%s", tt.file, w, text)
+			}
+		}
+	}
+	// The send plan counts the recipients with an email the same way.
+	code, out, errOut = runCLI(t, "", "--db", db, "letters", "send", "--all", "--recipients", "all", "--dry-run")
+	if code != 0 || !strings.Contains(out, "Destinatarios con cuenta en el portal: 1; cuenta por crear (al generar los usuarios): 2; sin cuenta en el portal: 1.") {
+		t.Fatalf("send plan: %d\n%s%s", code, out, errOut)
 	}
 }

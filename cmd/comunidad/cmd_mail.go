@@ -221,6 +221,7 @@ func runLettersSend(ctx context.Context, e *env, args []string) error {
 	if len(plan.Missing) > 0 {
 		return userError{"letters send: " + (&letter.MissingError{Missing: plan.Missing}).Error()}
 	}
+	fmt.Fprintln(e.stdout, casesLine(plan.Cases))
 	for _, r := range plan.NoEmail {
 		fmt.Fprintf(e.stdout, "Sin correo: %s (unidad %s)\n", r.FullName(), r.UnitCode)
 	}
