@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"comunidad/data"
+	"comunidad/data/datatest"
 	"comunidad/internal/hostile"
 )
 
@@ -29,7 +30,7 @@ func TestHostileCorpus(t *testing.T) {
 	dir := t.TempDir()
 	for _, f := range files {
 		t.Run(f.Name, func(t *testing.T) {
-			st := openStore(t)
+			st := datatest.Open(t)
 			ctx := context.Background()
 			base := filepath.Join(dir, "base.csv")
 			os.WriteFile(base, []byte("Edificio Base\nCódigo;Nombres;Apellidos;Correo\nB-1;Ana;Soto;ana.base@example.cl\n"), 0o644)

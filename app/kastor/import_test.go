@@ -9,17 +9,8 @@ import (
 	"testing"
 
 	"comunidad/data"
+	"comunidad/data/datatest"
 )
-
-func openStore(t *testing.T) *data.Store {
-	t.Helper()
-	st, err := data.Open(context.Background(), filepath.Join(t.TempDir(), "k.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
-}
 
 // dbDump is every row of tables (by default every table a sync may touch),
 // for "nothing changed" checks.
@@ -76,7 +67,7 @@ func has(list []string, s string) bool {
 }
 
 func TestImportTwiceArchivesUpdatesAddsAndKeepsLocalUsers(t *testing.T) {
-	st := openStore(t)
+	st := datatest.Open(t)
 	ctx := context.Background()
 	first := writeXLSX(t, "reporte.xlsx", perUnitRows)
 	var last float64
@@ -180,7 +171,7 @@ func TestImportTwiceArchivesUpdatesAddsAndKeepsLocalUsers(t *testing.T) {
 }
 
 func TestBadFilesLeaveTheDatabaseUnchanged(t *testing.T) {
-	st := openStore(t)
+	st := datatest.Open(t)
 	ctx := context.Background()
 	rep, _, err := Import(ctx, st, data.SyncTarget{CommunityName: "Edificio Mirador"}, writeXLSX(t, "ok.xlsx", perUnitRows), Options{})
 	if err != nil {

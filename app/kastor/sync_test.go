@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"comunidad/data"
+	"comunidad/data/datatest"
 )
 
 // snapOf builds a snapshot from a compact description: units "code:name"
@@ -51,7 +52,7 @@ func syncPerson(key, first, last, email string) data.SnapshotPerson {
 }
 
 func TestSyncFirstImportAndNoOp(t *testing.T) {
-	st := openStore(t)
+	st := datatest.Open(t)
 	ctx := context.Background()
 	snap := syncSnapOf(map[string][]string{
 		"A-101:Depto 101": {"*ana", "luis"},
@@ -107,7 +108,7 @@ func TestSyncFirstImportAndNoOp(t *testing.T) {
 }
 
 func TestSyncArchivesUpdatesAddsAndKeepsLocal(t *testing.T) {
-	st := openStore(t)
+	st := datatest.Open(t)
 	ctx := context.Background()
 	first := syncSnapOf(map[string][]string{
 		"101": {"*ana", "luis"},
@@ -204,7 +205,7 @@ func TestSyncArchivesUpdatesAddsAndKeepsLocal(t *testing.T) {
 }
 
 func TestSyncMatchesPersonWhenKeyChanges(t *testing.T) {
-	st := openStore(t)
+	st := datatest.Open(t)
 	ctx := context.Background()
 	a := syncSnapOf(map[string][]string{"1": {"*correo:ana@example.cl"}}, syncPerson("correo:ana@example.cl", "Ana", "Soto", "ana@example.cl"))
 	rep, err := applySnap(ctx, st, data.SyncTarget{CommunityName: "X"}, "a", a, nil)
@@ -224,7 +225,7 @@ func TestSyncMatchesPersonWhenKeyChanges(t *testing.T) {
 }
 
 func TestSyncRollsBackOnCancelAndErrors(t *testing.T) {
-	st := openStore(t)
+	st := datatest.Open(t)
 	ctx := context.Background()
 	snap := syncSnapOf(map[string][]string{"1": {"*a"}, "2": {"*b"}}, syncPerson("a", "A", "B", "a@example.cl"), syncPerson("b", "C", "D", "b@example.cl"))
 	rep, err := applySnap(ctx, st, data.SyncTarget{CommunityName: "X"}, "a", snap, nil)
@@ -276,7 +277,7 @@ func syncDump(t *testing.T, st *data.Store) string {
 // import will do; applying that plan writes exactly it; a plan whose
 // community changed since is refused and writes nothing.
 func TestPreviewThenApplyPlan(t *testing.T) {
-	st := openStore(t)
+	st := datatest.Open(t)
 	ctx := context.Background()
 	first := &Result{Snapshot: syncSnapOf(map[string][]string{"101": {"*ana"}, "102": {"*luis"}},
 		syncPerson("ana", "Ana", "Núñez", "ana@example.cl"), syncPerson("luis", "Luis", "Soto", "luis@example.cl"))}

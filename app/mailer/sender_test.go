@@ -21,15 +21,12 @@ import (
 	"github.com/signintech/gopdf"
 
 	"comunidad/data"
+	"comunidad/data/datatest"
 )
 
 func openStore(t testing.TB) (*data.Store, data.Community) {
 	t.Helper()
-	st, err := data.Open(context.Background(), filepath.Join(t.TempDir(), "mail.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := datatest.Open(t)
 	c, err := st.CreateCommunity(context.Background(), "Edificio Los Álamos")
 	if err != nil {
 		t.Fatal(err)

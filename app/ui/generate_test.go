@@ -15,26 +15,24 @@ import (
 
 	"comunidad/app/userfile"
 	"comunidad/data"
+	"comunidad/data/datatest"
 )
 
 // generateStore is a community with two owners with an email, one without,
 // and a unit with nobody.
 func generateStore(t *testing.T) *data.Store {
 	t.Helper()
-	st := openStore(t)
-	for _, q := range []string{
-		`INSERT INTO communities (id, name) VALUES (1, 'Edificio Los Álamos')`,
-		`INSERT INTO units (id, community_id, code, name, sector) VALUES (1, 1, '101', 'Depto 101', 'Torre A'), (2, 1, '102', 'Depto 102', 'Torre A'), (3, 1, '103', 'Depto 103', 'Torre B')`,
-		`INSERT INTO people (id, community_id, kastor_key, first_names, last_names, rut, email, phone, origin) VALUES
-			(1, 1, 'k1', 'José', 'Núñez', '12345670-K', 'jose@example.cl', '0987654321', 'kastor'),
-			(2, 1, 'k2', 'Marta', 'Rojas', '', '', '', 'kastor'),
-			(3, 1, 'k3', 'Ana', 'Soto', '', 'ana@example.cl', '', 'kastor')`,
-		`INSERT INTO memberships (unit_id, person_id, role, origin, position) VALUES (1, 1, 'main', 'kastor', 0), (1, 3, 'additional', 'kastor', 1), (2, 2, 'main', 'kastor', 0)`,
-	} {
-		if _, err := st.Writer().Exec(q); err != nil {
-			t.Fatal(err)
-		}
-	}
+	f := datatest.New(t, nil)
+	c := f.Community("Edificio Los Álamos")
+	f.Units(c, data.Unit{ID: 1, Code: "101", Name: "Depto 101", Sector: "Torre A"}, data.Unit{ID: 2, Code: "102", Name: "Depto 102", Sector: "Torre A"},
+		data.Unit{ID: 3, Code: "103", Name: "Depto 103", Sector: "Torre B"})
+	f.People(c,
+		data.Person{ID: 1, KastorKey: "k1", FirstNames: "José", LastNames: "Núñez", RUT: "12345670-K", Email: "jose@example.cl", Phone: "0987654321"},
+		data.Person{ID: 2, KastorKey: "k2", FirstNames: "Marta", LastNames: "Rojas"},
+		data.Person{ID: 3, KastorKey: "k3", FirstNames: "Ana", LastNames: "Soto", Email: "ana@example.cl"})
+	f.Members(data.Membership{UnitID: 1, PersonID: 1, Role: data.RoleMain}, data.Membership{UnitID: 1, PersonID: 3, Role: data.RoleAdditional, Position: 1},
+		data.Membership{UnitID: 2, PersonID: 2, Role: data.RoleMain})
+	st := f.Store
 	return st
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"comunidad/app/kastor"
 	"comunidad/data"
+	"comunidad/data/datatest"
 )
 
 // alamosCSV is another community's export; its title names the community
@@ -56,7 +57,7 @@ func importBackups(t *testing.T, st *data.Store) []data.BackupInfo {
 }
 
 func TestImportAnotherCommunityWhileOneIsOpen(t *testing.T) {
-	st := openStore(t)
+	st := datatest.Open(t)
 	ctx := context.Background()
 	brisas := kastorFile(t, "brisas.csv", kastorCSV)
 	if _, _, err := kastor.Import(ctx, st, data.SyncTarget{CommunityName: "Las Brisas", Source: brisas}, brisas, kastor.Options{}); err != nil {
@@ -149,7 +150,7 @@ func TestImportAnotherCommunityWhileOneIsOpen(t *testing.T) {
 }
 
 func TestImportFirstCommunityAsksNothingAndBacksUpNothing(t *testing.T) {
-	st := openStore(t)
+	st := datatest.Open(t)
 	kastorPick(t, kastorFile(t, "las-brisas.csv", kastorCSV))
 	steps := kastorSteps(t)
 	u, w, loaded := kastorTestUI(t, st, true)
@@ -170,7 +171,7 @@ func TestImportFirstCommunityAsksNothingAndBacksUpNothing(t *testing.T) {
 }
 
 func TestImportStopsWhenTheBackupFails(t *testing.T) {
-	st := openStore(t)
+	st := datatest.Open(t)
 	ctx := context.Background()
 	brisas := kastorFile(t, "brisas.csv", kastorCSV)
 	if _, _, err := kastor.Import(ctx, st, data.SyncTarget{CommunityName: "Las Brisas", Source: brisas}, brisas, kastor.Options{}); err != nil {

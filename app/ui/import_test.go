@@ -19,6 +19,7 @@ import (
 	"comunidad/app/mailer"
 	"comunidad/app/workflow"
 	"comunidad/data"
+	"comunidad/data/datatest"
 )
 
 // kastorCSV is a set-up sheet (one row per person) as Excel saves it in Chile.
@@ -209,7 +210,7 @@ func kastorWaitTop(t *testing.T, w fyne.Window, want ...string) {
 }
 
 func TestImportCreatesACommunityFromTheEmptyState(t *testing.T) {
-	st := openStore(t)
+	st := datatest.Open(t)
 	path := kastorFile(t, "las-brisas.csv", kastorCSV)
 	kastorPick(t, path)
 	steps := kastorSteps(t)
@@ -270,7 +271,7 @@ func TestImportCreatesACommunityFromTheEmptyState(t *testing.T) {
 }
 
 func TestImportBadFileShowsWhyAndChangesNothing(t *testing.T) {
-	st := openStore(t)
+	st := datatest.Open(t)
 	ctx := context.Background()
 	steps := kastorSteps(t)
 	_, w, _ := kastorTestUI(t, st, false)
@@ -307,7 +308,7 @@ func kastorImportButton(t *testing.T, w fyne.Window) {
 }
 
 func TestImportCancelRollsBack(t *testing.T) {
-	st := openStore(t)
+	st := datatest.Open(t)
 	ctx := context.Background()
 	if _, _, err := kastor.Import(ctx, st, data.SyncTarget{CommunityName: "Las Brisas"}, kastorFile(t, "ok.csv", kastorCSV), kastor.Options{}); err != nil {
 		t.Fatal(err)
@@ -357,7 +358,7 @@ func kastorRows(t *testing.T, st *data.Store) string {
 
 func TestKastorSectionSavesSourceTokenAndShowsHistory(t *testing.T) {
 	t.Setenv(mailer.EnvFileSecrets, "file")
-	st := openStore(t)
+	st := datatest.Open(t)
 	ctx := context.Background()
 	if _, _, err := kastor.Import(ctx, st, data.SyncTarget{CommunityName: "Las Brisas"}, kastorFile(t, "brisas.csv", kastorCSV), kastor.Options{}); err != nil {
 		t.Fatal(err)

@@ -21,10 +21,11 @@ import (
 	"comunidad/app/letter"
 	"comunidad/app/printers"
 	"comunidad/data"
+	"comunidad/data/datatest"
 )
 
 // seedLetterCommunity makes a community with units, people, memberships and
-// letter settings through SQL, as an import and the settings would leave them.
+// letter settings, as an import and the settings would leave them.
 func seedLetterCommunity(t *testing.T, st *data.Store) data.Community {
 	t.Helper()
 	ctx := context.Background()
@@ -32,23 +33,26 @@ func seedLetterCommunity(t *testing.T, st *data.Store) data.Community {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, q := range []string{
-		fmt.Sprintf(`UPDATE communities SET address = 'Av. Irarrázaval 1234, Ñuñoa' WHERE id = %d`, c.ID),
-		fmt.Sprintf(`INSERT INTO units (id, community_id, code, name, assigned) VALUES
-			(1, %[1]d, '101', 'Depto 101', 'Depto 101, Bod. 12'), (2, %[1]d, '102', 'Depto 102', ''),
-			(3, %[1]d, '../../etc', 'Depto raro', ''), (4, %[1]d, 'A/B', 'Local A/B', '')`, c.ID),
-		fmt.Sprintf(`INSERT INTO people (id, community_id, kastor_key, first_names, last_names, email, origin) VALUES
-			(1, %[1]d, 'k1', 'José Ignacio', 'Núñez Peña', 'jose@ejemplo.cl', 'kastor'),
-			(2, %[1]d, NULL, 'María', 'Muñoz', 'maria@ejemplo.cl', 'local'),
-			(3, %[1]d, 'k3', 'Íñigo', 'Pérez', '', 'kastor'),
-			(4, %[1]d, 'k4', 'Ana', 'Soto', 'ana@ejemplo.cl', 'kastor')`, c.ID),
-		`INSERT INTO memberships (unit_id, person_id, role, origin) VALUES
-			(1, 1, 'main', 'kastor'), (1, 2, 'additional', 'local'), (3, 3, 'main', 'kastor'), (4, 4, 'main', 'kastor')`,
-		fmt.Sprintf(`INSERT INTO settings (community_id, key, value) VALUES
-			(%[1]d, 'letter.admin_name', 'Administradora Ñuñoa Ltda.'), (%[1]d, 'letter.portal_url', 'https://portal.ejemplo.cl'),
-			(%[1]d, 'letter.admin_email', 'contacto@adm-nunoa.cl'), (%[1]d, 'letter.admin_phone', '+56 2 2345 6789')`, c.ID),
+	f := datatest.New(t, st)
+	f.Units(c, data.Unit{ID: 1, Code: "101", Name: "Depto 101", Assigned: "Depto 101, Bod. 12"}, data.Unit{ID: 2, Code: "102", Name: "Depto 102"},
+		data.Unit{ID: 3, Code: "../../etc", Name: "Depto raro"}, data.Unit{ID: 4, Code: "A/B", Name: "Local A/B"})
+	f.People(c,
+		data.Person{ID: 1, KastorKey: "k1", FirstNames: "José Ignacio", LastNames: "Núñez Peña", Email: "jose@ejemplo.cl"},
+		data.Person{ID: 2, FirstNames: "María", LastNames: "Muñoz", Email: "maria@ejemplo.cl", Origin: data.OriginLocal},
+		data.Person{ID: 3, KastorKey: "k3", FirstNames: "Íñigo", LastNames: "Pérez"},
+		data.Person{ID: 4, KastorKey: "k4", FirstNames: "Ana", LastNames: "Soto", Email: "ana@ejemplo.cl"})
+	f.Members(data.Membership{UnitID: 1, PersonID: 1, Role: data.RoleMain},
+		data.Membership{UnitID: 1, PersonID: 2, Role: data.RoleAdditional, Origin: data.OriginLocal},
+		data.Membership{UnitID: 3, PersonID: 3, Role: data.RoleMain}, data.Membership{UnitID: 4, PersonID: 4, Role: data.RoleMain})
+	c.Address = "Av. Irarrázaval 1234, Ñuñoa"
+	if err := st.UpdateCommunity(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	for _, kv := range [][2]string{
+		{"letter.admin_name", "Administradora Ñuñoa Ltda."}, {"letter.portal_url", "https://portal.ejemplo.cl"},
+		{"letter.admin_email", "contacto@adm-nunoa.cl"}, {"letter.admin_phone", "+56 2 2345 6789"},
 	} {
-		if _, err := st.Writer().ExecContext(ctx, q); err != nil {
+		if err := st.SetSetting(ctx, c.ID, kv[0], kv[1]); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -83,7 +87,7 @@ func letterRichText(segs []widget.RichTextSegment) string {
 // tabs' loads would race with what these tests drive.
 func letterTestUI(t *testing.T) (*UI, fyne.Window, *data.Store) {
 	t.Helper()
-	st := openStore(t)
+	st := datatest.Open(t)
 	c := seedLetterCommunity(t, st)
 	if err := SetupLanguage(); err != nil {
 		t.Fatal(err)
@@ -530,7 +534,7 @@ func cupsCommand(name string, args ...string) *exec.Cmd {
 func TestPrintToCUPSPDFPrinter(t *testing.T) {
 	queue, outDir := cupsPDFPrinter(t)
 	// A letter to print.
-	st := openStore(t)
+	st := datatest.Open(t)
 	seedLetterCommunity(t, st)
 	c, _ := st.CommunityByName(context.Background(), "Edificio Los Álamos")
 	name := fmt.Sprintf("impresion-%d", time.Now().UnixNano())

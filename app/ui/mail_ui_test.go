@@ -17,6 +17,7 @@ import (
 	"comunidad/app/mailer"
 	"comunidad/app/mailer/mailtest"
 	"comunidad/data"
+	"comunidad/data/datatest"
 )
 
 const smtpUser, smtpPass = "oficina", "clave ñandú 123"
@@ -33,7 +34,7 @@ func startSMTP(t *testing.T) *mailtest.Server { return mailtest.Start(t, smtpUse
 func mailUI(t *testing.T) (*UI, fyne.Window, *data.Store, data.Community, map[string]int64) {
 	t.Helper()
 	t.Setenv(mailer.EnvFileSecrets, "file")
-	st := openStore(t)
+	st := datatest.Open(t)
 	u, w := newTestUI(t, st)
 	eventually(t, "the empty state", func() bool {
 		return u.status.Text == "Sin datos todavía: importe una exportación de Kastor o abra la comunidad de demostración."
@@ -44,26 +45,16 @@ func mailUI(t *testing.T) (*UI, fyne.Window, *data.Store, data.Community, map[st
 		t.Fatal(err)
 	}
 	ids := map[string]int64{}
-	for i, p := range []struct{ code, first, email string }{{"101", "Ana", "ana@example.cl"}, {"102", "Beto", "beto@example.cl"}, {"103", "Carla", ""}, {"104", "", ""}} {
-		r, err := st.Writer().ExecContext(ctx, `INSERT INTO units (community_id, code, name) VALUES (?, ?, ?)`, c.ID, p.code, "Depto "+p.code)
-		if err != nil {
-			t.Fatal(err)
-		}
-		unit, _ := r.LastInsertId()
-		ids["u"+p.code] = unit
+	f := datatest.New(t, st)
+	for _, p := range []struct{ code, first, email string }{{"101", "Ana", "ana@example.cl"}, {"102", "Beto", "beto@example.cl"}, {"103", "Carla", ""}, {"104", "", ""}} {
+		unit := f.Unit(c, data.Unit{Code: p.code, Name: "Depto " + p.code})
+		ids["u"+p.code] = unit.ID
 		if p.first == "" {
 			continue
 		}
-		r, err = st.Writer().ExecContext(ctx, `INSERT INTO people (community_id, kastor_key, first_names, last_names, email, origin) VALUES (?, ?, ?, 'Pérez', ?, 'kastor')`,
-			c.ID, "k"+strconv.Itoa(i), p.first, p.email)
-		if err != nil {
-			t.Fatal(err)
-		}
-		person, _ := r.LastInsertId()
-		ids[p.first] = person
-		if _, err := st.Writer().ExecContext(ctx, `INSERT INTO memberships (unit_id, person_id, role, origin) VALUES (?, ?, 'main', 'kastor')`, unit, person); err != nil {
-			t.Fatal(err)
-		}
+		person := f.Person(c, data.Person{FirstNames: p.first, LastNames: "Pérez", Email: p.email})
+		ids[p.first] = person.ID
+		f.Member(unit, person, data.RoleMain)
 	}
 	// Every setting the suggested letter prints: a letter with holes is not sent.
 	c.Address = "Av. Los Álamos 100, Ñuñoa"

@@ -15,6 +15,7 @@ import (
 
 	"comunidad"
 	"comunidad/data"
+	"comunidad/data/datatest"
 )
 
 // safetyOverlayButton finds a button in the window's top dialog.
@@ -50,7 +51,7 @@ func backupSectionOf(t *testing.T, u *UI) *backupSection {
 }
 
 func TestAboutShowsVersionFolderAndLicences(t *testing.T) {
-	st := openStore(t)
+	st := datatest.Open(t)
 	_, w := newTestUI(t, st)
 	var about *fyne.MenuItem
 	for _, m := range w.MainMenu().Items {
@@ -112,7 +113,7 @@ func TestAboutShowsVersionFolderAndLicences(t *testing.T) {
 }
 
 func TestBackupSectionCreateRestoreKeep(t *testing.T) {
-	st := openStore(t)
+	st := datatest.Open(t)
 	ctx := context.Background()
 	if _, err := st.CreateCommunity(ctx, "Edificio Los Álamos"); err != nil {
 		t.Fatal(err)
@@ -127,7 +128,7 @@ func TestBackupSectionCreateRestoreKeep(t *testing.T) {
 
 	test.Tap(s.create)
 	eventually(t, "the new backup", func() bool {
-		return len(s.backups) == 1 && strings.HasPrefix(s.status.Text, "Copia creada: ui-")
+		return len(s.backups) == 1 && strings.HasPrefix(s.status.Text, "Copia creada: comunidad-")
 	})
 	line := backupLine(s.backups[0])
 	if !strings.Contains(line, "copia manual · 1 comunidad, 0 unidades, 0 personas") {
@@ -153,7 +154,7 @@ func TestBackupSectionCreateRestoreKeep(t *testing.T) {
 	}
 	test.Tap(yes)
 	eventually(t, "the restore", func() bool {
-		return strings.Contains(s.status.Text, "restaurada. El estado anterior quedó guardado como ui-") && len(s.backups) == 2
+		return strings.Contains(s.status.Text, "restaurada. El estado anterior quedó guardado como comunidad-") && len(s.backups) == 2
 	})
 	cs, _ := st.Communities(ctx)
 	if len(cs) != 1 || cs[0].Name != "Edificio Los Álamos" {
@@ -179,7 +180,7 @@ func TestBackupSectionCreateRestoreKeep(t *testing.T) {
 
 func TestRecoverScreenOffersTheLatestGoodBackup(t *testing.T) {
 	ctx := context.Background()
-	st := openStore(t)
+	st := datatest.Open(t)
 	if _, err := st.CreateCommunity(ctx, "Edificio Los Álamos"); err != nil {
 		t.Fatal(err)
 	}

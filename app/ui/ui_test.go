@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"comunidad/data"
+	"comunidad/data/datatest"
 )
 
 // newTestUI builds the window on a fresh database file, in a test app.
@@ -25,21 +25,11 @@ func newTestUI(t *testing.T, st *data.Store) (*UI, fyne.Window) {
 	w := a.NewWindow("Comunidad")
 	w.Resize(fyne.NewSize(1280, 800))
 	if st == nil {
-		st = openStore(t)
+		st = datatest.Open(t)
 	}
 	u := New(a, w, Options{Store: st})
 	t.Cleanup(w.Close)
 	return u, w
-}
-
-func openStore(t *testing.T) *data.Store {
-	t.Helper()
-	st, err := data.Open(context.Background(), filepath.Join(t.TempDir(), "ui.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
 }
 
 // eventually polls cond (work is loaded off the UI goroutine) for up to 5 s.
@@ -119,7 +109,7 @@ func contains(list []string, s string) bool {
 }
 
 func TestEmptyStateOffersImportAndDemo(t *testing.T) {
-	st := openStore(t)
+	st := datatest.Open(t)
 	if err := SetupLanguage(); err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +126,7 @@ func TestEmptyStateOffersImportAndDemo(t *testing.T) {
 }
 
 func TestWindowShowsTabsAndCommunity(t *testing.T) {
-	st := openStore(t)
+	st := datatest.Open(t)
 	ctx := context.Background()
 	if _, err := st.CreateCommunity(ctx, "Edificio Los Álamos"); err != nil {
 		t.Fatal(err)

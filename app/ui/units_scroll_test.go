@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -13,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"comunidad/data"
+	"comunidad/data/datatest"
 )
 
 // seedTower is a community of n units "A-101", "A-102"... with one Kastor
@@ -24,27 +24,19 @@ func seedTower(t *testing.T, st *data.Store, name string, n int) data.Community 
 	if err != nil {
 		t.Fatal(err)
 	}
-	var units, people, members []string
+	f := datatest.New(t, st)
 	base := c.ID * 10000
 	for i := 1; i <= n; i++ {
 		id := base + int64(i)
-		units = append(units, fmt.Sprintf("(%d, %d, 'A-%d', '', '', 'Torre A', '1', 0.01, 0)", id, c.ID, 100+i))
-		people = append(people, fmt.Sprintf("(%d, %d, 'k%d', 'Dueño%d', 'Apellido%d', '', 'd%d@example.cl', '', 'propietario', 'kastor')", id, c.ID, id, 100+i, 100+i, id))
-		members = append(members, fmt.Sprintf("(%d, %d, 'main', 'kastor', 1)", id, id))
+		f.Units(c, data.Unit{ID: id, Code: fmt.Sprintf("A-%d", 100+i), Sector: "Torre A", Floor: "1", Factor: 0.01})
+		f.People(c, data.Person{ID: id, KastorKey: fmt.Sprintf("k%d", id), FirstNames: fmt.Sprintf("Dueño%d", 100+i),
+			LastNames: fmt.Sprintf("Apellido%d", 100+i), Email: fmt.Sprintf("d%d@example.cl", id)})
+		f.Members(data.Membership{UnitID: id, PersonID: id, Role: data.RoleMain, Position: 1})
 	}
 	if n >= 5 {
 		noemi := base + 9999
-		people = append(people, fmt.Sprintf("(%d, %d, 'kn', 'Noemí', 'Fuentes', '', 'noemi@example.cl', '', 'arrendatario', 'kastor')", noemi, c.ID))
-		members = append(members, fmt.Sprintf("(%d, %d, 'additional', 'kastor', 2)", base+5, noemi))
-	}
-	for _, q := range []string{
-		"INSERT INTO units (id, community_id, code, name, assigned, sector, floor, factor, archived) VALUES " + strings.Join(units, ","),
-		"INSERT INTO people (id, community_id, kastor_key, first_names, last_names, rut, email, phone, user_type, origin) VALUES " + strings.Join(people, ","),
-		"INSERT INTO memberships (unit_id, person_id, role, origin, position) VALUES " + strings.Join(members, ","),
-	} {
-		if _, err := st.Writer().ExecContext(ctx, q); err != nil {
-			t.Fatal(err)
-		}
+		f.People(c, data.Person{ID: noemi, KastorKey: "kn", FirstNames: "Noemí", LastNames: "Fuentes", Email: "noemi@example.cl", Type: data.Arrendatario})
+		f.Members(data.Membership{UnitID: base + 5, PersonID: noemi, Role: data.RoleAdditional, Position: 2})
 	}
 	return c
 }
@@ -52,7 +44,7 @@ func seedTower(t *testing.T, st *data.Store, name string, n int) data.Community 
 // towerTab shows the units tab on a 120-unit community in a 1024x768 window.
 func towerTab(t *testing.T) (*UI, fyne.Window, *unitsTab) {
 	t.Helper()
-	st := openStore(t)
+	st := datatest.Open(t)
 	c := seedTower(t, st, "Edificio Torre", 120)
 	if err := SetupLanguage(); err != nil {
 		t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"comunidad/data"
+	"comunidad/data/datatest"
 )
 
 // seedUnits fills a community the way a Kastor import would (the import is
@@ -27,26 +28,24 @@ func seedUnits(t *testing.T, st *data.Store) data.Community {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, q := range []string{
-		fmt.Sprintf(`INSERT INTO units (id, community_id, code, name, assigned, sector, floor, factor, archived) VALUES
-			(1, %[1]d, '101', 'Depto 101', 'Depto 101, Bod. 12, Est. 34', 'Torre A', '1', 0.0123, 0),
-			(2, %[1]d, '102', 'Depto 102', '', 'Torre A', '1', 0.02, 0),
-			(3, %[1]d, '103', 'Depto 103', '', 'Torre B', '1', 0.01, 0),
-			(4, %[1]d, '104', 'Depto 104', '', 'Torre B', '1', 0.01, 0),
-			(5, %[1]d, '105', 'Depto 105', '', 'Torre B', '1', 0.01, 1)`, c.ID),
-		fmt.Sprintf(`INSERT INTO people (id, community_id, kastor_key, first_names, last_names, rut, email, phone, user_type, origin) VALUES
-			(1, %[1]d, 'k1', 'José', 'Núñez Pérez', '12345678-5', 'jose@example.cl', '+56 9 8765 4321', 'propietario', 'kastor'),
-			(2, %[1]d, 'k2', 'Marta', 'Rojas', '', 'marta@example.cl', '', 'arrendatario', 'kastor'),
-			(3, %[1]d, 'k3', 'Pedro', 'Soto', '7654321-6', '', '', 'propietario', 'kastor'),
-			(4, %[1]d, 'k4', 'Viejo', 'Archivado', '', 'viejo@example.cl', '', 'propietario', 'kastor')`, c.ID),
-		`INSERT INTO memberships (unit_id, person_id, role, origin, position) VALUES
-			(1, 1, 'main', 'kastor', 1), (1, 2, 'additional', 'kastor', 2), (2, 3, 'main', 'kastor', 1), (5, 4, 'main', 'kastor', 1)`,
-		`INSERT INTO secondary_emails (unit_id, email, label) VALUES (4, 'conserje@example.cl', 'Conserjería')`,
-	} {
-		if _, err := st.Writer().ExecContext(ctx, q); err != nil {
-			t.Fatal(err)
-		}
-	}
+	f := datatest.New(t, st)
+	f.Units(c,
+		data.Unit{ID: 1, Code: "101", Name: "Depto 101", Assigned: "Depto 101, Bod. 12, Est. 34", Sector: "Torre A", Floor: "1", Factor: 0.0123},
+		data.Unit{ID: 2, Code: "102", Name: "Depto 102", Sector: "Torre A", Floor: "1", Factor: 0.02},
+		data.Unit{ID: 3, Code: "103", Name: "Depto 103", Sector: "Torre B", Floor: "1", Factor: 0.01},
+		data.Unit{ID: 4, Code: "104", Name: "Depto 104", Sector: "Torre B", Floor: "1", Factor: 0.01},
+		data.Unit{ID: 5, Code: "105", Name: "Depto 105", Sector: "Torre B", Floor: "1", Factor: 0.01, Archived: true})
+	f.People(c,
+		data.Person{ID: 1, KastorKey: "k1", FirstNames: "José", LastNames: "Núñez Pérez", RUT: "12345678-5", Email: "jose@example.cl", Phone: "+56 9 8765 4321"},
+		data.Person{ID: 2, KastorKey: "k2", FirstNames: "Marta", LastNames: "Rojas", Email: "marta@example.cl", Type: data.Arrendatario},
+		data.Person{ID: 3, KastorKey: "k3", FirstNames: "Pedro", LastNames: "Soto", RUT: "7654321-6"},
+		data.Person{ID: 4, KastorKey: "k4", FirstNames: "Viejo", LastNames: "Archivado", Email: "viejo@example.cl"})
+	f.Members(
+		data.Membership{UnitID: 1, PersonID: 1, Role: data.RoleMain, Position: 1},
+		data.Membership{UnitID: 1, PersonID: 2, Role: data.RoleAdditional, Position: 2},
+		data.Membership{UnitID: 2, PersonID: 3, Role: data.RoleMain, Position: 1},
+		data.Membership{UnitID: 5, PersonID: 4, Role: data.RoleMain, Position: 1})
+	f.SecondaryEmails(data.SecondaryEmail{UnitID: 4, Email: "conserje@example.cl", Label: "Conserjería"})
 	return c
 }
 
@@ -75,7 +74,7 @@ func shownRows(tb *unitsTable) []string {
 // once on its own goroutine, so their loads would race with this tab's.
 func loadedTab(t *testing.T) (*UI, fyne.Window, *unitsTab) {
 	t.Helper()
-	st := openStore(t)
+	st := datatest.Open(t)
 	c := seedUnits(t, st)
 	if err := SetupLanguage(); err != nil {
 		t.Fatal(err)

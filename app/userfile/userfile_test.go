@@ -16,20 +16,11 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"comunidad/data"
+	"comunidad/data/datatest"
 )
 
 // chile is a fixed zone, so the expected dates do not depend on the machine.
 var chile = time.FixedZone("CLT", -3*60*60)
-
-func openStore(t testing.TB) *data.Store {
-	t.Helper()
-	st, err := data.Open(context.Background(), filepath.Join(t.TempDir(), "comunidad.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
-}
 
 func exec1(t testing.TB, st *data.Store, qs ...string) {
 	t.Helper()
@@ -90,7 +81,7 @@ func rowsOf(t *testing.T, f *excelize.File, sheet string) [][]string {
 }
 
 func TestGenerateFile(t *testing.T) {
-	st := openStore(t)
+	st := datatest.Open(t)
 	ctx := context.Background()
 	c := seed(t, st)
 	path := filepath.Join(t.TempDir(), DefaultName(c.Name, time.Now()))
@@ -221,7 +212,7 @@ func TestGenerateFile(t *testing.T) {
 }
 
 func TestGenerateSelectedUnitsAndSharedEmail(t *testing.T) {
-	st := openStore(t)
+	st := datatest.Open(t)
 	ctx := context.Background()
 	c := seed(t, st)
 	// Two people whose addresses differ only in case: neither gets an account.
@@ -272,7 +263,7 @@ func (w *errWriter) Write(p []byte) (int, error) {
 }
 
 func TestGenerateAllOrNothing(t *testing.T) {
-	st := openStore(t)
+	st := datatest.Open(t)
 	ctx := context.Background()
 	c := seed(t, st)
 	dir := t.TempDir()
