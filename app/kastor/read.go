@@ -390,11 +390,18 @@ func nonEmpty(cells []string) []string {
 	return out
 }
 
+// Store is where an import reads a community's state and writes its plan,
+// in one transaction (data.Store is the embedded one).
+type Store interface {
+	SyncState(ctx context.Context, target data.SyncTarget) (*data.SyncState, error)
+	Sync(ctx context.Context, target data.SyncTarget, source string, plan func(*data.SyncState) (*data.SyncPlan, error), progress func(float64)) (data.SyncReport, error)
+}
+
 // Import reads source and applies it to the target community in one
 // transaction (see Apply). Reading is the first half of the progress, saving
 // the second. When target names no community, the export's suggested name is
 // used.
-func Import(ctx context.Context, st *data.Store, target data.SyncTarget, source string, opts Options) (data.SyncReport, *Result, error) {
+func Import(ctx context.Context, st Store, target data.SyncTarget, source string, opts Options) (data.SyncReport, *Result, error) {
 	readOpts := opts
 	readOpts.Progress = func(f float64) { opts.progress(f / 2) }
 	res, err := Read(ctx, source, readOpts)
@@ -412,7 +419,7 @@ func Import(ctx context.Context, st *data.Store, target data.SyncTarget, source 
 // history; a community without a remembered source remembers this one. The
 // plan (see Plan) is computed on the community's state inside the sync's
 // transaction and written there.
-func Apply(ctx context.Context, st *data.Store, target data.SyncTarget, source string, res *Result, opts Options) (data.SyncReport, error) {
+func Apply(ctx context.Context, st Store, target data.SyncTarget, source string, res *Result, opts Options) (data.SyncReport, error) {
 	return st.Sync(ctx, syncTarget(target, source, res), Describe(source), func(state *data.SyncState) (*data.SyncPlan, error) {
 		return Plan(res.Snapshot, state)
 	}, opts.Progress)
@@ -421,7 +428,7 @@ func Apply(ctx context.Context, st *data.Store, target data.SyncTarget, source s
 // Preview is the plan Apply would follow now for the same arguments, computed
 // without writing anything: what an import will add, change, archive and
 // restore, to be shown before it runs. ApplyPlan applies it as it is.
-func Preview(ctx context.Context, st *data.Store, target data.SyncTarget, source string, res *Result) (*data.SyncPlan, error) {
+func Preview(ctx context.Context, st Store, target data.SyncTarget, source string, res *Result) (*data.SyncPlan, error) {
 	state, err := st.SyncState(ctx, syncTarget(target, source, res))
 	if err != nil {
 		return nil, err
@@ -438,7 +445,7 @@ func Preview(ctx context.Context, st *data.Store, target data.SyncTarget, source
 // exactly as it was shown. When the community changed since the preview (an
 // edit in the window, another import), nothing is written and the error is
 // data.ErrStalePlan: the preview must be made again.
-func ApplyPlan(ctx context.Context, st *data.Store, target data.SyncTarget, source string, res *Result, plan *data.SyncPlan, opts Options) (data.SyncReport, error) {
+func ApplyPlan(ctx context.Context, st Store, target data.SyncTarget, source string, res *Result, plan *data.SyncPlan, opts Options) (data.SyncReport, error) {
 	return st.Sync(ctx, syncTarget(target, source, res), Describe(source), func(state *data.SyncState) (*data.SyncPlan, error) {
 		if plan == nil || plan.Base == 0 || state.Fingerprint() != plan.Base {
 			return nil, data.ErrStalePlan

@@ -3,7 +3,6 @@ package letter
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -97,8 +96,14 @@ func DefaultSettings() Settings {
 	return Settings{Paper: Carta, Margins: DefaultMargins}
 }
 
+// SettingsStore is where a community's letter settings are kept (data.Store).
+type SettingsStore interface {
+	Settings(ctx context.Context, community int64) (map[string]string, error)
+	InTx(ctx context.Context, fn func(tx data.Tx) error) error
+}
+
 // LoadSettings reads a community's letter settings; unset ones keep their defaults.
-func LoadSettings(ctx context.Context, st *data.Store, community int64) (Settings, error) {
+func LoadSettings(ctx context.Context, st SettingsStore, community int64) (Settings, error) {
 	m, err := st.Settings(ctx, community)
 	if err != nil {
 		return Settings{}, fmt.Errorf("leer la configuración de la carta: %w", err)
@@ -191,7 +196,7 @@ func CheckLogo(b []byte) error {
 }
 
 // SaveSettings validates s and stores it, all or nothing.
-func SaveSettings(ctx context.Context, st *data.Store, community int64, s Settings) error {
+func SaveSettings(ctx context.Context, st SettingsStore, community int64, s Settings) error {
 	if err := s.Validate(); err != nil {
 		return err
 	}
@@ -215,9 +220,9 @@ func SaveSettings(ctx context.Context, st *data.Store, community int64, s Settin
 		{KeyMarginBottom, f(s.Margins.Bottom)},
 		{KeyMarginLeft, f(s.Margins.Left)},
 	}
-	return st.Tx(ctx, func(tx *sql.Tx) error {
+	return st.InTx(ctx, func(tx data.Tx) error {
 		for _, p := range kv {
-			if err := data.SetSettingTx(ctx, tx, community, p[0], p[1]); err != nil {
+			if err := tx.SetSetting(ctx, community, p[0], p[1]); err != nil {
 				return err
 			}
 		}

@@ -40,10 +40,18 @@ func SuggestedFor(name string) Template {
 // FromData is the letter part of a stored template.
 func FromData(t data.Template) Template { return Template{Title: t.Title, Body: t.Body} }
 
+// TemplateStore is where a community's templates are kept (data.Store).
+type TemplateStore interface {
+	Templates(ctx context.Context, community int64, kind string) ([]data.Template, error)
+	TemplateByName(ctx context.Context, community int64, kind, name string) (data.Template, error)
+	DefaultTemplate(ctx context.Context, community int64, kind string) (data.Template, error)
+	SaveTemplate(ctx context.Context, t data.Template) (data.Template, error)
+}
+
 // EnsureTemplates gives a community that has no letter templates yet the
 // suggested ones (the welcome letter as default), and returns its letter
 // templates.
-func EnsureTemplates(ctx context.Context, st *data.Store, community int64) ([]data.Template, error) {
+func EnsureTemplates(ctx context.Context, st TemplateStore, community int64) ([]data.Template, error) {
 	ts, err := st.Templates(ctx, community, data.TemplateLetter)
 	if err != nil || len(ts) > 0 {
 		return ts, err
@@ -61,7 +69,7 @@ func EnsureTemplates(ctx context.Context, st *data.Store, community int64) ([]da
 // FindTemplate returns the community's letter template called name (any
 // case or accents), or its default one when name is empty; the suggested
 // letters are created first if the community has none.
-func FindTemplate(ctx context.Context, st *data.Store, community int64, name string) (data.Template, error) {
+func FindTemplate(ctx context.Context, st TemplateStore, community int64, name string) (data.Template, error) {
 	if _, err := EnsureTemplates(ctx, st, community); err != nil {
 		return data.Template{}, err
 	}

@@ -35,7 +35,7 @@ func DefaultNotice() letter.Template { return letter.Template{Title: noticeSubje
 
 // Notice returns the community's new-user email, and whether it is the
 // administrator's own (false: the suggested one).
-func Notice(ctx context.Context, st *data.Store, community int64) (letter.Template, bool, error) {
+func Notice(ctx context.Context, st NoticeStore, community int64) (letter.Template, bool, error) {
 	sub, body, ok, err := st.NoticeTemplate(ctx, community)
 	if err != nil || !ok {
 		return DefaultNotice(), false, err
@@ -45,7 +45,7 @@ func Notice(ctx context.Context, st *data.Store, community int64) (letter.Templa
 
 // SaveNotice checks the new-user email (an unknown field is refused, with
 // its place) and stores it.
-func SaveNotice(ctx context.Context, st *data.Store, community int64, t letter.Template) error {
+func SaveNotice(ctx context.Context, st NoticeStore, community int64, t letter.Template) error {
 	if strings.TrimSpace(t.Title) == "" {
 		return errors.New("el correo de aviso necesita un asunto")
 	}
@@ -59,7 +59,7 @@ func SaveNotice(ctx context.Context, st *data.Store, community int64, t letter.T
 }
 
 // RestoreNotice goes back to the suggested new-user email.
-func RestoreNotice(ctx context.Context, st *data.Store, community int64) error {
+func RestoreNotice(ctx context.Context, st NoticeStore, community int64) error {
 	return st.DeleteNoticeTemplate(ctx, community)
 }
 
@@ -127,7 +127,7 @@ func letterBase(key string) string {
 
 // PlanLetters merges the letter for each recipient of the chosen units and
 // says who gets it, who already got it and who has no email.
-func PlanLetters(ctx context.Context, st *data.Store, community data.Community, req LetterRequest) (LetterPlan, error) {
+func PlanLetters(ctx context.Context, st Store, community data.Community, req LetterRequest) (LetterPlan, error) {
 	var plan LetterPlan
 	tpl, err := letter.FindTemplate(ctx, st, community.ID, req.Template)
 	if err != nil {
@@ -230,7 +230,7 @@ func PlanLetters(ctx context.Context, st *data.Store, community data.Community, 
 // letter's PDF rendered again from its template. It caches what it reads for
 // the length of a batch.
 type composer struct {
-	st        *data.Store
+	st        Store
 	community data.Community
 	lset      letter.Settings
 	rows      map[[2]int64]data.UserRow
@@ -242,7 +242,7 @@ type composer struct {
 }
 
 // NewComposer prepares the composer for a community's batch.
-func NewComposer(ctx context.Context, st *data.Store, community data.Community) (Composer, error) {
+func NewComposer(ctx context.Context, st Store, community data.Community) (Composer, error) {
 	lset, err := letter.LoadSettings(ctx, st, community.ID)
 	if err != nil {
 		return nil, err
@@ -326,7 +326,7 @@ func (c *composer) Compose(ctx context.Context, m data.OutboxMessage) (Content, 
 // NewSender prepares a sender for the community with its saved account,
 // password and composer; it fails with a Spanish message when the account
 // is not configured.
-func NewSender(ctx context.Context, st *data.Store, sec Secrets, community data.Community) (*Sender, error) {
+func NewSender(ctx context.Context, st Store, sec Secrets, community data.Community) (*Sender, error) {
 	s, err := LoadSettings(ctx, st, community.ID)
 	if err != nil {
 		return nil, err
@@ -349,7 +349,7 @@ func NewSender(ctx context.Context, st *data.Store, sec Secrets, community data.
 }
 
 // PendingNotices lists the new-user notices waiting to be sent.
-func PendingNotices(ctx context.Context, st *data.Store, community int64) ([]int64, error) {
+func PendingNotices(ctx context.Context, st Outbox, community int64) ([]int64, error) {
 	ms, err := st.ListOutbox(ctx, community, data.OutboxFilter{Kinds: []string{data.OutboxNewUser}, States: []string{data.OutboxPending}})
 	if err != nil {
 		return nil, err

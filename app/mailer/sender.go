@@ -41,7 +41,7 @@ type Report struct {
 
 // Sender runs the outbox of one community.
 type Sender struct {
-	Store     *data.Store
+	Store     Outbox
 	Community int64
 	Account   Account
 	// Composer builds each message; nil sends the rows as they are, without PDF.
@@ -325,7 +325,7 @@ func takeOver(holder string, heartbeat time.Time) bool {
 
 // SendTest sends "Enviar correo de prueba" to addr through the outbox, and
 // returns the server's refusal as an error.
-func SendTest(ctx context.Context, st *data.Store, community data.Community, acc Account, addr string, tlsConfig *tls.Config) error {
+func SendTest(ctx context.Context, st Store, community data.Community, acc Account, addr string, tlsConfig *tls.Config) error {
 	if err := acc.Check(); err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package mailer
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"net"
@@ -65,8 +64,15 @@ func DefaultSettings() Settings {
 	return Settings{Port: 587, Security: StartTLS, RatePerMinute: DefaultRate}
 }
 
+// SettingsStore is where a community's SMTP settings are kept (data.Store).
+type SettingsStore interface {
+	Settings(ctx context.Context, community int64) (map[string]string, error)
+	SetSetting(ctx context.Context, community int64, key, value string) error
+	InTx(ctx context.Context, fn func(tx data.Tx) error) error
+}
+
 // LoadSettings reads a community's SMTP settings; unset ones keep their defaults.
-func LoadSettings(ctx context.Context, st *data.Store, community int64) (Settings, error) {
+func LoadSettings(ctx context.Context, st SettingsStore, community int64) (Settings, error) {
 	m, err := st.Settings(ctx, community)
 	if err != nil {
 		return Settings{}, err
@@ -82,14 +88,14 @@ func LoadSettings(ctx context.Context, st *data.Store, community int64) (Setting
 }
 
 // SaveSettings checks every field and stores them, all or none.
-func SaveSettings(ctx context.Context, st *data.Store, community int64, s Settings) error {
+func SaveSettings(ctx context.Context, st SettingsStore, community int64, s Settings) error {
 	if err := s.validate(false); err != nil {
 		return err
 	}
 	vals := s.values()
-	return st.Tx(ctx, func(tx *sql.Tx) error {
+	return st.InTx(ctx, func(tx data.Tx) error {
 		for _, k := range Keys {
-			if err := data.SetSettingTx(ctx, tx, community, k, vals[k]); err != nil {
+			if err := tx.SetSetting(ctx, community, k, vals[k]); err != nil {
 				return err
 			}
 		}
@@ -107,7 +113,7 @@ func (s Settings) Get(key string) (string, error) {
 }
 
 // SetKey checks and stores one setting ("comunidad config set KEY VALUE").
-func SetKey(ctx context.Context, st *data.Store, community int64, key, value string) error {
+func SetKey(ctx context.Context, st SettingsStore, community int64, key, value string) error {
 	s, err := LoadSettings(ctx, st, community)
 	if err != nil {
 		return err

@@ -117,7 +117,7 @@ func shippedComponents() []component {
 
 // dataFolder is the folder that holds the open database (and its backups).
 func (u *UI) dataFolder() string {
-	return filepath.Dir(u.st.Path())
+	return filepath.Dir(storePath(u.st))
 }
 
 func (u *UI) openDataFolder() {

@@ -70,7 +70,7 @@ func newBackupSection(u *UI) *backupSection {
 	s.restore = widget.NewButtonWithIcon(lang.X("safety.backups.restore", "Restaurar copia"), theme.HistoryIcon(), s.onRestore)
 	s.restore.Disable()
 	s.folder = widget.NewButtonWithIcon(lang.X("safety.backups.folder", "Abrir carpeta"), theme.FolderOpenIcon(), func() {
-		if err := s.u.openPath(data.BackupDir(s.u.st.Path())); err != nil {
+		if err := s.u.openPath(data.BackupDir(storePath(s.u.st))); err != nil {
 			s.u.showError(err)
 		}
 	})

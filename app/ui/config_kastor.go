@@ -14,7 +14,6 @@ import (
 
 	"comunidad/app/kastor"
 	"comunidad/app/mailer"
-	"comunidad/app/secret"
 	"comunidad/app/workflow"
 	"comunidad/data"
 )
@@ -107,7 +106,7 @@ func (s *kastorSection) content() fyne.CanvasObject {
 	return s.box
 }
 
-func (s *kastorSection) secrets() *secret.Store { return mailer.OpenSecrets(s.u.st.Path()) }
+func (s *kastorSection) secrets() mailer.Secrets { return s.u.secrets() }
 
 // setCommunity touches no widget until the section has been shown: the
 // window calls it while the other tabs load.

@@ -88,7 +88,7 @@ func (s *letterSection) askName(title, initial string, fn func(name string)) {
 
 // templateOp runs a change to the templates off the UI goroutine and then
 // shows the list with the template it returns.
-func (s *letterSection) templateOp(op func(ctx context.Context, st *data.Store) (int64, error)) {
+func (s *letterSection) templateOp(op func(ctx context.Context, st Store) (int64, error)) {
 	st, c := s.u.st, s.c
 	s.goJob(func() {
 		ctx := context.Background()
@@ -118,7 +118,7 @@ func (s *letterSection) onNew() {
 	s.askName(lang.X("letter.template.new.title", "Nueva plantilla"), "", func(name string) {
 		sug := letter.Suggested()[0]
 		c := s.c
-		s.templateOp(func(ctx context.Context, st *data.Store) (int64, error) {
+		s.templateOp(func(ctx context.Context, st Store) (int64, error) {
 			t, err := st.SaveTemplate(ctx, data.Template{CommunityID: c.ID, Kind: data.TemplateLetter, Name: name, Title: sug.Title, Body: sug.Body})
 			return t.ID, err
 		})
@@ -129,7 +129,7 @@ func (s *letterSection) onDuplicate() {
 	src := s.current
 	s.askName(lang.X("letter.template.duplicate.title", "Duplicar plantilla"),
 		lang.X("letter.template.copyof", "{{.Name}} (copia)", map[string]any{"Name": src.Name}), func(name string) {
-			s.templateOp(func(ctx context.Context, st *data.Store) (int64, error) {
+			s.templateOp(func(ctx context.Context, st Store) (int64, error) {
 				t, err := st.DuplicateTemplate(ctx, src.ID, name)
 				return t.ID, err
 			})
@@ -139,7 +139,7 @@ func (s *letterSection) onDuplicate() {
 func (s *letterSection) onRename() {
 	src := s.current
 	s.askName(lang.X("letter.template.rename.title", "Renombrar plantilla"), src.Name, func(name string) {
-		s.templateOp(func(ctx context.Context, st *data.Store) (int64, error) {
+		s.templateOp(func(ctx context.Context, st Store) (int64, error) {
 			t, err := st.RenameTemplate(ctx, src.ID, name)
 			return t.ID, err
 		})
@@ -154,7 +154,7 @@ func (s *letterSection) onDelete() {
 			if !ok {
 				return
 			}
-			s.templateOp(func(ctx context.Context, st *data.Store) (int64, error) {
+			s.templateOp(func(ctx context.Context, st Store) (int64, error) {
 				return 0, st.DeleteTemplate(ctx, src.ID)
 			})
 		}, s.u.win)
@@ -162,7 +162,7 @@ func (s *letterSection) onDelete() {
 
 func (s *letterSection) onDefault() {
 	src := s.current
-	s.templateOp(func(ctx context.Context, st *data.Store) (int64, error) {
+	s.templateOp(func(ctx context.Context, st Store) (int64, error) {
 		return src.ID, st.SetDefaultTemplate(ctx, src.ID)
 	})
 }

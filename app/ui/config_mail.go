@@ -27,7 +27,14 @@ func init() {
 var mailTLS *tls.Config
 
 // secrets is the credential store beside the open database.
-func (u *UI) secrets() mailer.Secrets { return mailer.OpenSecrets(u.st.Path()) }
+// secrets is the credential store of the window's database: the one beside
+// a file store, or Options.Secrets.
+func (u *UI) secrets() mailer.Secrets {
+	if u.opts.Secrets != nil {
+		return u.opts.Secrets
+	}
+	return mailer.OpenSecrets(storePath(u.st))
+}
 
 var securityChoices = []mailer.Security{mailer.StartTLS, mailer.TLS, mailer.None}
 

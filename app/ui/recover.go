@@ -26,9 +26,9 @@ type Recovery struct {
 	Backup *data.BackupInfo
 	// Restore sets the damaged file aside, puts the backup in its place and
 	// opens it. It runs off the UI goroutine.
-	Restore func(ctx context.Context) (*data.Store, error)
+	Restore func(ctx context.Context) (Store, error)
 	// Open builds the normal window on the restored database (UI goroutine).
-	Open func(st *data.Store)
+	Open func(st Store)
 }
 
 // RecoverScreen is the window's content when the database failed its

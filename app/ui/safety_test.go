@@ -196,12 +196,12 @@ func TestRecoverScreenOffersTheLatestGoodBackup(t *testing.T) {
 	w.Resize(fyne.NewSize(1280, 800))
 	t.Cleanup(w.Close)
 
-	opened := make(chan *data.Store, 1)
+	opened := make(chan Store, 1)
 	var restored atomic.Bool // set off the UI goroutine
 	w.SetContent(RecoverScreen(w, Recovery{
 		Problem: os.ErrInvalid, DBPath: st.Path(), Backup: &b,
-		Restore: func(ctx context.Context) (*data.Store, error) { restored.Store(true); return st, nil },
-		Open:    func(s *data.Store) { opened <- s },
+		Restore: func(ctx context.Context) (Store, error) { restored.Store(true); return st, nil },
+		Open:    func(s Store) { opened <- s },
 	}))
 	got := texts(w.Content())
 	if !contains(got, "La base de datos está dañada") || !contains(got, "Restaurar esta copia") ||

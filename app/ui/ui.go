@@ -13,21 +13,26 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"comunidad/app/mailer"
 	"comunidad/app/workflow"
 	"comunidad/data"
 )
 
 // Options is what the command hands the interface.
 type Options struct {
-	Store *data.Store
+	Store Store
 	// OpenDemo opens the demo community's own database (building it on first
 	// use); the empty state offers it. Nil hides that button.
-	OpenDemo func(ctx context.Context) (*data.Store, error)
+	OpenDemo func(ctx context.Context) (Store, error)
+	// Secrets holds the SMTP passwords and Kastor tokens; nil uses the
+	// credential store beside a file store (secrets.json's folder).
+	Secrets mailer.Secrets
 	// Version is shown in "Acerca de".
 	Version string
 }
 
-// prefLastCommunity remembers, per database file, the community last opened.
+// prefLastCommunity remembers, per database (its installation id), the
+// community last opened.
 const prefLastCommunity = "last_community"
 
 // UI is the main window's content and the state it shows.
@@ -35,7 +40,7 @@ type UI struct {
 	app  fyne.App
 	win  fyne.Window
 	opts Options
-	st   *data.Store
+	st   Store
 
 	communities []data.Community
 	community   data.Community // ID 0 while the database holds none
@@ -48,6 +53,8 @@ type UI struct {
 
 	units  *unitsTab
 	config *configTab
+
+	identity string // the database's installation id (prefKey)
 
 	running    *sendRun    // the batch of emails being sent, nil when none
 	sendStatus *sendStatus // its progress in the status line, once sent behind
@@ -92,7 +99,7 @@ func (u *UI) Content() fyne.CanvasObject {
 }
 
 // Store is the database the window works on.
-func (u *UI) Store() *data.Store { return u.st }
+func (u *UI) Store() Store { return u.st }
 
 // flows is the workflows (app/workflow) on the window's database: the
 // window adds progress, confirmation and display to them.
@@ -115,11 +122,16 @@ func (u *UI) Reload() {
 	background(func() {
 		ctx := context.Background()
 		cs, err := u.st.Communities(ctx)
+		id, iderr := u.st.InstallationID(ctx)
+		if iderr != nil {
+			id = storePath(u.st) // the preference is then kept by the file, as before
+		}
 		fyne.Do(func() {
 			if err != nil {
 				u.showError(err)
 				return
 			}
+			u.identity = id
 			u.setCommunities(cs)
 		})
 	})
@@ -150,6 +162,9 @@ func (u *UI) setCommunities(cs []data.Community) {
 	want := u.community.ID
 	if want == 0 {
 		want = int64(u.app.Preferences().Int(u.prefKey()))
+		if want == 0 {
+			want = int64(u.app.Preferences().Int(u.legacyPrefKey()))
+		}
 	}
 	pick := cs[0]
 	for _, c := range cs {
@@ -188,10 +203,17 @@ func (u *UI) showCommunity(c data.Community) {
 	u.config.setCommunity(c)
 }
 
-// prefKey keeps the remembered community apart per database file, so the
-// demo database and the real one each reopen on their own.
+// prefKey keeps the remembered community apart per database (by its
+// installation id), so the demo database and the real one each reopen on
+// their own.
 func (u *UI) prefKey() string {
-	return prefLastCommunity + ":" + u.st.Path()
+	return prefLastCommunity + ":" + u.identity
+}
+
+// legacyPrefKey is where versions that keyed the preference by the file's
+// path remembered the community.
+func (u *UI) legacyPrefKey() string {
+	return prefLastCommunity + ":" + storePath(u.st)
 }
 
 func (u *UI) setStatus() {

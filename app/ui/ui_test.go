@@ -115,7 +115,7 @@ func TestEmptyStateOffersImportAndDemo(t *testing.T) {
 	}
 	a := test.NewTempApp(t)
 	w := a.NewWindow("Comunidad")
-	New(a, w, Options{Store: st, OpenDemo: func(context.Context) (*data.Store, error) { return st, nil }})
+	New(a, w, Options{Store: st, OpenDemo: func(context.Context) (Store, error) { return st, nil }})
 	eventually(t, "the empty state", func() bool {
 		got := texts(w.Content())
 		return contains(got, "Aún no hay comunidades") && contains(got, "Importar datos") && contains(got, "Abrir comunidad de demostración")

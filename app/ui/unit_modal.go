@@ -271,17 +271,17 @@ func (m *unitModal) emailRow(e data.SecondaryEmail) fyne.CanvasObject {
 func (m *unitModal) confirmRemoveUser(mb data.Member) {
 	msg := lang.X("units.modal.remove.user", "¿Quitar a {{.Name}} ({{.Email}}) de la unidad {{.Unit}}? Dejará de tener acceso por esta unidad.",
 		map[string]any{"Name": mb.FullName(), "Email": mb.Email, "Unit": m.detail.Unit.Code})
-	m.ask(msg, func(ctx context.Context, st *data.Store) error { return st.RemoveLocalUser(ctx, m.unitID, mb.ID) })
+	m.ask(msg, func(ctx context.Context, st Store) error { return st.RemoveLocalUser(ctx, m.unitID, mb.ID) })
 }
 
 func (m *unitModal) confirmRemoveEmail(e data.SecondaryEmail) {
 	msg := lang.X("units.modal.remove.email", "¿Quitar el correo secundario {{.Email}} de la unidad {{.Unit}}?",
 		map[string]any{"Email": e.Email, "Unit": m.detail.Unit.Code})
-	m.ask(msg, func(ctx context.Context, st *data.Store) error { return st.RemoveSecondaryEmail(ctx, e.ID) })
+	m.ask(msg, func(ctx context.Context, st Store) error { return st.RemoveSecondaryEmail(ctx, e.ID) })
 }
 
 // ask confirms a removal, then runs it off the UI goroutine.
-func (m *unitModal) ask(msg string, do func(context.Context, *data.Store) error) {
+func (m *unitModal) ask(msg string, do func(context.Context, Store) error) {
 	l := widget.NewLabel(msg)
 	l.Wrapping = fyne.TextWrapWord
 	c := dialog.NewCustomConfirm(lang.X("units.modal.remove.title", "Confirmar"), lang.X("units.modal.remove", "Quitar"),

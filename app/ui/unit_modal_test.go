@@ -157,12 +157,12 @@ func TestModalAddsUsersUpToTheLimit(t *testing.T) {
 		t.Fatalf("add button disabled=%v, reason %q", m.addUser.Disabled(), m.addReason.Text)
 	}
 	// ...and a form opened anyway (say, before the fifth was saved) is refused by the store.
-	before := peopleCount(t, u.st)
+	before := peopleCount(t, u.st.(*data.Store))
 	msg := submitUser(t, tab, m, data.LocalUser{FirstNames: "Sexto", LastNames: "Usuario", Email: "sexto@example.cl"})
 	if !strings.Contains(msg, "La unidad 101 ya tiene 5 usuarios adicionales, el máximo") {
 		t.Fatalf("sixth user: %q", msg)
 	}
-	if peopleCount(t, u.st) != before {
+	if peopleCount(t, u.st.(*data.Store)) != before {
 		t.Fatal("the refused sixth user was stored")
 	}
 	m.form.dlg.Hide()
@@ -213,14 +213,14 @@ func TestModalRefusesInvalidInput(t *testing.T) {
 		{"kastor person's email", with(func(in *data.LocalUser) { in.Email = "Jose@Example.cl" }), "ya es de José Núñez Pérez, que viene de Kastor (la unidad 101)"},
 		{"secondary email", with(func(in *data.LocalUser) { in.Email = "conserje@example.cl" }), "correo secundario de la unidad 104"},
 	}
-	before := peopleCount(t, u.st)
+	before := peopleCount(t, u.st.(*data.Store))
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			msg := submitUser(t, tab, m, tt.in)
 			if !strings.Contains(msg, tt.want) {
 				t.Fatalf("message %q, want %q", msg, tt.want)
 			}
-			if peopleCount(t, u.st) != before {
+			if peopleCount(t, u.st.(*data.Store)) != before {
 				t.Fatal("an invalid user was stored")
 			}
 		})

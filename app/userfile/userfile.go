@@ -5,7 +5,6 @@ import (
 	"bufio"
 	"compress/flate"
 	"context"
-	"database/sql"
 	"fmt"
 	"io"
 	"strings"
@@ -58,14 +57,20 @@ func (o Options) loc() *time.Location {
 	return o.Location
 }
 
+// Store is where Generate creates the accounts, in one transaction with
+// the workbook (data.Store).
+type Store interface {
+	InTx(ctx context.Context, fn func(tx data.Tx) error) error
+}
+
 // Generate creates the missing portal accounts of the given units (all when
 // unitIDs is empty) and writes the workbook to w, in one transaction: when
 // the workbook cannot be written, or ctx is cancelled, no account is created.
-func Generate(ctx context.Context, st *data.Store, community int64, unitIDs []int64, w io.Writer, opts Options) (data.AccountsReport, error) {
+func Generate(ctx context.Context, st Store, community int64, unitIDs []int64, w io.Writer, opts Options) (data.AccountsReport, error) {
 	var rep data.AccountsReport
-	err := st.Tx(ctx, func(tx *sql.Tx) error {
+	err := st.InTx(ctx, func(tx data.Tx) error {
 		var err error
-		rep, err = data.CreateAccountsTx(ctx, tx, community, unitIDs, time.Now())
+		rep, err = tx.CreateAccounts(ctx, community, unitIDs, time.Now())
 		if err != nil {
 			return err
 		}
@@ -76,7 +81,7 @@ func Generate(ctx context.Context, st *data.Store, community int64, unitIDs []in
 
 // GenerateFile is Generate into the file at path, written atomically: the
 // path ends up holding the whole new workbook or what it held before.
-func GenerateFile(ctx context.Context, st *data.Store, community int64, unitIDs []int64, path string, opts Options) (data.AccountsReport, error) {
+func GenerateFile(ctx context.Context, st Store, community int64, unitIDs []int64, path string, opts Options) (data.AccountsReport, error) {
 	f, err := atomicfile.Create(path)
 	if err != nil {
 		return data.AccountsReport{}, fmt.Errorf("no se puede escribir %s: %w", path, err)

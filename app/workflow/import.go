@@ -90,8 +90,8 @@ func (r ImportRequest) progress(f float64) {
 func (s *Service) ReadImport(ctx context.Context, req ImportRequest) (*Import, error) {
 	req.Source = s.fullSource(req.CommunityID, req.Source)
 	opts := kastor.Options{Token: req.Token}
-	if opts.Token == "" && req.CommunityID != 0 && kastor.IsURL(req.Source) {
-		if t, err := s.secrets().Get(TokenKey(req.CommunityID)); err == nil {
+	if sec := s.secrets(); sec != nil && opts.Token == "" && req.CommunityID != 0 && kastor.IsURL(req.Source) {
+		if t, err := sec.Get(TokenKey(req.CommunityID)); err == nil {
 			opts.Token = t
 		}
 	}
@@ -162,7 +162,8 @@ func (im *Import) Target(ctx context.Context, t data.SyncTarget) (data.SyncTarge
 //     command may have taken it since it was asked): *NameTakenError;
 //  2. Confirm, when the request has one;
 //  3. a backup of the database, unless it holds no community yet
-//     (nothing to protect): *BackupError;
+//     (nothing to protect) or keeps no backups of itself (a Backuper):
+//     *BackupError;
 //  4. the sync itself (kastor.Apply).
 //
 // A cancelled ctx at any step leaves the database as it was.
@@ -188,8 +189,8 @@ func (im *Import) Save(ctx context.Context, target data.SyncTarget) (data.SyncRe
 			return data.SyncReport{}, context.Canceled
 		}
 	}
-	if len(cs) > 0 {
-		if _, err := st.Backup(ctx, data.ReasonSync); err != nil {
+	if b, ok := st.(Backuper); ok && len(cs) > 0 {
+		if _, err := b.Backup(ctx, data.ReasonSync); err != nil {
 			if errors.Is(err, context.Canceled) {
 				return data.SyncReport{}, err
 			}

@@ -1,17 +1,60 @@
 package workflow
 
 import (
+	"context"
 	"crypto/tls"
+	"errors"
 
+	"comunidad/app/kastor"
 	"comunidad/app/mailer"
+	"comunidad/app/userfile"
 	"comunidad/data"
+)
+
+// Store is what the workflows read and write: the pieces the packages they
+// run declare where they use them (kastor.Store, mailer.Store,
+// userfile.Store, which holds letter's) and the few calls of their own.
+// *data.Store, the embedded SQLite database, is one; what only a database
+// file can do is asked of it through the optional Backuper and Located.
+type Store interface {
+	kastor.Store
+	mailer.Store
+	userfile.Store
+	Communities(ctx context.Context) ([]data.Community, error)
+	CommunityByName(ctx context.Context, name string) (data.Community, error)
+	RetryOutbox(ctx context.Context, community int64, ids []int64) ([]int64, error)
+	RetryUncertainOutbox(ctx context.Context, community, id int64) (ok bool, err error)
+	PlanAccounts(ctx context.Context, community int64, unitIDs []int64) (data.AccountsReport, error)
+}
+
+// Backuper is a store that keeps backups of itself (the SQLite file's, in
+// backups/ beside it).
+type Backuper interface {
+	Backup(ctx context.Context, reason string) (data.BackupInfo, error)
+	Backups(ctx context.Context) ([]data.BackupInfo, error)
+	BackupKeep(ctx context.Context) int
+	SetBackupKeep(ctx context.Context, n int) error
+	Restore(ctx context.Context, path string) (before data.BackupInfo, err error)
+}
+
+// Located is a store that is a file: its credential store's fallback file
+// (secrets.json) sits beside it.
+type Located interface{ Path() string }
+
+// ErrNoBackups is a backup asked of a store that keeps none of itself.
+var ErrNoBackups = errors.New("esta base de datos no guarda copias de seguridad propias")
+
+var (
+	_ Store    = (*data.Store)(nil)
+	_ Backuper = (*data.Store)(nil)
+	_ Located  = (*data.Store)(nil)
 )
 
 // Service runs the workflows on one database.
 type Service struct {
-	Store *data.Store
+	Store Store
 	// Secrets holds the SMTP passwords and the Kastor URL tokens; nil uses
-	// the installation's own credential store (mailer.OpenSecrets).
+	// the credential store of a file store (mailer.OpenSecrets beside it).
 	Secrets mailer.Secrets
 	// TLSConfig adds to the SMTP connection's TLS settings (tests trust
 	// their own server's certificate with it); nil in the product.
@@ -19,11 +62,23 @@ type Service struct {
 }
 
 // New is the service on st, with the installation's credential store.
-func New(st *data.Store) *Service { return &Service{Store: st} }
+func New(st Store) *Service { return &Service{Store: st} }
 
+// secrets is nil for a store that is not a file and was given none: no
+// password and no token are known then.
 func (s *Service) secrets() mailer.Secrets {
 	if s.Secrets != nil {
 		return s.Secrets
 	}
-	return mailer.OpenSecrets(s.Store.Path())
+	if l, ok := s.Store.(Located); ok {
+		return mailer.OpenSecrets(l.Path())
+	}
+	return nil
+}
+
+func (s *Service) backuper() (Backuper, error) {
+	if b, ok := s.Store.(Backuper); ok {
+		return b, nil
+	}
+	return nil, ErrNoBackups
 }

@@ -98,7 +98,7 @@ func TestImportConfirmRefusedWritesNothing(t *testing.T) {
 	if list, _, _ := s.Backups(ctx); len(list) != 0 {
 		t.Errorf("nothing is written before the confirmation, not even a backup: %d", len(list))
 	}
-	runs, _ := s.Store.SyncRuns(ctx, first.CommunityID, 10)
+	runs, _ := db(s).SyncRuns(ctx, first.CommunityID, 10)
 	if len(runs) != 1 {
 		t.Errorf("sync runs %d, want the first one only", len(runs))
 	}
@@ -124,7 +124,7 @@ func TestImportRefusesATakenNameAndSettlesTheTarget(t *testing.T) {
 	if tg, err := s.ImportTarget(ctx, "Otra"); err != nil || tg.CommunityName != "Otra" || tg.CommunityID != 0 {
 		t.Errorf("a new name: %+v %v", tg, err)
 	}
-	if _, err := s.Store.CreateCommunity(ctx, "Otra"); err != nil {
+	if _, err := db(s).CreateCommunity(ctx, "Otra"); err != nil {
 		t.Fatal(err)
 	}
 	// Two: the export's title names one of them...
@@ -132,7 +132,7 @@ func TestImportRefusesATakenNameAndSettlesTheTarget(t *testing.T) {
 		t.Errorf("by the export's title: %+v %v", tg, err)
 	}
 	// ...or none, and the command has to choose.
-	if err := s.Store.UpdateCommunity(ctx, data.Community{ID: first.CommunityID, Name: "Edificio Sur"}); err != nil {
+	if err := db(s).UpdateCommunity(ctx, data.Community{ID: first.CommunityID, Name: "Edificio Sur"}); err != nil {
 		t.Fatal(err)
 	}
 	var several *SeveralCommunitiesError
@@ -174,7 +174,7 @@ func TestQueueLettersRefusesAnAccountThatCannotSendBeforeQueuing(t *testing.T) {
 	s, src := newService(t)
 	ctx := context.Background()
 	rep := importFile(t, s, src, data.SyncTarget{})
-	c, err := s.Store.Community(ctx, rep.CommunityID)
+	c, err := db(s).Community(ctx, rep.CommunityID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +188,7 @@ func TestQueueLettersRefusesAnAccountThatCannotSendBeforeQueuing(t *testing.T) {
 	if _, err := s.QueueLetters(ctx, c, plan); err == nil {
 		t.Fatal("no SMTP account: refused")
 	}
-	if ms, _ := s.Store.ListOutbox(ctx, c.ID, data.OutboxFilter{}); len(ms) != 0 {
+	if ms, _ := db(s).ListOutbox(ctx, c.ID, data.OutboxFilter{}); len(ms) != 0 {
 		t.Errorf("nothing queued, got %d", len(ms))
 	}
 	if b, err := s.PendingNotices(ctx, c); b != nil || err != nil {
@@ -200,7 +200,7 @@ func TestLettersWriteOneFilePerRecipientOrOneCombined(t *testing.T) {
 	s, src := newService(t)
 	ctx := context.Background()
 	rep := importFile(t, s, src, data.SyncTarget{})
-	c, _ := s.Store.Community(ctx, rep.CommunityID)
+	c, _ := db(s).Community(ctx, rep.CommunityID)
 	ld, err := s.LoadLetterData(ctx, c.ID)
 	if err != nil || len(ld.Templates) == 0 || len(ld.Rows) != 2 || !ld.Templates[0].Default {
 		t.Fatalf("letter data %+v %v", ld, err)
@@ -254,5 +254,39 @@ func TestLettersWriteOneFilePerRecipientOrOneCombined(t *testing.T) {
 	}
 	if _, err := s.PrepareLetters(ctx, c, LettersRequest{Template: "No existe"}); err == nil {
 		t.Error("an unknown template is refused")
+	}
+}
+
+// db is the SQLite store under the service, for the checks.
+func db(s *Service) *data.Store { return s.Store.(*data.Store) }
+
+// engine is a store that is no file: only Store, none of the optional
+// capabilities (what a server database behind the seam would be).
+type engine struct{ Store }
+
+func TestAStoreThatIsNoFileImportsWithoutBackupsOrSecrets(t *testing.T) {
+	file, src := newService(t)
+	ctx := context.Background()
+	first := importFile(t, file, src, data.SyncTarget{})
+	s := &Service{Store: engine{file.Store}}
+	rep := importFile(t, s, src, data.SyncTarget{CommunityID: first.CommunityID})
+	if rep.Units.Unchanged != 2 {
+		t.Errorf("re-import through the seam: %+v", rep)
+	}
+	if list, _, err := file.Backups(ctx); err != nil || len(list) != 0 {
+		t.Errorf("a store without backups is not backed up: %d %v", len(list), err)
+	}
+	if _, err := s.Backup(ctx, data.ReasonManual); !errors.Is(err, ErrNoBackups) {
+		t.Errorf("Backup: %v", err)
+	}
+	if _, _, err := s.Backups(ctx); !errors.Is(err, ErrNoBackups) {
+		t.Errorf("Backups: %v", err)
+	}
+	if s.secrets() != nil {
+		t.Error("no credential store is guessed for a store that is no file")
+	}
+	c, _ := db(file).Community(ctx, first.CommunityID)
+	if err := s.CanSend(ctx, c); err == nil {
+		t.Error("no account configured: CanSend says why")
 	}
 }

@@ -260,7 +260,9 @@ func runLettersSend(ctx context.Context, e *env, args []string) error {
 	return sendAndReport(ctx, e, st, c, b)
 }
 
-func unitCode(ctx context.Context, st *data.Store, unitID int64) string {
+func unitCode(ctx context.Context, st interface {
+	UnitDetail(ctx context.Context, unitID int64) (data.UnitDetail, error)
+}, unitID int64) string {
 	d, err := st.UnitDetail(ctx, unitID)
 	if err != nil {
 		return ""
@@ -269,7 +271,7 @@ func unitCode(ctx context.Context, st *data.Store, unitID int64) string {
 }
 
 // sendAndReport runs the batch and prints what happened; failures make it exit 1.
-func sendAndReport(ctx context.Context, e *env, st *data.Store, c data.Community, b *workflow.Batch) error {
+func sendAndReport(ctx context.Context, e *env, st mailer.Outbox, c data.Community, b *workflow.Batch) error {
 	rep, runErr := b.Run(ctx, func(p mailer.Progress) {
 		if p.Done%50 == 0 && p.Done < p.Total {
 			fmt.Fprintf(e.stderr, "%d de %d…\n", p.Done, p.Total)
@@ -324,7 +326,7 @@ func sendAndReport(ctx context.Context, e *env, st *data.Store, c data.Community
 
 // retryUncertain lists the messages that may have arrived and asks, one by
 // one, which to send again; only those go.
-func retryUncertain(ctx context.Context, e *env, st *data.Store, c data.Community) error {
+func retryUncertain(ctx context.Context, e *env, st workflow.Store, c data.Community) error {
 	ms, err := flows(st).Uncertain(ctx, c)
 	if err != nil {
 		return err

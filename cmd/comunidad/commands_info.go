@@ -54,8 +54,19 @@ func newFlagSet(name string) *flag.FlagSet {
 	return fs
 }
 
+// communityLookup finds communities (data.Store).
+type communityLookup interface {
+	Communities(ctx context.Context) ([]data.Community, error)
+	CommunityByName(ctx context.Context, name string) (data.Community, error)
+}
+
+// unitLookup finds a community's unit by its code (data.Store).
+type unitLookup interface {
+	UnitByCode(ctx context.Context, community int64, code string) (data.Unit, error)
+}
+
 // community resolves --community: the named one, or the only one there is.
-func community(ctx context.Context, st *data.Store, name string) (data.Community, error) {
+func community(ctx context.Context, st communityLookup, name string) (data.Community, error) {
 	if name != "" {
 		c, err := st.CommunityByName(ctx, name)
 		if err != nil {
@@ -106,7 +117,7 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 
 // unitByCode finds a unit of c by its Kastor code, with the one line a user
 // gets when the community has no such unit.
-func unitByCode(ctx context.Context, st *data.Store, c data.Community, code string) (data.Unit, error) {
+func unitByCode(ctx context.Context, st unitLookup, c data.Community, code string) (data.Unit, error) {
 	code = strings.TrimSpace(code)
 	u, err := st.UnitByCode(ctx, c.ID, code)
 	if errors.Is(err, data.ErrNotFound) {
@@ -117,7 +128,7 @@ func unitByCode(ctx context.Context, st *data.Store, c data.Community, code stri
 
 // unitIDs resolves a --units list ("A-101, A-102"): the ids of the units it
 // names, in its order; empty entries are skipped.
-func unitIDs(ctx context.Context, st *data.Store, c data.Community, list string) ([]int64, error) {
+func unitIDs(ctx context.Context, st unitLookup, c data.Community, list string) ([]int64, error) {
 	var ids []int64
 	for _, code := range strings.Split(list, ",") {
 		if code = strings.TrimSpace(code); code == "" {

@@ -30,11 +30,11 @@ func runGUI(e *env) error {
 
 	ctx := context.Background()
 	var u *ui.UI
-	start := func(st *data.Store) {
+	start := func(st ui.Store) {
 		u = ui.New(a, w, ui.Options{
 			Store:    st,
 			Version:  m.Version,
-			OpenDemo: func(ctx context.Context) (*data.Store, error) { return openDemoLocked(ctx, e) },
+			OpenDemo: func(ctx context.Context) (ui.Store, error) { return openDemoLocked(ctx, e) },
 		})
 	}
 	// openForWindow (lock.go): one instance per database, integrity check,

@@ -215,7 +215,7 @@ func dailyBackup(st *data.Store, e *env) {
 // A damaged database offers its latest good backup; anything else (a second
 // instance, a read-only or newer file) says what happened. open continues
 // into the normal window once a backup has been put in place.
-func startupScreen(ctx context.Context, e *env, w fyne.Window, problem error, open func(*data.Store)) fyne.CanvasObject {
+func startupScreen(ctx context.Context, e *env, w fyne.Window, problem error, open func(ui.Store)) fyne.CanvasObject {
 	smokeProblem = problem
 	path, err := e.databasePath()
 	if err != nil || !damaged(problem) {
@@ -224,7 +224,7 @@ func startupScreen(ctx context.Context, e *env, w fyne.Window, problem error, op
 	r := ui.Recovery{Problem: problem, DBPath: path, Open: open}
 	if b, err := data.LatestGoodBackup(ctx, path); err == nil {
 		r.Backup = &b
-		r.Restore = func(ctx context.Context) (*data.Store, error) {
+		r.Restore = func(ctx context.Context) (ui.Store, error) {
 			if _, err := data.RecoverFromBackup(ctx, path, b.Path); err != nil {
 				return nil, err
 			}

@@ -112,6 +112,6 @@ func lockForWrite(dbPath, command string) (unlock func(), err error) {
 
 // flows is the workflows (app/workflow) on st: a command adds only its
 // flags and its printing to them.
-func flows(st *data.Store) *workflow.Service {
+func flows(st workflow.Store) *workflow.Service {
 	return &workflow.Service{Store: st, TLSConfig: mailTLS}
 }
