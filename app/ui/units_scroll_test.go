@@ -180,7 +180,7 @@ func TestUnitsSortAndFilterGoToTop(t *testing.T) {
 // its first row, however far down the previous one was.
 func TestUnitsCommunitySwitchGoesToTop(t *testing.T) {
 	u, _, tab := towerTab(t)
-	small := seedTower(t, u.st, "Edificio Chico", 3)
+	small := seedTower(t, u.st.(*data.Store), "Edificio Chico", 3)
 	scrollDown(tab.table)
 	tab.setCommunity(small)
 	eventually(t, "the other community", func() bool { return tab.loads > 1 })

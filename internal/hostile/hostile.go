@@ -247,10 +247,10 @@ func repeatedDeflate(prefix string, fill byte, n int, suffix string) (data []byt
 // rawPart is a zip entry written already compressed, with the sizes it
 // declares (which may lie).
 type rawPart struct {
-	name               string
-	data               []byte
-	crc                uint32
-	declared, comprLen uint64
+	name     string
+	data     []byte
+	crc      uint32
+	declared uint64
 }
 
 func zipRaw(normal []part, raws ...rawPart) []byte {
