@@ -27,23 +27,28 @@ func SourceURLKey(community int64) string { return "kastor.url:" + strconv.Forma
 // uses it. A source without secrets forgets any kept before.
 func (s *Service) RememberSource(community int64, source string) error {
 	source = strings.TrimSpace(source)
+	sec := s.secrets()
+	if sec == nil {
+		return ErrNoSecrets
+	}
 	if !kastor.IsURL(source) || data.RedactSource(source) == source {
-		err := s.secrets().Delete(SourceURLKey(community))
+		err := sec.Delete(SourceURLKey(community))
 		if err != nil && !errors.Is(err, secret.ErrNotFound) {
 			return err
 		}
 		return nil
 	}
-	return s.secrets().Set(SourceURLKey(community), source)
+	return sec.Set(SourceURLKey(community), source)
 }
 
 // fullSource is the URL whole when source is the stored, redacted form of
 // the one kept for the community.
 func (s *Service) fullSource(community int64, source string) string {
-	if community == 0 || !kastor.IsURL(source) {
+	sec := s.secrets()
+	if sec == nil || community == 0 || !kastor.IsURL(source) {
 		return source
 	}
-	full, err := s.secrets().Get(SourceURLKey(community))
+	full, err := sec.Get(SourceURLKey(community))
 	if err == nil && full != "" && data.RedactSource(full) == strings.TrimSpace(source) {
 		return full
 	}

@@ -21,6 +21,7 @@ type Store interface {
 	mailer.Store
 	userfile.Store
 	Communities(ctx context.Context) ([]data.Community, error)
+	Community(ctx context.Context, id int64) (data.Community, error)
 	CommunityByName(ctx context.Context, name string) (data.Community, error)
 	RetryOutbox(ctx context.Context, community int64, ids []int64) ([]int64, error)
 	RetryUncertainOutbox(ctx context.Context, community, id int64) (ok bool, err error)
@@ -40,6 +41,10 @@ type Backuper interface {
 // Located is a store that is a file: its credential store's fallback file
 // (secrets.json) sits beside it.
 type Located interface{ Path() string }
+
+// ErrNoSecrets is a secret to keep for a store that is no file and was
+// given no credential store (Service.Secrets).
+var ErrNoSecrets = errors.New("no hay un almacén de credenciales para esta base de datos")
 
 // ErrNoBackups is a backup asked of a store that keeps none of itself.
 var ErrNoBackups = errors.New("esta base de datos no guarda copias de seguridad propias")
