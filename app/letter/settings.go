@@ -332,7 +332,7 @@ func (s *Settings) Set(key, value string) error {
 }
 
 // SetKey checks and stores one letter setting («comunidad config set»).
-func SetKey(ctx context.Context, st *data.Store, community int64, key, value string) error {
+func SetKey(ctx context.Context, st SettingsStore, community int64, key, value string) error {
 	s, err := LoadSettings(ctx, st, community)
 	if err != nil {
 		return err

@@ -22,6 +22,8 @@ type Store interface {
 	userfile.Store
 	Communities(ctx context.Context) ([]data.Community, error)
 	Community(ctx context.Context, id int64) (data.Community, error)
+	UpdateCommunity(ctx context.Context, c data.Community) error
+	SetCommunitySource(ctx context.Context, community int64, source string) error
 	CommunityByName(ctx context.Context, name string) (data.Community, error)
 	RetryOutbox(ctx context.Context, community int64, ids []int64) ([]int64, error)
 	RetryUncertainOutbox(ctx context.Context, community, id int64) (ok bool, err error)
