@@ -42,4 +42,5 @@ type Store interface {
 	letter.TemplateStore
 	Template(ctx context.Context, id int64) (data.Template, error)
 	UserRows(ctx context.Context, community int64) ([]data.UserRow, error)
+	PlanAccounts(ctx context.Context, community int64, unitIDs []int64) (data.AccountsReport, error)
 }
