@@ -57,6 +57,9 @@ func takeLocks(real string) (held heldLocks, busy string, err error) {
 		paths = append(paths, id)
 	}
 	for _, lp := range paths {
+		if heldHere(lp) {
+			continue // ours already: see heldHere
+		}
 		fl := flock.New(lp, flock.SetPermissions(0o600))
 		ok, err := fl.TryLock()
 		if err != nil {
@@ -70,6 +73,23 @@ func takeLocks(real string) (held heldLocks, busy string, err error) {
 		held = append(held, fl)
 	}
 	return held, "", nil
+}
+
+// heldHere reports whether this process holds the lock file lp already,
+// for a window lock it keeps (locks; the caller holds locksMu). An identity
+// lock is named by the file's device and inode, which a database created
+// after another one was deleted may get again: the process then does not
+// refuse itself (a flock taken twice in one process, through two handles,
+// is refused like another process's).
+func heldHere(lp string) bool {
+	for _, h := range locks {
+		for _, fl := range h {
+			if fl.Path() == lp {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // writeHolders records who holds the locks in each of their files.
