@@ -458,7 +458,7 @@ func (s *Store) BackupKeep(ctx context.Context) int {
 // SetBackupKeep stores how many backups to keep and removes the extra ones now.
 func (s *Store) SetBackupKeep(ctx context.Context, n int) error {
 	if n < 1 || n > MaxBackupKeep {
-		return fmt.Errorf("el número de copias a conservar debe estar entre 1 y %d", MaxBackupKeep)
+		return &KeepRangeError{N: n, Max: MaxBackupKeep}
 	}
 	if err := s.SetSetting(ctx, Global, SettingBackupKeep, strconv.Itoa(n)); err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -202,8 +203,9 @@ func TestBackupKeepsTheLastN(t *testing.T) {
 		t.Fatalf("default keep = %d", got)
 	}
 	for _, bad := range []int{0, -1, MaxBackupKeep + 1} {
-		if err := s.SetBackupKeep(ctx, bad); err == nil {
-			t.Fatalf("SetBackupKeep(%d) accepted", bad)
+		var kr *KeepRangeError
+		if err := s.SetBackupKeep(ctx, bad); !errors.As(err, &kr) || kr.N != bad || err.Error() != "el número de copias a conservar debe estar entre 1 y 100" {
+			t.Fatalf("SetBackupKeep(%d): %v", bad, err)
 		}
 	}
 	var made []string

@@ -105,7 +105,7 @@ func (s *Store) CreateCommunity(ctx context.Context, name string) (Community, er
 func EnsureCommunity(ctx context.Context, tx Querier, name string) (Community, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
-		return Community{}, errors.New("la comunidad necesita un nombre")
+		return Community{}, ErrCommunityName
 	}
 	c, err := getCommunity(ctx, tx, `name = ? COLLATE NOCASE`, name)
 	if err == nil {
@@ -123,7 +123,7 @@ func EnsureCommunity(ctx context.Context, tx Querier, name string) (Community, e
 // UpdateCommunity saves the community's name, address and source.
 func (s *Store) UpdateCommunity(ctx context.Context, c Community) error {
 	if strings.TrimSpace(c.Name) == "" {
-		return errors.New("la comunidad necesita un nombre")
+		return ErrCommunityName
 	}
 	_, err := s.w.ExecContext(ctx, `UPDATE communities SET name = ?, address = ?, source = ? WHERE id = ?`,
 		strings.TrimSpace(c.Name), c.Address, RedactSource(c.Source), c.ID)

@@ -67,6 +67,10 @@ func TestCheckAddLocalUser(t *testing.T) {
 			if errors.As(err, &fe) != (tt.field != "") || fe != nil && fe.Field != tt.field {
 				t.Fatalf("field error %+v, want field %q", fe, tt.field)
 			}
+			var ua *UnitArchivedError
+			if errors.As(err, &ua) != tt.facts.Unit.Archived || ua != nil && ua.Code != tt.facts.Unit.Code {
+				t.Fatalf("UnitArchivedError = %+v", ua)
+			}
 			if errors.Is(err, ErrLimit) != tt.isLimit {
 				t.Fatalf("errors.Is(ErrLimit) = %v", !tt.isLimit)
 			}

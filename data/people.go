@@ -518,7 +518,7 @@ type LocalUserFacts struct {
 func CheckAddLocalUser(in LocalUser, f LocalUserFacts) (link *Person, err error) {
 	u := f.Unit
 	if u.Archived {
-		return nil, fmt.Errorf("la unidad %s está archivada: ya no viene en Kastor", u.Code)
+		return nil, &UnitArchivedError{Code: u.Code}
 	}
 	if f.LocalCount >= MaxLocalUsers {
 		return nil, limitError(LimitMessage(u.Code))
@@ -580,7 +580,7 @@ func localPerson(ctx context.Context, q Querier, unitID, personID int64) (Person
 	var origin string
 	err = q.QueryRowContext(ctx, `SELECT origin FROM memberships WHERE unit_id = ? AND person_id = ?`, unitID, personID).Scan(&origin)
 	if errors.Is(err, sql.ErrNoRows) {
-		return p, u, fmt.Errorf("%s no es usuario de la unidad %s", nameOr(p.FullName(), p.Email), u.Code)
+		return p, u, &NotMemberError{Person: nameOr(p.FullName(), p.Email), Unit: u.Code}
 	}
 	if err != nil {
 		return p, u, fmt.Errorf("membership: %w", err)

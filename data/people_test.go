@@ -271,7 +271,8 @@ func TestKastorRowsAreNotTouched(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	if err := s.RemoveLocalUser(ctx, 3, 1); err == nil || !strings.Contains(err.Error(), "no es usuario de la unidad 103") {
+	var nm *NotMemberError
+	if err := s.RemoveLocalUser(ctx, 3, 1); !errors.As(err, &nm) || nm.Unit != "103" || !strings.Contains(err.Error(), "no es usuario de la unidad 103") {
 		t.Errorf("remove from a unit they are not in: %v", err)
 	}
 	if dump(t, s) != before {

@@ -44,18 +44,46 @@ func checkSnapshot(snap *data.Snapshot) error {
 	keys := make(map[string]bool, len(snap.People))
 	for _, p := range snap.People {
 		if p.Key == "" || keys[p.Key] {
-			return fmt.Errorf("persona %q: clave de Kastor vacía o repetida", p.FullName())
+			return &SnapshotError{Problem: ProblemKey, Person: p.FullName(), Key: p.Key}
 		}
 		keys[p.Key] = true
 	}
 	for _, u := range snap.Units {
 		for _, m := range u.Members {
 			if m.Person < 0 || m.Person >= len(snap.People) {
-				return fmt.Errorf("unidad %s: persona %d fuera de la exportación", u.Code, m.Person)
+				return &SnapshotError{Problem: ProblemMember, Unit: u.Code, Index: m.Person}
 			}
 		}
 	}
 	return nil
+}
+
+// What makes a snapshot impossible to apply (besides data.ErrEmptySnapshot).
+const (
+	ProblemKey    = "key"    // a person without a Kastor key, or with another's
+	ProblemUnit   = "unit"   // a unit code listed twice
+	ProblemMember = "member" // a member who is not one of the snapshot's people
+)
+
+// SnapshotError refuses a snapshot Plan cannot apply, with the facts: which
+// Problem, and the Unit code, the Person's name and Key, or the member's
+// Index it concerns. It reads as the Spanish sentence shown today.
+type SnapshotError struct {
+	Problem string
+	Unit    string
+	Person  string
+	Key     string
+	Index   int
+}
+
+func (e *SnapshotError) Error() string {
+	switch e.Problem {
+	case ProblemKey:
+		return fmt.Sprintf("persona %q: clave de Kastor vacía o repetida", e.Person)
+	case ProblemUnit:
+		return fmt.Sprintf("unidad %s repetida en la exportación", e.Unit)
+	}
+	return fmt.Sprintf("unidad %s: persona %d fuera de la exportación", e.Unit, e.Index)
 }
 
 // planner holds one plan's indexes while it is computed.
@@ -85,7 +113,7 @@ func (pl *planner) units() error {
 	for i, su := range pl.snap.Units {
 		code := strings.TrimSpace(su.Code)
 		if seen[code] {
-			return fmt.Errorf("unidad %s repetida en la exportación", code)
+			return &SnapshotError{Problem: ProblemUnit, Unit: code}
 		}
 		seen[code] = true
 		pu := data.PlannedUnit{Unit: data.Unit{Code: code, Name: su.Name, Assigned: su.Assigned, Sector: su.Sector,

@@ -277,12 +277,15 @@ func TestPlanRefuses(t *testing.T) {
 		snap *data.Snapshot
 		want string
 		is   error
+		as   SnapshotError
 	}{
-		{"no units", &data.Snapshot{People: []data.SnapshotPerson{a}}, "", data.ErrEmptySnapshot},
-		{"a repeated key", syncSnapOf(map[string][]string{"1": {"*a"}}, a, syncPerson("a", "Dup", "Key", "")), `persona "Dup Key": clave de Kastor vacía o repetida`, nil},
-		{"an empty key", syncSnapOf(map[string][]string{"1": {}}, syncPerson("", "Sin", "Clave", "")), `persona "Sin Clave": clave de Kastor vacía o repetida`, nil},
-		{"a repeated unit code", dupUnit, "unidad 1 repetida en la exportación", nil},
-		{"a member who is nobody", outside, "unidad 1: persona 5 fuera de la exportación", nil},
+		{"no units", &data.Snapshot{People: []data.SnapshotPerson{a}}, "", data.ErrEmptySnapshot, SnapshotError{}},
+		{"a repeated key", syncSnapOf(map[string][]string{"1": {"*a"}}, a, syncPerson("a", "Dup", "Key", "")), `persona "Dup Key": clave de Kastor vacía o repetida`, nil,
+			SnapshotError{Problem: ProblemKey, Person: "Dup Key", Key: "a"}},
+		{"an empty key", syncSnapOf(map[string][]string{"1": {}}, syncPerson("", "Sin", "Clave", "")), `persona "Sin Clave": clave de Kastor vacía o repetida`, nil,
+			SnapshotError{Problem: ProblemKey, Person: "Sin Clave"}},
+		{"a repeated unit code", dupUnit, "unidad 1 repetida en la exportación", nil, SnapshotError{Problem: ProblemUnit, Unit: "1"}},
+		{"a member who is nobody", outside, "unidad 1: persona 5 fuera de la exportación", nil, SnapshotError{Problem: ProblemMember, Unit: "1", Index: 5}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -295,6 +298,10 @@ func TestPlanRefuses(t *testing.T) {
 			}
 			if tt.want != "" && err.Error() != tt.want {
 				t.Fatalf("err = %q, want %q", err, tt.want)
+			}
+			var se *SnapshotError
+			if errors.As(err, &se) != (tt.as.Problem != "") || se != nil && *se != tt.as {
+				t.Fatalf("SnapshotError = %+v, want %+v", se, tt.as)
 			}
 		})
 	}

@@ -339,7 +339,7 @@ func NewSender(ctx context.Context, st Store, sec Secrets, community data.Commun
 		return nil, err
 	}
 	if s.Username != "" && pass == "" {
-		return nil, errors.New("falta la contraseña SMTP: guárdela en Configuración → Correo")
+		return nil, ErrNoPassword
 	}
 	comp, err := NewComposer(ctx, st, community)
 	if err != nil {

@@ -49,22 +49,22 @@ func (s Settings) Build(c Content, messageID string, date time.Time) (*mail.Msg,
 	m := mail.NewMsg(mail.WithNoDefaultUserAgent())
 	from, err := Address(s.FromName, s.From)
 	if err != nil {
-		return nil, fmt.Errorf("el remitente %q no es una dirección de correo válida", s.From)
+		return nil, &AddressError{Role: RoleFrom, Addr: s.From}
 	}
 	m.FromMailAddress(from)
 	to, err := Address(c.ToName, c.ToAddr)
 	if err != nil {
-		return nil, fmt.Errorf("el destinatario %q no es una dirección de correo válida", c.ToAddr)
+		return nil, &AddressError{Role: RoleTo, Addr: c.ToAddr}
 	}
 	m.ToMailAddress(to)
 	if s.ReplyTo != "" {
 		if err := m.ReplyTo(s.ReplyTo); err != nil {
-			return nil, fmt.Errorf("\"responder a\" %q no es una dirección de correo válida", s.ReplyTo)
+			return nil, &AddressError{Role: RoleReplyTo, Addr: s.ReplyTo}
 		}
 	}
 	if s.Bcc != "" && !strings.EqualFold(s.Bcc, c.ToAddr) {
 		if err := m.Bcc(s.Bcc); err != nil {
-			return nil, fmt.Errorf("la copia oculta %q no es una dirección de correo válida", s.Bcc)
+			return nil, &AddressError{Role: RoleBcc, Addr: s.Bcc}
 		}
 	}
 	m.SetGenHeaderPreformatted(mail.HeaderSubject, FoldHeader(len("Subject: "), c.Subject))
@@ -125,7 +125,7 @@ func TextToHTML(text string) string {
 func Address(name, addr string) (*netmail.Address, error) {
 	a, err := netmail.ParseAddress(strings.TrimSpace(addr))
 	if err != nil || a.Name != "" {
-		return nil, fmt.Errorf("dirección de correo %q inválida", addr)
+		return nil, &AddressError{Addr: addr}
 	}
 	// Line breaks and other controls in a name would break the header.
 	a.Name = strings.Join(strings.FieldsFunc(name, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }), " ")

@@ -218,12 +218,12 @@ func (s Settings) validate(complete bool) error {
 	if s.Security == None && s.Host != "" && !IsLocal(s.Host) {
 		return fmt.Errorf("sin cifrado solo se puede enviar a un servidor en este equipo (127.0.0.1); para %s use starttls o tls", s.Host)
 	}
-	for _, f := range []struct{ label, v string }{{"remitente", s.From}, {"responder a", s.ReplyTo}, {"copia oculta", s.Bcc}} {
+	for _, f := range []struct{ role, v string }{{RoleFrom, s.From}, {RoleReplyTo, s.ReplyTo}, {RoleBcc, s.Bcc}} {
 		if f.v == "" {
 			continue
 		}
 		if _, err := data.NormalizeEmail(f.v); err != nil && !localAddr(f.v) {
-			return fmt.Errorf("el correo de %s %q no es válido", f.label, f.v)
+			return &AddressError{Role: f.role, Addr: f.v, Setting: true}
 		}
 	}
 	if strings.ContainsAny(s.FromName, "\r\n") {
@@ -234,9 +234,9 @@ func (s Settings) validate(complete bool) error {
 	}
 	switch {
 	case s.Host == "":
-		return errors.New("falta el servidor SMTP: configúrelo en Configuración → Correo")
+		return ErrNoHost
 	case s.From == "":
-		return errors.New("falta el correo del remitente: configúrelo en Configuración → Correo")
+		return ErrNoFrom
 	}
 	return nil
 }
