@@ -59,6 +59,7 @@ type UI struct {
 	running    *sendRun    // the batch of emails being sent, nil when none
 	sendStatus *sendStatus // its progress in the status line, once sent behind
 	quit       func()      // closes the window (tests watch it instead)
+	escapes    []*func()   // hide the dialogs Escape closes, topmost last
 }
 
 // New builds the window's content on w and loads the communities off the UI

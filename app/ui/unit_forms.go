@@ -23,11 +23,11 @@ import (
 type userForm struct {
 	m        *unitModal
 	personID int64 // 0 when adding
-	first    *widget.Entry
-	last     *widget.Entry
-	email    *widget.Entry
-	rut      *widget.Entry
-	phone    *widget.Entry
+	first    *dialogEntry
+	last     *dialogEntry
+	email    *dialogEntry
+	rut      *dialogEntry
+	phone    *dialogEntry
 	typ      *widget.Select
 	errLabel *widget.Label
 	submit   *widget.Button
@@ -70,13 +70,11 @@ func (m *unitModal) openUserForm(mb *data.Member) {
 		title = lang.X("units.form.edit.title", "Editar a {{.Name}}", map[string]any{"Name": mb.FullName()})
 		submitText = lang.X("units.form.save", "Guardar")
 	}
-	f.errLabel = widget.NewLabel("")
-	f.errLabel.Importance = widget.DangerImportance
-	f.errLabel.Wrapping = fyne.TextWrapWord
-	f.errLabel.Hide()
+	f.errLabel = newErrorLabel()
 	f.submit = widget.NewButtonWithIcon(submitText, theme.ConfirmIcon(), f.onSubmit)
 	f.submit.Importance = widget.HighImportance
 	f.cancel = widget.NewButtonWithIcon(lang.X("units.form.cancel", "Cancelar"), theme.CancelIcon(), func() { f.dlg.Hide() })
+	formKeys(f.onSubmit, func() { f.dlg.Hide() }, f.errLabel, f.first, f.last, f.email, f.rut, f.phone)
 
 	form := widget.NewForm(
 		&widget.FormItem{Text: lang.X("units.col.first", "Nombres") + " *", Widget: f.first},
@@ -90,9 +88,9 @@ func (m *unitModal) openUserForm(mb *data.Member) {
 	)
 	note := lowLabel(lang.X("units.form.note", "* Obligatorio. Estos datos no vienen de Kastor: revíselos bien antes de guardar."))
 	buttons := container.NewHBox(layoutSpacer(), f.cancel, f.submit)
-	content := container.NewVBox(form, note, f.errLabel, buttons)
+	content := container.NewVBox(form, note, errorLine(f.errLabel), buttons)
 	f.dlg = dialog.NewCustomWithoutButtons(title, fixedWidth(560, content), m.t.u.win)
-	f.dlg.SetOnClosed(func() {
+	m.t.u.closeOnEscape(f.dlg, func() {
 		if m.form == f {
 			m.form = nil
 		}
@@ -111,11 +109,7 @@ func indexOfType(t data.UserType) int {
 	return 0
 }
 
-func validatedEntry(v func(string) error) *widget.Entry {
-	e := widget.NewEntry()
-	e.Validator = v
-	return e
-}
+func validatedEntry(v func(string) error) *dialogEntry { return newDialogEntry(v) }
 
 func (f *userForm) value() data.LocalUser {
 	typ := data.Residente
@@ -168,8 +162,8 @@ func (f *userForm) onSubmit() {
 type emailForm struct {
 	m        *unitModal
 	id       int64 // 0 when adding
-	email    *widget.Entry
-	label    *widget.Entry
+	email    *dialogEntry
+	label    *dialogEntry
 	errLabel *widget.Label
 	submit   *widget.Button
 	dlg      *dialog.CustomDialog
@@ -179,7 +173,7 @@ func (m *unitModal) openEmailForm(e *data.SecondaryEmail) {
 	f := &emailForm{m: m}
 	f.email = validatedEntry(func(s string) error { _, err := data.ValidateEmail(s); return err })
 	f.email.SetPlaceHolder(example("nombre@dominio.cl"))
-	f.label = widget.NewEntry()
+	f.label = newDialogEntry(nil)
 	f.label.SetPlaceHolder(lang.X("units.form.label.hint", "Conserjería, familia…"))
 	title := lang.X("units.form.email.add.title", "Agregar correo secundario a la unidad {{.Unit}}", map[string]any{"Unit": m.detail.Unit.Code})
 	submitText := lang.X("units.form.add", "Agregar")
@@ -190,20 +184,18 @@ func (m *unitModal) openEmailForm(e *data.SecondaryEmail) {
 		title = lang.X("units.form.email.edit.title", "Editar correo secundario")
 		submitText = lang.X("units.form.save", "Guardar")
 	}
-	f.errLabel = widget.NewLabel("")
-	f.errLabel.Importance = widget.DangerImportance
-	f.errLabel.Wrapping = fyne.TextWrapWord
-	f.errLabel.Hide()
+	f.errLabel = newErrorLabel()
 	f.submit = widget.NewButtonWithIcon(submitText, theme.ConfirmIcon(), f.onSubmit)
 	f.submit.Importance = widget.HighImportance
 	cancel := widget.NewButtonWithIcon(lang.X("units.form.cancel", "Cancelar"), theme.CancelIcon(), func() { f.dlg.Hide() })
+	formKeys(f.onSubmit, func() { f.dlg.Hide() }, f.errLabel, f.email, f.label)
 	form := widget.NewForm(
 		&widget.FormItem{Text: lang.X("units.col.email", "Correo") + " *", Widget: f.email},
 		&widget.FormItem{Text: lang.X("units.form.label", "Descripción"), Widget: f.label},
 	)
-	content := container.NewVBox(form, f.errLabel, container.NewHBox(layoutSpacer(), cancel, f.submit))
+	content := container.NewVBox(form, errorLine(f.errLabel), container.NewHBox(layoutSpacer(), cancel, f.submit))
 	f.dlg = dialog.NewCustomWithoutButtons(title, fixedWidth(520, content), m.t.u.win)
-	f.dlg.SetOnClosed(func() {
+	m.t.u.closeOnEscape(f.dlg, func() {
 		if m.emailForm == f {
 			m.emailForm = nil
 		}

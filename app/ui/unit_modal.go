@@ -48,9 +48,11 @@ func (t *unitsTab) openModal(unitID int64) {
 	m.addReason.Importance = widget.WarningImportance
 	m.addEmail = widget.NewButtonWithIcon(lang.X("units.modal.addemail", "Agregar correo secundario"), theme.MailComposeIcon(), func() { m.openEmailForm(nil) })
 	m.scroll = container.NewVScroll(m.body)
+	// The add buttons stay above the list, reachable however long it is.
+	bar := container.NewBorder(nil, widget.NewSeparator(), container.NewHBox(m.addUser, m.addEmail), nil, m.addReason)
 	m.dlg = dialog.NewCustom(lang.X("units.modal.title", "Herramientas de la unidad"), lang.X("units.modal.close", "Cerrar"),
-		m.scroll, t.u.win)
-	m.dlg.SetOnClosed(func() {
+		container.NewBorder(bar, nil, nil, nil, m.scroll), t.u.win)
+	t.u.closeOnEscape(m.dlg, func() {
 		if t.modal == m {
 			t.modal = nil
 		}
@@ -104,14 +106,15 @@ func (m *unitModal) render() {
 	if u.Archived {
 		objs = append(objs, warnLabel(lang.X("units.modal.archived", "Esta unidad ya no viene en Kastor (archivada): no se le pueden agregar usuarios.")))
 	}
-	info := container.NewGridWithColumns(5,
+	info := container.NewGridWithColumns(4,
 		fieldBlock(lang.X("units.modal.code", "Código"), u.Code),
-		fieldBlock(lang.X("units.modal.assigned", "Unidades asignadas"), dash(u.Assigned)),
 		fieldBlock(lang.X("units.modal.sector", "Sector"), dash(u.Sector)),
 		fieldBlock(lang.X("units.modal.floor", "Piso"), dash(u.Floor)),
 		fieldBlock(lang.X("units.modal.factor", "Factor de prorrateo"), formatFactor(u.Factor)),
 	)
-	objs = append(objs, info, kastorNote())
+	// The assigned units can be a long list: on its own line, wrapped, whole.
+	assigned := wrappedFieldBlock(lang.X("units.modal.assigned", "Unidades asignadas"), dash(u.Assigned))
+	objs = append(objs, info, assigned, kastorNote())
 
 	objs = append(objs, sectionTitle(lang.X("units.modal.main", "Responsable de deuda (cuenta principal)")))
 	main, ok := d.Main()
@@ -161,7 +164,6 @@ func (m *unitModal) render() {
 		m.addReason.SetText("")
 		m.addReason.Hide()
 	}
-	objs = append(objs, container.NewBorder(nil, nil, m.addUser, nil, m.addReason))
 
 	objs = append(objs, sectionTitle(lang.X("units.modal.secondary", "Correos secundarios")))
 	if len(d.SecondaryEmails) == 0 {
@@ -170,15 +172,15 @@ func (m *unitModal) render() {
 	for _, e := range d.SecondaryEmails {
 		objs = append(objs, m.emailRow(e))
 	}
-	objs = append(objs, container.NewHBox(m.addEmail))
 
 	m.body.Objects = objs
 	m.body.Refresh()
 	m.scroll.Refresh() // the scroll keeps the content's old height until told
 }
 
-// personCard shows one person of the unit. Kastor's are read-only and say
-// why; the ones added here can be edited and removed.
+// personCard shows one person of the unit on one line (name, type and
+// tags, email), with the rest of their data on demand («Detalles»). Kastor's
+// are read-only and say why; the ones added here can be edited and removed.
 func (m *unitModal) personCard(mb data.Member) fyne.CanvasObject {
 	name := mb.FullName()
 	if name == "" {
@@ -196,6 +198,11 @@ func (m *unitModal) personCard(mb data.Member) fyne.CanvasObject {
 	}
 	if mb.MemberArchived || mb.Archived {
 		tags = append(tags, lang.X("units.modal.archivedtag", "archivado"))
+	}
+	if mb.Email != "" {
+		tags = append(tags, mb.Email)
+	} else {
+		tags = append(tags, lang.X("units.row.noemail", "sin correo"))
 	}
 	tag := lowLabel(strings.Join(tags, " · "))
 	rut := ""
@@ -218,20 +225,38 @@ func (m *unitModal) personCard(mb data.Member) fyne.CanvasObject {
 			grid.Add(readOnlyField(f[0], f[1]))
 		}
 	}
-	var right fyne.CanvasObject
 	var foot fyne.CanvasObject
+	buttons := container.NewHBox()
+	if mb.Local() {
+		foot = noticeLabel(mb)
+	} else {
+		foot = lowLabel(lang.X("units.modal.fromkastor", "viene de Kastor: cámbielo allí y use «Importar datos»"))
+	}
+	details := container.NewVBox(grid, foot)
+	details.Hide()
+	var more *widget.Button
+	more = widget.NewButtonWithIcon(lang.X("units.modal.details", "Detalles"), theme.MenuExpandIcon(), func() {
+		if details.Visible() {
+			details.Hide()
+			more.SetIcon(theme.MenuExpandIcon())
+		} else {
+			details.Show()
+			more.SetIcon(theme.MenuDropDownIcon())
+		}
+		m.body.Refresh()
+		m.scroll.Refresh()
+	})
+	more.Importance = widget.LowImportance
+	buttons.Add(more)
 	if mb.Local() {
 		edit := widget.NewButtonWithIcon(lang.X("units.modal.edit", "Editar"), theme.DocumentCreateIcon(), func() { m.openEditForm(mb) })
 		del := widget.NewButtonWithIcon(lang.X("units.modal.remove", "Quitar"), theme.DeleteIcon(), func() { m.confirmRemoveUser(mb) })
-		right = container.NewHBox(edit, del)
-		foot = noticeLabel(mb)
-	} else {
-		right = layout.NewSpacer()
-		foot = lowLabel(lang.X("units.modal.fromkastor", "viene de Kastor: cámbialo allí y usa Importar datos"))
+		buttons.Add(edit)
+		buttons.Add(del)
 	}
-	header := container.NewBorder(nil, nil, head, right, tag)
-	card := container.NewVBox(header, grid, foot)
-	return container.NewPadded(container.NewStack(canvasBox(), container.NewPadded(card)))
+	header := container.NewBorder(nil, nil, head, buttons, tag)
+	card := container.NewVBox(header, details)
+	return container.NewStack(canvasBox(), container.NewPadded(card))
 }
 
 // noticeLabel is the state of an added user's "new user" email.
@@ -336,6 +361,18 @@ func fieldBlock(caption, value string) fyne.CanvasObject {
 	return container.New(layout.NewCustomPaddedVBoxLayout(-theme.Padding()*2), c, v)
 }
 
+// wrappedFieldBlock is a caption over a value that may be long: wrapped,
+// read whole.
+func wrappedFieldBlock(caption, value string) fyne.CanvasObject {
+	c := widget.NewLabel(caption)
+	c.Importance = widget.LowImportance
+	c.SizeName = theme.SizeNameCaptionText
+	v := widget.NewLabel(value)
+	v.Wrapping = fyne.TextWrapWord
+	v.Selectable = true
+	return container.New(layout.NewCustomPaddedVBoxLayout(-theme.Padding()*2), c, v)
+}
+
 // readOnlyField is a Kastor value: a label that can be selected and copied
 // but not edited (a disabled entry was too faint to read).
 func readOnlyField(caption, value string) fyne.CanvasObject {
@@ -343,7 +380,7 @@ func readOnlyField(caption, value string) fyne.CanvasObject {
 }
 
 func kastorNote() fyne.CanvasObject {
-	l := lowLabel(lang.X("units.modal.kastornote", "Los datos de la unidad y de sus usuarios de Kastor no se editan aquí: vienen de Kastor. Cámbialos allí y usa Importar datos."))
+	l := lowLabel(lang.X("units.modal.kastornote", "Los datos de la unidad y de sus usuarios de Kastor no se editan aquí: vienen de Kastor. Cámbielos allí y use «Importar datos»."))
 	return container.NewBorder(nil, nil, widget.NewIcon(theme.InfoIcon()), nil, l)
 }
 

@@ -73,7 +73,7 @@ func submitUser(t *testing.T, tab *unitsTab, m *unitModal, in data.LocalUser) (e
 		m.openAddForm()
 	}
 	f := m.form
-	for _, e := range []*widget.Entry{f.first, f.last, f.email, f.rut, f.phone} {
+	for _, e := range []*dialogEntry{f.first, f.last, f.email, f.rut, f.phone} {
 		e.SetText("")
 	}
 	test.Type(f.first, in.FirstNames)
@@ -113,7 +113,7 @@ func TestModalShowsUnitAndKastorReadOnly(t *testing.T) {
 		"Responsable de deuda (cuenta principal)", "José Núñez Pérez",
 		"José", "Núñez Pérez", "12.345.678-5", "jose@example.cl", "+56 9 8765 4321", "Propietario",
 		"Otros usuarios de Kastor", "Marta Rojas", "Arrendatario",
-		"viene de Kastor: cámbialo allí y usa Importar datos",
+		"viene de Kastor: cámbielo allí y use «Importar datos»",
 		"Usuarios agregados (0 de 5)", "Agregar usuario", "Correos secundarios", "Agregar correo secundario",
 	} {
 		if !strings.Contains(got, want) {
@@ -127,7 +127,7 @@ func TestModalShowsUnitAndKastorReadOnly(t *testing.T) {
 	if e := entryTexts(w.Canvas().Overlays().Top()); len(e) != 0 {
 		t.Fatalf("editable fields in the modal: %q", e)
 	}
-	if strings.Count(got, "Editar") != 0 || strings.Count(got, "viene de Kastor: cámbialo allí y usa Importar datos") != 2 {
+	if strings.Count(got, "Editar") != 0 || strings.Count(got, "viene de Kastor: cámbielo allí y use «Importar datos»") != 2 {
 		t.Fatalf("Kastor people must be read-only and say why:\n%s", got)
 	}
 }
