@@ -108,7 +108,7 @@ func (s *backupSection) reload() {
 		list, keep, err := flows.Backups(context.Background())
 		fyne.Do(func() {
 			if err != nil {
-				s.status.SetText(err.Error())
+				s.status.SetText(errorText(err))
 			}
 			s.backups = list
 			s.selected = -1

@@ -184,7 +184,7 @@ func (s *mailSection) load() {
 				return
 			}
 			if err = errors.Join(err, nerr); err != nil {
-				s.status.SetText(err.Error())
+				s.status.SetText(errorText(err))
 			}
 			s.show(set, saved)
 			s.showNotice(tpl, own)
@@ -309,7 +309,7 @@ func (s *mailSection) sendTest(to string) {
 		fyne.Do(func() {
 			s.test.Enable()
 			if err != nil {
-				s.status.SetText(lang.X("mail.test.failed", "No se pudo enviar el correo de prueba: {{.Err}}", map[string]any{"Err": err.Error()}))
+				s.status.SetText(lang.X("mail.test.failed", "No se pudo enviar el correo de prueba: {{.Err}}", map[string]any{"Err": errorText(err)}))
 				return
 			}
 			if to == "" {

@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"fmt"
 	"path/filepath"
 	"strings"
 
@@ -266,19 +265,6 @@ func (j *importJob) apply(im *workflow.Import, target data.SyncTarget) {
 	})
 }
 
-// importErrorText is an import's failure in the user's language.
-func importErrorText(err error) string {
-	var taken *workflow.NameTakenError
-	var backup *workflow.BackupError
-	switch {
-	case errors.As(err, &taken):
-		return errNameTaken(taken.Community).Error()
-	case errors.As(err, &backup):
-		return fmt.Sprintf("%s %s", lang.X("kastor.backup.failed", "no se pudo hacer la copia de seguridad previa:"), backup.Reason())
-	}
-	return err.Error()
-}
-
 func (j *importJob) fail(err error) {
 	j.dlg.Hide()
 	j.cancel()
@@ -288,7 +274,7 @@ func (j *importJob) fail(err error) {
 		importStepDone("cancelled")
 		return
 	}
-	msg := lang.X("kastor.error", "No se importó nada: {{.Err}}", map[string]any{"Err": importErrorText(err)})
+	msg := lang.X("kastor.error", "No se importó nada: {{.Err}}", map[string]any{"Err": errorText(err)})
 	d := dialog.NewError(errors.New(msg), j.u.win)
 	d.Show()
 	importStepDone("error")

@@ -114,7 +114,7 @@ func (d *letterDownload) load() {
 		fyne.Do(func() {
 			defer close(d.loaded)
 			if err != nil {
-				d.summary.SetText(err.Error())
+				d.summary.SetText(errorText(err))
 				return
 			}
 			d.templates, d.settings, d.rows, d.accounts = ts, set, rows, acc

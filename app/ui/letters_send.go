@@ -97,7 +97,7 @@ func (d *letterSend) load() {
 		ts, err := letter.EnsureTemplates(context.Background(), st, c.ID)
 		fyne.Do(func() {
 			if err != nil {
-				d.summary.SetText(err.Error())
+				d.summary.SetText(errorText(err))
 				return
 			}
 			names := make([]string, len(ts))
@@ -136,7 +136,7 @@ func (d *letterSend) replan() {
 				return
 			}
 			if err != nil {
-				d.summary.SetText(err.Error())
+				d.summary.SetText(errorText(err))
 				d.missing.SetText("")
 				return
 			}
@@ -339,7 +339,7 @@ func (u *UI) showSendResult(rep mailer.Report, err error) string {
 	case errors.Is(err, context.Canceled):
 		title = lang.X("mail.result.cancelled.title", "Envío cancelado")
 	case err != nil:
-		msg = err.Error() + "\n\n" + msg
+		msg = errorText(err) + "\n\n" + msg
 		title = lang.X("mail.result.error.title", "El envío se detuvo")
 	}
 	l := widget.NewLabel(msg)

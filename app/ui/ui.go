@@ -267,7 +267,7 @@ func (u *UI) onOpenDemo() {
 	}()
 }
 
-// showError shows err in a dialog; the text is already the user's language.
+// showError shows err in a dialog, in the user's language (errorText).
 func (u *UI) showError(err error) {
-	dialog.ShowError(err, u.win)
+	dialog.ShowError(userError{err}, u.win)
 }

@@ -405,5 +405,5 @@ func fieldMessage(err error) string {
 	if errors.As(err, &fe) {
 		return fe.Msg
 	}
-	return err.Error()
+	return errorText(err)
 }
