@@ -57,7 +57,7 @@ func TestFormEnterSubmitsEscapeCloses(t *testing.T) {
 	}
 	// With nothing focused, Escape reaches the window and closes the modal.
 	w.Canvas().Unfocus()
-	w.Canvas().(fyne.Canvas).OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	w.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
 	if tab.modal != nil {
 		t.Fatal("Escape did not close the modal")
 	}
