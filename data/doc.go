@@ -4,6 +4,11 @@
 // versioned schema migrations, and the queries and transactions the rest of
 // the application runs against one database file.
 //
+// The packages above see a transaction as a function (Store.InTx with a
+// Tx), never *sql.Tx, and each declares the interface of the Store methods
+// it uses; the installation's identity is InstallationID, not the file's
+// path.
+//
 // The store keeps one writer connection (SQLite allows one writer at a time,
 // so queuing writes in database/sql is cheaper than SQLITE_BUSY retries) and
 // a small pool of query-only readers; the file is in WAL mode so readers never

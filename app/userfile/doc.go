@@ -13,6 +13,7 @@
 // a number or a formula. Dates are real Excel dates.
 //
 // Generate and GenerateFile create the missing portal accounts and write the
-// file in one database transaction, so a file that cannot be written leaves
-// no account behind.
+// file in one database transaction (Store.InTx), so a file that cannot be
+// written leaves no account behind. app/workflow runs them for the window
+// and the command line.
 package userfile

@@ -9,7 +9,14 @@
 //   - render the welcome letters to PDF (letters.go);
 //   - plan, queue and send letters, new-user notices and retries (send.go):
 //     the one place that builds the sender and sets its TLS settings;
-//   - make, list and restore backups (backup.go).
+//   - make, list and restore backups (backup.go);
+//   - read and set the settings «comunidad config» reaches (config.go).
+//
+// It reaches the database through Store (service.go): the interfaces the
+// packages it runs declare, and a few calls of its own. What only a
+// database file can do, backups of itself and a credential store beside it,
+// is asked through the optional Backuper and Located, so another engine can
+// stand behind the same workflows.
 //
 // The window adds progress, confirmation and display; a command adds flags
 // and printing. The package imports no Fyne and writes nothing for a person
