@@ -7,10 +7,12 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"comunidad/app/letter"
 	"comunidad/app/mailer"
+	"comunidad/app/mailer/mailtest"
 	"comunidad/app/secret"
 	"comunidad/data"
 )
@@ -288,5 +290,70 @@ func TestAStoreThatIsNoFileImportsWithoutBackupsOrSecrets(t *testing.T) {
 	c, _ := db(file).Community(ctx, first.CommunityID)
 	if err := s.CanSend(ctx, c); err == nil {
 		t.Error("no account configured: CanSend says why")
+	}
+}
+
+// TestLettersQueueSendAndRetryThroughOneSender: the letters go through a
+// real SMTP server on 127.0.0.1, with the sender and TLS settings the
+// service builds; a refused recipient is retried by RetryAll, and nothing
+// pending means no batch.
+func TestLettersQueueSendAndRetryThroughOneSender(t *testing.T) {
+	s, src := newService(t)
+	ctx := context.Background()
+	rep := importFile(t, s, src, data.SyncTarget{})
+	c, _ := db(s).Community(ctx, rep.CommunityID)
+	srv := mailtest.Start(t, "oficina", "clave")
+	for k, v := range map[string]string{"smtp.host": "127.0.0.1", "smtp.port": strconv.Itoa(srv.Port), "smtp.security": "none",
+		"smtp.username": "oficina", "smtp.from": "oficina@example.cl", "smtp.rate_per_minute": "0"} {
+		if err := mailer.SetKey(ctx, s.Store, c.ID, k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.CanSend(ctx, c); err == nil {
+		t.Fatal("no password yet: the account cannot send")
+	}
+	if err := mailer.SetPassword(s.Secrets, c.ID, "clave"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CanSend(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range map[string]string{KeyCommunityAddress: "Av. Norte 100, Santiago", "letter.admin_name": "Marta Díaz",
+		"letter.admin_email": "admin@example.cl", "letter.admin_phone": "+56 2 2345 6789", "letter.portal_url": "https://portal.example.cl"} {
+		var err error
+		if c, err = s.ConfigSet(ctx, c, k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv.Refuse("luis@example.cl", true)
+	plan, err := s.PlanLetters(ctx, c, mailer.LetterRequest{Recipients: letter.MainAccount})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := s.QueueLetters(ctx, c, plan)
+	if err != nil || len(b.IDs) != 2 {
+		t.Fatalf("queued %v, %v", b, err)
+	}
+	var last mailer.Progress
+	sent, err := b.Run(ctx, func(p mailer.Progress) { last = p })
+	if err != nil || sent.Sent != 1 || sent.Failed != 1 || last.Total != 2 {
+		t.Fatalf("first batch %+v %v (progress %+v)", sent, err, last)
+	}
+	if srv.Count("ana@example.cl") != 1 || srv.Count("luis@example.cl") != 0 {
+		t.Fatalf("deliveries: ana %d, luis %d", srv.Count("ana@example.cl"), srv.Count("luis@example.cl"))
+	}
+	srv.Refuse("luis@example.cl", false)
+	b, again, err := s.RetryAll(ctx, c)
+	if err != nil || len(again) != 1 || b == nil || len(b.IDs) != 1 {
+		t.Fatalf("retry: %v %v %v", b, again, err)
+	}
+	if sent, err = b.Run(ctx, nil); err != nil || sent.Sent != 1 {
+		t.Fatalf("retry batch %+v %v", sent, err)
+	}
+	if srv.Count("luis@example.cl") != 1 || srv.Count("ana@example.cl") != 1 {
+		t.Fatal("each letter arrives once")
+	}
+	if b, _, err := s.RetryAll(ctx, c); b != nil || err != nil {
+		t.Fatalf("nothing pending: no batch, got %v %v", b, err)
 	}
 }
