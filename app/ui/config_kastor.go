@@ -22,9 +22,6 @@ func init() {
 	registerConfigSection(20, func(u *UI) configSection { return newKastorSection(u) })
 }
 
-// kastorLoaded, when set (tests), is called after the section shows a load.
-var kastorLoaded func()
-
 // kastorSection is Configuración → Importación desde Kastor: where
 // "Importar datos" reads (a file or a URL, with its token kept in the
 // credential store and never shown back), and the history of imports.
@@ -56,7 +53,7 @@ func newKastorSection(u *UI) *kastorSection {
 	s.token = widget.NewPasswordEntry()
 	s.tokenSet = widget.NewLabel("")
 	s.browse = widget.NewButtonWithIcon(lang.X("kastor.config.browse", "Elegir archivo…"), theme.FolderOpenIcon(), func() {
-		chooseExportFile(u, func(path string) { s.source.SetText(path) })
+		u.chooseExportFile(func(path string) { s.source.SetText(path) })
 	})
 	s.forget = widget.NewButton(lang.X("kastor.config.token.forget", "Olvidar token"), s.onForgetToken)
 	s.save = widget.NewButton(lang.X("action.save", "Guardar"), s.onSave)
@@ -143,8 +140,8 @@ func (s *kastorSection) load() {
 			s.hasToken = terr == nil && tok != ""
 			s.showTokenState()
 			s.loads++
-			if kastorLoaded != nil {
-				kastorLoaded()
+			if s.u.opts.KastorLoaded != nil {
+				s.u.opts.KastorLoaded()
 			}
 		})
 	})

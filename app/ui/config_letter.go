@@ -23,8 +23,8 @@ func init() {
 }
 
 // previewDelay is how long the preview waits after the last keystroke, so
-// typing stays smooth; tests set it to 0 to render at once.
-var previewDelay = 250 * time.Millisecond
+// typing stays smooth (Options.PreviewNow renders at once).
+const previewDelay = 250 * time.Millisecond
 
 // maxPreviewRows bounds the "Vista previa con" list in large communities.
 const maxPreviewRows = 300

@@ -28,7 +28,7 @@ func (s *letterSection) edited() {
 
 func (s *letterSection) schedule() {
 	s.gen++
-	if previewDelay <= 0 {
+	if s.u.opts.PreviewNow {
 		s.check()
 		s.renderPreview()
 		return

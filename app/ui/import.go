@@ -20,8 +20,12 @@ import (
 )
 
 // chooseExportFile asks for a Kastor export with the system's file dialog
-// and calls onChosen with its path. Tests replace it.
-var chooseExportFile = func(u *UI, onChosen func(path string)) {
+// (or Options.ChooseExportFile) and calls onChosen with its path.
+func (u *UI) chooseExportFile(onChosen func(path string)) {
+	if u.opts.ChooseExportFile != nil {
+		u.opts.ChooseExportFile(onChosen)
+		return
+	}
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil {
 			u.showError(err)
@@ -39,13 +43,10 @@ var chooseExportFile = func(u *UI, onChosen func(path string)) {
 	d.Show()
 }
 
-// importStep, when set (tests), is told on the UI goroutine each time the
-// import shows something: "progress", "name", "report", "error" or "cancelled".
-var importStep func(step string)
-
-func importStepDone(step string) {
-	if importStep != nil {
-		importStep(step)
+// importStepDone tells Options.ImportStep (tests) what the import shows.
+func (u *UI) importStepDone(step string) {
+	if u.opts.ImportStep != nil {
+		u.opts.ImportStep(step)
 	}
 }
 
@@ -90,13 +91,13 @@ func (u *UI) askImportKind() {
 	d = dialog.NewCustom(lang.X("kastor.choose.title", "Importar datos"), lang.X("kastor.cancel", "Cancelar"), body, u.win)
 	d.Resize(fyne.NewSize(520, 0))
 	d.Show()
-	importStepDone("choose")
+	u.importStepDone("choose")
 }
 
 // importNewCommunity imports an export the user picks as a new community,
 // whatever communities the database holds already.
 func (u *UI) importNewCommunity() {
-	chooseExportFile(u, func(path string) { u.importFrom(data.Community{}, path) })
+	u.chooseExportFile(func(path string) { u.importFrom(data.Community{}, path) })
 }
 
 // communityNamed is the community already called name (ignoring case,
@@ -126,7 +127,7 @@ func (u *UI) onImport() {
 		u.importFrom(c, c.Source)
 		return
 	}
-	chooseExportFile(u, func(path string) { u.importFrom(c, path) })
+	u.chooseExportFile(func(path string) { u.importFrom(c, path) })
 }
 
 // importJob is one "Importar datos" run: read the export, (for a new
@@ -160,7 +161,7 @@ func (u *UI) importFrom(c data.Community, source string) {
 	j.dlg = dialog.NewCustomWithoutButtons(lang.X("kastor.progress.title", "Importando datos de Kastor"), box, u.win)
 	j.dlg.Resize(fyne.NewSize(480, 160))
 	j.dlg.Show()
-	importStepDone("progress")
+	u.importStepDone("progress")
 	go j.read()
 }
 
@@ -244,7 +245,7 @@ func (j *importJob) askName(im *workflow.Import) {
 	form.Resize(fyne.NewSize(560, height))
 	form.Show()
 	j.u.win.Canvas().Focus(name)
-	importStepDone("name")
+	j.u.importStepDone("name")
 }
 
 // apply saves the export (off the UI goroutine): the import checks the
@@ -261,7 +262,7 @@ func (j *importJob) apply(im *workflow.Import, target data.SyncTarget) {
 		j.cancel()
 		j.u.showImportReport(rep, im.Result)
 		j.u.SelectCommunity(rep.CommunityID)
-		importStepDone("report")
+		j.u.importStepDone("report")
 	})
 }
 
@@ -271,13 +272,13 @@ func (j *importJob) fail(err error) {
 	if errors.Is(err, context.Canceled) {
 		dialog.ShowInformation(lang.X("kastor.cancelled.title", "Importación cancelada"),
 			lang.X("kastor.cancelled.text", "No se modificó nada."), j.u.win)
-		importStepDone("cancelled")
+		j.u.importStepDone("cancelled")
 		return
 	}
 	msg := lang.X("kastor.error", "No se importó nada: {{.Err}}", map[string]any{"Err": errorText(err)})
 	d := dialog.NewError(errors.New(msg), j.u.win)
 	d.Show()
-	importStepDone("error")
+	j.u.importStepDone("error")
 }
 
 // maxShownProblems keeps the report dialog light with exports full of problems.

@@ -63,8 +63,8 @@ func TestImportAnotherCommunityWhileOneIsOpen(t *testing.T) {
 	if _, _, err := kastor.Import(ctx, st, data.SyncTarget{CommunityName: "Las Brisas", Source: brisas}, brisas, kastor.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	steps := kastorSteps(t)
 	u, w, loaded := kastorTestUI(t, st, true)
+	steps := kastorSteps(u)
 	before := kastorRows(t, st)
 
 	// With a community on screen, "Importar datos" asks which import.
@@ -77,7 +77,7 @@ func TestImportAnotherCommunityWhileOneIsOpen(t *testing.T) {
 
 	// "Importar otra comunidad…" picks a file and asks its name.
 	alamos := kastorFile(t, "alamos.csv", alamosCSV)
-	kastorPick(t, alamos)
+	kastorPick(t, u, alamos)
 	fyne.DoAndWait(u.onImportAction)
 	kastorWaitStep(t, steps, "choose")
 	kastorTapTop(t, w, "Importar otra comunidad…")
@@ -133,7 +133,7 @@ func TestImportAnotherCommunityWhileOneIsOpen(t *testing.T) {
 	kastorTapTop(t, w, "Cerrar")
 
 	// "Actualizar" re-imports the community on screen from its file.
-	kastorPick(t, "")
+	kastorPick(t, u, "")
 	fyne.DoAndWait(u.onImportAction)
 	kastorWaitStep(t, steps, "choose")
 	kastorWaitTop(t, w, "Actualizar Edificio Los Álamos", "Desde alamos.csv, como la última vez.")
@@ -151,9 +151,9 @@ func TestImportAnotherCommunityWhileOneIsOpen(t *testing.T) {
 
 func TestImportFirstCommunityAsksNothingAndBacksUpNothing(t *testing.T) {
 	st := datatest.Open(t)
-	kastorPick(t, kastorFile(t, "las-brisas.csv", kastorCSV))
-	steps := kastorSteps(t)
 	u, w, loaded := kastorTestUI(t, st, true)
+	kastorPick(t, u, kastorFile(t, "las-brisas.csv", kastorCSV))
+	steps := kastorSteps(u)
 
 	// No community yet: straight to the file and the name.
 	fyne.DoAndWait(u.onImportAction)
@@ -185,8 +185,8 @@ func TestImportStopsWhenTheBackupFails(t *testing.T) {
 	if err := st.SetCommunitySource(ctx, 1, changed); err != nil {
 		t.Fatal(err)
 	}
-	steps := kastorSteps(t)
 	u, w, _ := kastorTestUI(t, st, false)
+	steps := kastorSteps(u)
 	before := kastorRows(t, st)
 
 	fyne.DoAndWait(u.onImport)

@@ -39,17 +39,15 @@ func kastorFile(t *testing.T, name, content string) string {
 }
 
 // kastorPick makes "Importar datos" pick path instead of showing the file dialog.
-func kastorPick(t *testing.T, path string) {
+func kastorPick(t *testing.T, u *UI, path string) {
 	t.Helper()
-	old := chooseExportFile
-	chooseExportFile = func(u *UI, onChosen func(string)) {
+	u.opts.ChooseExportFile = func(onChosen func(string)) {
 		if path == "" {
 			t.Error("the file dialog was shown")
 			return
 		}
 		onChosen(path)
 	}
-	t.Cleanup(func() { chooseExportFile = old })
 }
 
 // kastorTestUI is the window with only what an import touches: the header,
@@ -63,17 +61,13 @@ func kastorTestUI(t *testing.T, st *data.Store, show bool) (*UI, fyne.Window, ch
 	}
 	// The tab's and the section's database work in line: the only goroutines
 	// left are the import's and the window's reload, and the tests meet them
-	// through importStep and kastorLoaded.
+	// through Options.ImportStep and Options.KastorLoaded.
 	loaded := make(chan struct{}, 16)
-	kastorLoaded = func() { loaded <- struct{}{} }
-	t.Cleanup(func() {
-		kastorLoaded = nil
-	})
 	a := test.NewTempApp(t)
 	w := a.NewWindow("Comunidad")
 	t.Cleanup(w.Close)
 	w.Resize(fyne.NewSize(1280, 800))
-	u := &UI{app: a, win: w, opts: Options{Store: st}, st: st, sendStatus: newSendStatus()}
+	u := &UI{app: a, win: w, opts: Options{Store: st, KastorLoaded: func() { loaded <- struct{}{} }}, st: st, sendStatus: newSendStatus()}
 	u.title = widget.NewLabel("")
 	u.selector = widget.NewSelect(nil, u.onSelectCommunity)
 	u.selector.Hide()
@@ -110,11 +104,9 @@ func kastorWaitLoaded(t *testing.T, loaded chan struct{}) {
 }
 
 // kastorSteps records what the import shows, in order.
-func kastorSteps(t *testing.T) chan string {
-	t.Helper()
+func kastorSteps(u *UI) chan string {
 	ch := make(chan string, 16)
-	importStep = func(s string) { ch <- s }
-	t.Cleanup(func() { importStep = nil })
+	u.opts.ImportStep = func(s string) { ch <- s }
 	return ch
 }
 
@@ -212,9 +204,9 @@ func kastorWaitTop(t *testing.T, w fyne.Window, want ...string) {
 func TestImportCreatesACommunityFromTheEmptyState(t *testing.T) {
 	st := datatest.Open(t)
 	path := kastorFile(t, "las-brisas.csv", kastorCSV)
-	kastorPick(t, path)
-	steps := kastorSteps(t)
 	u, w, loaded := kastorTestUI(t, st, true)
+	kastorPick(t, u, path)
+	steps := kastorSteps(u)
 	if !contains(texts(w.Content()), "Aún no hay comunidades") {
 		t.Fatal("no empty state")
 	}
@@ -262,7 +254,7 @@ func TestImportCreatesACommunityFromTheEmptyState(t *testing.T) {
 	kastorTapTop(t, w, "Cerrar")
 
 	// "Importar datos" again reads the remembered file, without asking.
-	kastorPick(t, "")
+	kastorPick(t, u, "")
 	fyne.DoAndWait(u.onImport)
 	kastorWaitStep(t, steps, "report")
 	kastorWaitLoaded(t, loaded)
@@ -273,15 +265,15 @@ func TestImportCreatesACommunityFromTheEmptyState(t *testing.T) {
 func TestImportBadFileShowsWhyAndChangesNothing(t *testing.T) {
 	st := datatest.Open(t)
 	ctx := context.Background()
-	steps := kastorSteps(t)
-	_, w, _ := kastorTestUI(t, st, false)
+	u, w, _ := kastorTestUI(t, st, false)
+	steps := kastorSteps(u)
 	for _, tt := range []struct{ name, content, want string }{
 		{"sin-correo.csv", "Código;Nombres;Apellidos\nA-101;Ana;Soto\n", "No se importó nada: falta la columna «Correo» (columnas encontradas: «Código», «Nombres», «Apellidos»)"},
 		{"vacio.xlsx", "", "está vacío"},
 		{"informe.xlsx", "%PDF-1.5\n", "es un PDF"},
 		{"truncado.xlsx", "PK\x03\x04\x14\x00\x06\x00", "dañado o incompleto"},
 	} {
-		kastorPick(t, kastorFile(t, tt.name, tt.content))
+		kastorPick(t, u, kastorFile(t, tt.name, tt.content))
 		fyne.DoAndWait(func() { kastorImportButton(t, w) })
 		kastorWaitStep(t, steps, "error")
 		kastorWaitTop(t, w, tt.want)
@@ -322,8 +314,8 @@ func TestImportCancelRollsBack(t *testing.T) {
 	if err := st.SetCommunitySource(ctx, 1, srv.URL+"/export.csv"); err != nil {
 		t.Fatal(err)
 	}
-	steps := kastorSteps(t)
 	u, w, _ := kastorTestUI(t, st, false)
+	steps := kastorSteps(u)
 	if u.community.Source != srv.URL+"/export.csv" {
 		t.Fatalf("source %q", u.community.Source)
 	}
@@ -373,8 +365,8 @@ func TestKastorSectionSavesSourceTokenAndShowsHistory(t *testing.T) {
 	}))
 	defer srv.Close()
 
-	steps := kastorSteps(t)
 	u, w, loaded := kastorTestUI(t, st, false)
+	steps := kastorSteps(u)
 	s := kastorSectionOf(t, u)
 	if s.loads != 0 {
 		t.Fatal("the section loaded before it was shown")

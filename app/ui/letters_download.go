@@ -257,8 +257,8 @@ func (d *letterDownload) run(dest string) {
 		fyne.Do(func() {
 			d.bar.SetValue(float64(done) / float64(total))
 			d.progress.SetText(lang.X("letter.download.progress", "{{.Done}} de {{.Total}} cartas", map[string]any{"Done": done, "Total": total}))
-			if downloadProgress != nil {
-				downloadProgress(done)
+			if d.u.opts.DownloadProgress != nil {
+				d.u.opts.DownloadProgress(done)
 			}
 		})
 	}
@@ -370,7 +370,3 @@ func (d *letterDownload) showResult(total int, err error) {
 func (d *letterDownload) String() string {
 	return fmt.Sprintf("letterDownload(%s, %d units)", d.c.Name, len(d.unitIDs))
 }
-
-// downloadProgress, when set (tests), is told on the UI goroutine each time
-// a letter is written.
-var downloadProgress func(done int)

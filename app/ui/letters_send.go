@@ -282,7 +282,7 @@ func (u *UI) runSend(b *workflow.Batch, title string) *sendRun {
 			if u.sendStatus.run == r {
 				u.sendStatus.update()
 			}
-			sendStepDone("progress")
+			u.sendStepDone("progress")
 		})
 	}
 	// Its own goroutine, even in tests (which run background work in line):
@@ -311,13 +311,10 @@ func (u *UI) runSend(b *workflow.Batch, title string) *sendRun {
 	return r
 }
 
-// sendStep, when set (tests), is told on the UI goroutine each time a
-// batch reports progress: widgets may be looked at then.
-var sendStep func(step string)
-
-func sendStepDone(step string) {
-	if sendStep != nil {
-		sendStep(step)
+// sendStepDone tells Options.SendStep (tests) that a batch reported progress.
+func (u *UI) sendStepDone(step string) {
+	if u.opts.SendStep != nil {
+		u.opts.SendStep(step)
 	}
 }
 

@@ -120,15 +120,9 @@ func openLetterSection(t *testing.T, u *UI, w fyne.Window) *letterSection {
 	return s
 }
 
-func withoutPreviewDelay(t *testing.T) {
-	old := previewDelay
-	previewDelay = 0
-	t.Cleanup(func() { previewDelay = old })
-}
-
 func TestLetterEditorShowsProblemsAndUpdatesThePreview(t *testing.T) {
-	withoutPreviewDelay(t)
 	u, w, st := letterTestUI(t)
+	u.opts.PreviewNow = true
 	c := u.community
 	ctx := context.Background()
 	if _, err := st.Writer().ExecContext(ctx, `DELETE FROM settings WHERE key IN ('letter.admin_email', 'letter.admin_phone')`); err != nil {
@@ -253,8 +247,8 @@ func TestLetterEditorShowsProblemsAndUpdatesThePreview(t *testing.T) {
 }
 
 func TestLetterTemplatesNewDuplicateRenameDelete(t *testing.T) {
-	withoutPreviewDelay(t)
 	u, w, st := letterTestUI(t)
+	u.opts.PreviewNow = true
 	c := u.community
 	s := openLetterSection(t, u, w)
 
@@ -638,12 +632,11 @@ func TestInsertFieldGoesWhereTheCursorIs(t *testing.T) {
 func TestLetterDownloadCancel(t *testing.T) {
 	u, w, _ := letterTestUI(t)
 	var d *letterDownload
-	downloadProgress = func(done int) {
+	u.opts.DownloadProgress = func(done int) {
 		if done == 1 {
 			d.stop.OnTapped() // on the UI goroutine, as a tap would be
 		}
 	}
-	t.Cleanup(func() { downloadProgress = nil })
 
 	fyne.DoAndWait(func() { d = u.newLetterDownload(nil) })
 	<-d.loaded

@@ -394,8 +394,7 @@ func TestSendBehindAndCloseWhileSending(t *testing.T) {
 	u.quit = func() { close(closed) }
 
 	steps := make(chan string, 16)
-	sendStep = func(s string) { steps <- s }
-	t.Cleanup(func() { sendStep = nil })
+	u.opts.SendStep = func(s string) { steps <- s }
 
 	var d *letterSend
 	fyne.DoAndWait(func() { d = u.newLetterSend(nil) })

@@ -29,6 +29,26 @@ type Options struct {
 	Secrets mailer.Secrets
 	// Version is shown in "Acerca de".
 	Version string
+
+	// What tests replace or observe; nil (false) in the application.
+	//
+	// ChooseExportFile stands for the file dialog "Importar datos" opens.
+	ChooseExportFile func(onChosen func(path string))
+	// ImportStep is told, on the UI goroutine, each time an import shows
+	// something: "choose", "progress", "name", "report", "error" or
+	// "cancelled".
+	ImportStep func(step string)
+	// SendStep is told, on the UI goroutine, each time a batch of emails
+	// reports progress: widgets may be looked at then.
+	SendStep func(step string)
+	// DownloadProgress is told, on the UI goroutine, each time a letter of
+	// a download is written.
+	DownloadProgress func(done int)
+	// KastorLoaded is called after Configuración → Kastor shows a load.
+	KastorLoaded func()
+	// PreviewNow renders the letter preview at each keystroke instead of
+	// after a pause in typing.
+	PreviewNow bool
 }
 
 // prefLastCommunity remembers, per database (its installation id), the
