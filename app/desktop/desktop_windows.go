@@ -68,7 +68,10 @@ func shellExecute(verb, file, args string) error {
 	switch {
 	case err == nil:
 		return nil
-	case errors.Is(err, seErrNoAssoc), errors.Is(err, errorNoAssociation):
+	case errors.Is(err, seErrNoAssoc), errors.Is(err, errorNoAssociation),
+		// With no handler for the verb Wine (and old shells) tries to run
+		// the file itself.
+		errors.Is(err, windows.ERROR_BAD_EXE_FORMAT):
 		return ErrNoApplication
 	case errors.Is(err, windows.ERROR_FILE_NOT_FOUND), errors.Is(err, windows.ERROR_PATH_NOT_FOUND):
 		return ErrNotFound

@@ -15,7 +15,6 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -252,7 +251,7 @@ func downloadError(ctx context.Context, shown string, timeout time.Duration, err
 		return fmt.Errorf("no se encontró el servidor %s: revise la dirección y la conexión a internet", dns.Name)
 	case errors.As(err, &cert):
 		return fmt.Errorf("no se pudo descargar %s: el certificado de seguridad del servidor no es válido", shown)
-	case errors.Is(err, syscall.ECONNREFUSED):
+	case connRefused(err):
 		return fmt.Errorf("no se pudo descargar %s: el servidor no acepta conexiones", shown)
 	case errors.As(err, &op) && op.Timeout():
 		return fmt.Errorf("el servidor de %s no respondió a tiempo", shown)

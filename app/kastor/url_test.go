@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -87,10 +88,11 @@ func TestReadURL(t *testing.T) {
 }
 
 func TestDescribe(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "exportación.xlsx") // C:\Users\...\Temp\... on Windows
 	for in, want := range map[string]string{
 		"https://user:pw@kastor.example.cl/x.xlsx?token=1": "https://kastor.example.cl/x.xlsx",
 		"http://kastor.example.cl/a/b.csv#x":               "http://kastor.example.cl/a/b.csv",
-		"/tmp/export.xlsx":                                 "/tmp/export.xlsx",
+		file:                                               file,
 	} {
 		if got := Describe(in); got != want {
 			t.Errorf("Describe(%q) = %q, want %q", in, got, want)
@@ -104,6 +106,13 @@ func TestReadURLConnectionErrors(t *testing.T) {
 	srv.Close() // nothing listens there now
 	if _, err := Read(context.Background(), addr+"/x.xlsx", Options{}); err == nil || !strings.Contains(err.Error(), "no acepta conexiones") {
 		t.Fatalf("closed port: %v", err)
+	}
+	if underWine() {
+		// Wine's crypt32 builds the chain of an unknown certificate by
+		// asking the network for its issuer, which this machine cannot
+		// reach, until the handshake times out; Windows itself refuses it
+		// at once. The message for a bad certificate is held on Linux.
+		return
 	}
 	tlsSrv := httptest.NewTLSServer(http.NotFoundHandler())
 	defer tlsSrv.Close()

@@ -46,6 +46,9 @@ func TestCrashMidBatchThenResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Closed before the folder is removed: Windows refuses to delete an
+	// open file ("Sharing violation").
+	defer out.Close()
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -1,0 +1,5 @@
+//go:build !windows
+
+package kastor
+
+func underWine() bool { return false }
