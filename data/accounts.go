@@ -429,7 +429,7 @@ func coveredUnits(ctx context.Context, q Querier, community int64, unitIDs []int
 
 // accounts lists a community's portal accounts by login.
 func accounts(ctx context.Context, q Querier, community int64) ([]Account, error) {
-	out, err := queryAll(ctx, q, func(rows *sql.Rows) (Account, error) {
+	out, err := queryAll(ctx, q, func(rows scanner) (Account, error) {
 		var a Account
 		var created string
 		err := rows.Scan(&a.ID, &a.CommunityID, &a.Email, &a.Status, &created)

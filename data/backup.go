@@ -275,7 +275,7 @@ func integrity(ctx context.Context, q Querier) error { return checkPragma(ctx, q
 
 // checkPragma runs PRAGMA pragma (integrity_check or quick_check) on q.
 func checkPragma(ctx context.Context, q Querier, pragma string) error {
-	msgs, err := queryAll(ctx, q, func(rows *sql.Rows) (string, error) {
+	msgs, err := queryAll(ctx, q, func(rows scanner) (string, error) {
 		var m string
 		return m, rows.Scan(&m)
 	}, "PRAGMA "+pragma)

@@ -34,7 +34,7 @@ func ParseTime(s string) time.Time {
 
 const communityCols = `id, name, address, source, created_at, coalesce(last_sync_at, ''), last_sync_source`
 
-func scanCommunity(row interface{ Scan(...any) error }) (Community, error) {
+func scanCommunity(row scanner) (Community, error) {
 	var c Community
 	var created, synced string
 	err := row.Scan(&c.ID, &c.Name, &c.Address, &c.Source, &created, &synced, &c.LastSyncSource)
@@ -44,20 +44,11 @@ func scanCommunity(row interface{ Scan(...any) error }) (Community, error) {
 
 // Communities lists every community by name.
 func (s *Store) Communities(ctx context.Context) ([]Community, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+communityCols+` FROM communities ORDER BY name COLLATE NOCASE`)
+	cs, err := queryAll(ctx, s.r, scanCommunity, `SELECT `+communityCols+` FROM communities ORDER BY name COLLATE NOCASE`)
 	if err != nil {
 		return nil, fmt.Errorf("list communities: %w", err)
 	}
-	defer rows.Close()
-	var cs []Community
-	for rows.Next() {
-		c, err := scanCommunity(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list communities: %w", err)
-		}
-		cs = append(cs, c)
-	}
-	return cs, rows.Err()
+	return cs, nil
 }
 
 // Community returns one community by id.

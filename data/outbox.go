@@ -82,7 +82,7 @@ const outboxCols = `o.id, o.community_id, o.kind, o.dedupe_key, coalesce(o.perso
 
 const outboxFrom = ` FROM outbox o LEFT JOIN units u ON u.id = o.unit_id `
 
-func scanOutbox(row interface{ Scan(...any) error }) (OutboxMessage, error) {
+func scanOutbox(row scanner) (OutboxMessage, error) {
 	var m OutboxMessage
 	var attach int
 	var created, updated, sent, committed string
@@ -479,20 +479,11 @@ func (s *Store) ListOutbox(ctx context.Context, community int64, f OutboxFilter)
 	if f.Limit > 0 {
 		q += fmt.Sprintf(` LIMIT %d`, f.Limit)
 	}
-	rows, err := s.r.QueryContext(ctx, q, args...)
+	out, err := queryAll(ctx, s.r, scanOutbox, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list mail: %w", err)
 	}
-	defer rows.Close()
-	var out []OutboxMessage
-	for rows.Next() {
-		m, err := scanOutbox(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list mail: %w", err)
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // OutboxCounts counts a community's messages by state.

@@ -342,7 +342,7 @@ func personWhere(ctx context.Context, q Querier, where string, args ...any) (Per
 
 // unitCodesOf lists, in natural order, the codes of the units a person belongs to.
 func unitCodesOf(ctx context.Context, q Querier, personID int64) ([]string, error) {
-	codes, err := queryAll(ctx, q, func(rows *sql.Rows) (string, error) {
+	codes, err := queryAll(ctx, q, func(rows scanner) (string, error) {
 		var c string
 		return c, rows.Scan(&c)
 	}, `SELECT u.code FROM memberships m JOIN units u ON u.id = m.unit_id WHERE m.person_id = ? AND m.archived = 0`, personID)

@@ -5,9 +5,12 @@ import (
 	"database/sql"
 )
 
+// scanner is a row to read: *sql.Row or *sql.Rows.
+type scanner interface{ Scan(dest ...any) error }
+
 // queryAll runs query on q and returns every row as scan reads it: the
 // rows/scan/close/Err loop of a listing, once.
-func queryAll[T any](ctx context.Context, q Querier, scan func(*sql.Rows) (T, error), query string, args ...any) ([]T, error) {
+func queryAll[T any](ctx context.Context, q Querier, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
 	var out []T
 	err := queryEach(ctx, q, func(rows *sql.Rows) error {
 		v, err := scan(rows)

@@ -160,24 +160,16 @@ func UserRowsTx(ctx context.Context, q Querier, community int64) ([]UserRow, err
 
 // Units lists a community's units in natural code order.
 func (s *Store) Units(ctx context.Context, community int64) ([]Unit, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id, community_id, code, name, assigned, sector, floor, factor, archived
-		FROM units WHERE community_id = ?`, community)
+	us, err := queryAll(ctx, s.r, func(row scanner) (Unit, error) {
+		var u Unit
+		err := row.Scan(&u.ID, &u.CommunityID, &u.Code, &u.Name, &u.Assigned, &u.Sector, &u.Floor, &u.Factor, &u.Archived)
+		return u, err
+	}, `SELECT id, community_id, code, name, assigned, sector, floor, factor, archived FROM units WHERE community_id = ?`, community)
 	if err != nil {
 		return nil, fmt.Errorf("list units: %w", err)
 	}
-	defer rows.Close()
-	var us []Unit
-	for rows.Next() {
-		var u Unit
-		var archived int
-		if err := rows.Scan(&u.ID, &u.CommunityID, &u.Code, &u.Name, &u.Assigned, &u.Sector, &u.Floor, &u.Factor, &archived); err != nil {
-			return nil, fmt.Errorf("list units: %w", err)
-		}
-		u.Archived = archived != 0
-		us = append(us, u)
-	}
 	sort.SliceStable(us, func(i, j int) bool { return NaturalCompare(us[i].Code, us[j].Code) < 0 })
-	return us, rows.Err()
+	return us, nil
 }
 
 // UnitByCode finds a unit of a community by its Kastor code.

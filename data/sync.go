@@ -142,7 +142,7 @@ func loadSyncState(ctx context.Context, q Querier, c Community) (*SyncState, err
 		return st, nil
 	}
 	var err error
-	st.Units, err = queryAll(ctx, q, func(rows *sql.Rows) (Unit, error) {
+	st.Units, err = queryAll(ctx, q, func(rows scanner) (Unit, error) {
 		u := Unit{CommunityID: c.ID}
 		err := rows.Scan(&u.ID, &u.Code, &u.Name, &u.Assigned, &u.Sector, &u.Floor, &u.Factor, &u.Archived)
 		return u, err
@@ -150,7 +150,7 @@ func loadSyncState(ctx context.Context, q Querier, c Community) (*SyncState, err
 	if err != nil {
 		return nil, fmt.Errorf("load units: %w", err)
 	}
-	st.People, err = queryAll(ctx, q, func(rows *sql.Rows) (Person, error) {
+	st.People, err = queryAll(ctx, q, func(rows scanner) (Person, error) {
 		p := Person{CommunityID: c.ID}
 		var typ, origin string
 		err := rows.Scan(&p.ID, &p.KastorKey, &p.FirstNames, &p.LastNames, &p.RUT, &p.Email, &p.Phone, &typ, &origin, &p.Archived)
@@ -161,7 +161,7 @@ func loadSyncState(ctx context.Context, q Querier, c Community) (*SyncState, err
 	if err != nil {
 		return nil, fmt.Errorf("load people: %w", err)
 	}
-	st.Members, err = queryAll(ctx, q, func(rows *sql.Rows) (Membership, error) {
+	st.Members, err = queryAll(ctx, q, func(rows scanner) (Membership, error) {
 		var m Membership
 		var role, origin string
 		err := rows.Scan(&m.UnitID, &m.PersonID, &role, &origin, &m.Position, &m.Archived)
@@ -599,7 +599,20 @@ func (s *Store) SyncRuns(ctx context.Context, community int64, limit int) ([]Syn
 	if limit <= 0 {
 		limit = -1
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT r.id, r.community_id, c.name, r.source, r.started_at, r.finished_at,
+	out, err := queryAll(ctx, s.r, func(row scanner) (SyncReport, error) {
+		var r SyncReport
+		var started, finished, problems string
+		if err := row.Scan(&r.ID, &r.CommunityID, &r.Community, &r.Source, &started, &finished,
+			&r.Units.New, &r.Units.Updated, &r.Units.Unchanged, &r.Units.Archived,
+			&r.Users.New, &r.Users.Updated, &r.Users.Unchanged, &r.Users.Archived, &problems); err != nil {
+			return r, err
+		}
+		r.StartedAt, r.FinishedAt = ParseTime(started), ParseTime(finished)
+		if err := json.Unmarshal([]byte(problems), &r.Problems); err != nil {
+			return r, fmt.Errorf("sync run %d: problems: %w", r.ID, err)
+		}
+		return r, nil
+	}, `SELECT r.id, r.community_id, c.name, r.source, r.started_at, r.finished_at,
 		units_new, units_updated, units_unchanged, units_archived,
 		users_new, users_updated, users_unchanged, users_archived, problems
 		FROM sync_runs r JOIN communities c ON c.id = r.community_id
@@ -607,23 +620,7 @@ func (s *Store) SyncRuns(ctx context.Context, community int64, limit int) ([]Syn
 	if err != nil {
 		return nil, fmt.Errorf("list sync runs: %w", err)
 	}
-	defer rows.Close()
-	var out []SyncReport
-	for rows.Next() {
-		var r SyncReport
-		var started, finished, problems string
-		if err := rows.Scan(&r.ID, &r.CommunityID, &r.Community, &r.Source, &started, &finished,
-			&r.Units.New, &r.Units.Updated, &r.Units.Unchanged, &r.Units.Archived,
-			&r.Users.New, &r.Users.Updated, &r.Users.Unchanged, &r.Users.Archived, &problems); err != nil {
-			return nil, fmt.Errorf("list sync runs: %w", err)
-		}
-		r.StartedAt, r.FinishedAt = ParseTime(started), ParseTime(finished)
-		if err := json.Unmarshal([]byte(problems), &r.Problems); err != nil {
-			return nil, fmt.Errorf("sync run %d: problems: %w", r.ID, err)
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // SetCommunitySource remembers the Kastor export (path or URL) "Importar

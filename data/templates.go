@@ -34,7 +34,7 @@ var ErrTemplateName = errors.New("ya existe una plantilla con ese nombre")
 
 const templateCols = `id, community_id, kind, name, title, body, is_default, updated_at`
 
-func scanTemplate(row interface{ Scan(...any) error }) (Template, error) {
+func scanTemplate(row scanner) (Template, error) {
 	var t Template
 	var def int
 	var updated string
@@ -61,21 +61,12 @@ func TemplatesTx(ctx context.Context, q Querier, community int64, kind string) (
 	if err := checkKind(kind); err != nil {
 		return nil, err
 	}
-	rows, err := q.QueryContext(ctx, `SELECT `+templateCols+` FROM templates
+	ts, err := queryAll(ctx, q, scanTemplate, `SELECT `+templateCols+` FROM templates
 		WHERE community_id = ? AND kind = ? ORDER BY is_default DESC, name COLLATE NOCASE, id`, community, kind)
 	if err != nil {
 		return nil, fmt.Errorf("list templates: %w", err)
 	}
-	defer rows.Close()
-	var ts []Template
-	for rows.Next() {
-		t, err := scanTemplate(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list templates: %w", err)
-		}
-		ts = append(ts, t)
-	}
-	return ts, rows.Err()
+	return ts, nil
 }
 
 // Template returns one template by id.
