@@ -14,7 +14,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -44,7 +43,7 @@ type generateRun struct {
 	progress *dialog.CustomDialog
 	bar      *widget.ProgressBar
 	cancel   *widget.Button
-	save     *dialog.FileDialog
+	save     *saveAs
 	result   *dialog.CustomDialog
 	open     func(path string) error // u.openPath; tests replace it
 
@@ -171,55 +170,13 @@ func (r *generateRun) start(parent context.Context) {
 }
 
 // showSave asks where to keep the workbook, proposing
-// usuarios-<comunidad>-<fecha>.xlsx in the folder used last time.
+// usuarios-<comunidad>-<fecha>.xlsx in the folder used last time. A full
+// path may be typed; closing it without saving shows the result, which
+// offers to save again (the accounts exist already).
 func (r *generateRun) showSave() {
-	r.save = dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			r.u.showError(err)
-			return
-		}
-		if w == nil { // the user closed the dialog
-			r.showResult()
-			return
-		}
-		r.saveTo(w)
-	}, r.u.win)
-	r.save.SetFileName(userfile.DefaultName(r.c.Name, time.Now()))
-	r.save.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx"}))
-	if dir := r.u.app.Preferences().String(prefGenerateDir); dir != "" {
-		if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
-			r.save.SetLocation(l)
-		}
-	}
-	r.save.Resize(fyne.NewSize(900, 600))
-	r.save.Show()
-}
-
-// saveTo writes the workbook to the place the save dialog chose. Fyne's
-// dialog hands over an open (and truncated) file; for a local file it is
-// closed at once and the workbook written beside it and renamed over it, so
-// the name never holds half a workbook.
-func (r *generateRun) saveTo(w fyne.URIWriteCloser) {
-	uri := w.URI()
-	if uri.Scheme() != "file" {
-		background(func() {
-			_, err := w.Write(r.file)
-			if cerr := w.Close(); err == nil {
-				err = cerr
-			}
-			fyne.Do(func() { r.saveDone(uri.Name(), err) })
-		})
-		return
-	}
-	w.Close()
-	path := uri.Path()
-	if !strings.EqualFold(filepath.Ext(path), ".xlsx") {
-		// Excel refuses a workbook without its extension: "usuarios" becomes
-		// "usuarios.xlsx", and the empty file the dialog made goes away.
-		removeIfEmpty(path)
-		path += ".xlsx"
-	}
-	r.savePath(path)
+	r.save = r.u.showSaveAs(lang.X("userfile.save.title", "Guardar el archivo de usuarios"),
+		r.u.app.Preferences().String(prefGenerateDir), userfile.DefaultName(r.c.Name, time.Now()), ".xlsx",
+		r.savePath, r.showResult)
 }
 
 // savePath writes the workbook to path atomically, off the UI goroutine.
@@ -237,8 +194,10 @@ func (r *generateRun) savePath(path string) {
 func (r *generateRun) saveDone(path string, err error) {
 	defer signal(r.saved)
 	if err != nil {
-		r.u.showError(fmt.Errorf("%s: %w", lang.X("userfile.save.failed", "Las cuentas se crearon, pero el archivo no se pudo guardar"), err))
-		r.showResult()
+		// The workbook is still in memory: another folder writes it, nothing
+		// is generated again.
+		r.u.showWriteError(lang.X("userfile.save.failed", "Las cuentas se crearon, pero el archivo no se pudo guardar"), err,
+			r.showSave, r.showResult)
 		return
 	}
 	r.path = path

@@ -76,7 +76,10 @@ func genTopTexts(w fyne.Window) string {
 func genEntryTexts(o fyne.CanvasObject) []string {
 	var out []string
 	walkTree(o, func(o fyne.CanvasObject) bool {
-		if e, ok := o.(*widget.Entry); ok {
+		switch e := o.(type) {
+		case *widget.Entry:
+			out = append(out, e.Text)
+		case *dialogEntry:
 			out = append(out, e.Text)
 		}
 		return true
@@ -234,8 +237,61 @@ func TestGenerateUsersCancelledAndNotSaved(t *testing.T) {
 	if _, err := os.Stat(bad); err == nil {
 		t.Fatal("a file was written")
 	}
-	if got := genTopTexts(w); !strings.Contains(got, "Guardar archivo…") {
+	// The error is in Spanish and offers another folder; the workbook is
+	// still in memory, so saving there needs nothing generated again.
+	got = genTopTexts(w)
+	if !strings.Contains(got, "Las cuentas se crearon, pero el archivo no se pudo guardar") || !strings.Contains(got, "Guardar en otra carpeta") {
 		t.Fatalf("after a failed save:\n%s", got)
+	}
+	test.Tap(findButton(w.Canvas().Overlays().Top(), "Guardar en otra carpeta"))
+	if r.save == nil || !contains(genEntryTexts(w.Canvas().Overlays().Top()), userfile.DefaultName("Edificio Los Álamos", time.Now())) {
+		t.Fatal("«Guardar en otra carpeta» did not open the save dialog")
+	}
+	// A full path typed as the name is where the file goes.
+	typed := filepath.Join(t.TempDir(), "x", "usuarios")
+	if err := os.MkdirAll(filepath.Dir(typed), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r.save.name.SetText(typed)
+	r.save.name.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	genWait(t, "the save to the typed path", r.saved)
+	if _, err := excelize.OpenFile(typed + ".xlsx"); err != nil {
+		t.Fatalf("the typed path %s.xlsx: %v", typed, err)
+	}
+	if got := genTopTexts(w); !strings.Contains(got, "Archivo: usuarios.xlsx") {
+		t.Fatalf("result after saving to the typed path:\n%s", got)
+	}
+}
+
+// TestSaveAsChecksTheFolder: a typed path in a folder that does not exist
+// is refused in Spanish in the dialog, which stays open with what was typed.
+func TestSaveAsChecksTheFolder(t *testing.T) {
+	u, w := newTestUI(t, nil)
+	var saved []string
+	cancelled := 0
+	var s *saveAs
+	fyne.DoAndWait(func() {
+		s = u.showSaveAs("Guardar", t.TempDir(), "u", ".xlsx", func(p string) { saved = append(saved, p) }, func() { cancelled++ })
+	})
+	bad := filepath.Join(t.TempDir(), "no", "existe", "u.xlsx")
+	s.name.SetText(bad)
+	s.name.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if len(saved) != 0 || !s.errLabel.Visible() || !strings.Contains(s.errLabel.Text, "no existe") || w.Canvas().Overlays().Top() == nil {
+		t.Fatalf("saved %q, error %q", saved, s.errLabel.Text)
+	}
+	// A name alone goes in the folder shown, with the extension added.
+	s.name.SetText("lista")
+	test.Tap(findButton(w.Canvas().Overlays().Top(), "Guardar"))
+	if len(saved) != 1 || saved[0] != filepath.Join(s.folder.Text, "lista.xlsx") {
+		t.Fatalf("saved %q", saved)
+	}
+	// Escape is «Cancelar».
+	fyne.DoAndWait(func() {
+		s = u.showSaveAs("Guardar", t.TempDir(), "u", ".xlsx", func(p string) { saved = append(saved, p) }, func() { cancelled++ })
+	})
+	s.folder.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if cancelled != 1 || len(saved) != 1 {
+		t.Fatalf("Escape: cancelled %d, saved %q", cancelled, saved)
 	}
 }
 

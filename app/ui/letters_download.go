@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -192,24 +191,19 @@ func (d *letterDownload) update() {
 	}
 }
 
+// prefLetterDir remembers the folder the combined letters PDF went to.
+const prefLetterDir = "letters.lastdir"
+
 // onGenerate asks where to write: a folder, or the combined file.
 func (d *letterDownload) onGenerate() {
 	if d.combined() {
-		fd := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-			if err != nil {
-				d.u.showError(err)
-				return
-			}
-			if w == nil {
-				return
-			}
-			path := w.URI().Path()
-			w.Close() // the letters are written beside it and renamed onto it
-			d.run(path)
-		}, d.u.win)
-		fd.SetFileName(letter.FileName(data.UserRow{UnitCode: lang.X("letter.download.filename", "Cartas de bienvenida"), FirstNames: d.c.Name}))
-		fd.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
-		fd.Show()
+		// A full path may be typed; the folder is remembered for next time.
+		name := letter.FileName(data.UserRow{UnitCode: lang.X("letter.download.filename", "Cartas de bienvenida"), FirstNames: d.c.Name})
+		d.u.showSaveAs(lang.X("letter.download.save.title", "Guardar las cartas en un PDF"),
+			d.u.app.Preferences().String(prefLetterDir), name, ".pdf", func(path string) {
+				d.u.app.Preferences().SetString(prefLetterDir, filepath.Dir(path))
+				d.run(path)
+			}, nil)
 		return
 	}
 	fd := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
