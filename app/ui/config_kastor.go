@@ -79,7 +79,7 @@ func newKastorSection(u *UI) *kastorSection {
 		widget.NewLabelWithStyle(s.title(), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		help,
 		form,
-		container.NewHBox(s.save),
+		container.NewHBox(s.save, widget.NewButton(lang.X("kastor.undo.title", "Deshacer última importación"), s.u.onUndoImport)),
 		widget.NewSeparator(),
 		widget.NewLabelWithStyle(lang.X("kastor.history.title", "Historial de importaciones"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 	)

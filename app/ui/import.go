@@ -180,7 +180,7 @@ func (j *importJob) progress(f float64) {
 // read runs off the UI goroutine.
 func (j *importJob) read() {
 	im, err := j.u.flows().ReadImport(j.ctx, workflow.ImportRequest{
-		Source: j.source, CommunityID: j.community.ID, Progress: j.progress,
+		Source: j.source, CommunityID: j.community.ID, Progress: j.progress, Confirm: j.confirm,
 	})
 	if err != nil {
 		fyne.Do(func() { j.fail(err) })
@@ -323,6 +323,12 @@ func (u *UI) showImportReport(rep data.SyncReport, res *kastor.Result) {
 		body = container.NewBorder(container.NewVBox(lines...), foot, nil, nil, list)
 	}
 	d := dialog.NewCustom(lang.X("kastor.report.title", "Importación terminada"), lang.X("kastor.close", "Cerrar"), body, u.win)
+	if _, ok := u.flows().CanUndo(context.Background(), rep.CommunityID); ok && rep.Changed() {
+		d.SetButtons([]fyne.CanvasObject{
+			widget.NewButton(lang.X("kastor.undo.title", "Deshacer última importación"), func() { d.Hide(); u.onUndoImport() }),
+			widget.NewButton(lang.X("kastor.close", "Cerrar"), d.Hide),
+		})
+	}
 	d.Resize(fyne.NewSize(760, 520))
 	d.Show()
 }

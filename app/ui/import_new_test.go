@@ -138,6 +138,11 @@ func TestImportAnotherCommunityWhileOneIsOpen(t *testing.T) {
 	kastorWaitStep(t, steps, "choose")
 	kastorWaitTop(t, w, "Actualizar Edificio Los Álamos", "Desde alamos.csv, como la última vez.")
 	kastorTapTop(t, w, "Actualizar Edificio Los Álamos")
+	// Its title names Las Brisas: the import asks, naming both, and only
+	// a tick on that warning lets it go on.
+	kastorWaitStepOnly(t, steps, "preview")
+	kastorWaitTop(t, w, "Revise antes de importar", "La exportación es de «Las Brisas» (lo dice su título: «LAS BRISAS»), no de «Edificio Los Álamos»")
+	confirmGuards(t, w)
 	kastorWaitStep(t, steps, "report")
 	kastorWaitLoaded(t, loaded)
 	kastorWaitTop(t, w, "Importación terminada", "Edificio Los Álamos", "Sin cambios: la exportación es igual a lo ya importado.")

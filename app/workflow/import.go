@@ -69,19 +69,27 @@ type ImportRequest struct {
 	// reading is the first half, saving the second.
 	Progress func(float64)
 	// Confirm, when set, is asked once the export is read and checked and
-	// before anything is written (the backup included); false cancels the
-	// import with context.Canceled. This is where the window and the
-	// command show what the import is about to change and ask.
+	// before anything is written (the backup included), with im.Pending
+	// holding the plan and the guard rails it trips; false cancels the
+	// import with context.Canceled. This is where the window shows what
+	// the import is about to change and asks.
 	Confirm func(ctx context.Context, im *Import, target data.SyncTarget) (bool, error)
+	// AcceptGuards imports even when guard rails trip and there is no
+	// Confirm to ask (the command line's --yes). Without it, Save refuses
+	// with a *GuardError.
+	AcceptGuards bool
 }
 
 // Import is an export read and not saved yet.
 type Import struct {
 	Source string
 	Result *kastor.Result
-	s      *Service
-	req    ImportRequest
-	opts   kastor.Options
+	// Pending is the plan Save is about to apply, with its guard rails,
+	// while Confirm is asked.
+	Pending *Preview
+	s       *Service
+	req     ImportRequest
+	opts    kastor.Options
 }
 
 func (r ImportRequest) progress(f float64) {
@@ -165,11 +173,14 @@ func (im *Import) Target(ctx context.Context, t data.SyncTarget) (data.SyncTarge
 // Save writes the export into target in one transaction, in this order:
 //  1. a new community's name must still be free (another window or
 //     command may have taken it since it was asked): *NameTakenError;
-//  2. Confirm, when the request has one;
-//  3. a backup of the database, unless it holds no community yet
+//  2. the preview (Import.Preview): the plan and its guard rails;
+//  3. Confirm, when the request has one; without it, guard rails refuse
+//     with a *GuardError unless AcceptGuards;
+//  4. a backup of the database, unless it holds no community yet
 //     (nothing to protect) or keeps no backups of itself (a Backuper):
 //     *BackupError;
-//  4. the sync itself (kastor.Apply).
+//  5. the plan previewed, applied as it is (kastor.ApplyPlan), and what
+//     undoing it needs (UndoLastImport) kept.
 //
 // A cancelled ctx at any step leaves the database as it was.
 func (im *Import) Save(ctx context.Context, target data.SyncTarget) (data.SyncReport, error) {
@@ -185,7 +196,13 @@ func (im *Import) Save(ctx context.Context, target data.SyncTarget) (data.SyncRe
 			}
 		}
 	}
-	if im.req.Confirm != nil {
+	pv, err := im.Preview(ctx, target)
+	if err != nil {
+		return data.SyncReport{}, err
+	}
+	im.Pending = pv
+	switch {
+	case im.req.Confirm != nil:
 		ok, err := im.req.Confirm(ctx, im, target)
 		if err != nil {
 			return data.SyncReport{}, err
@@ -193,18 +210,28 @@ func (im *Import) Save(ctx context.Context, target data.SyncTarget) (data.SyncRe
 		if !ok {
 			return data.SyncReport{}, context.Canceled
 		}
+	case len(pv.Guards) > 0 && !im.req.AcceptGuards:
+		return data.SyncReport{}, &GuardError{Guards: pv.Guards}
 	}
-	if b, ok := st.(Backuper); ok && len(cs) > 0 {
-		if _, err := b.Backup(ctx, data.ReasonSync); err != nil {
+	backup := ""
+	if bk, ok := st.(Backuper); ok && len(cs) > 0 {
+		b, err := bk.Backup(ctx, data.ReasonSync)
+		if err != nil {
 			if errors.Is(err, context.Canceled) {
 				return data.SyncReport{}, err
 			}
 			return data.SyncReport{}, &BackupError{Err: err}
 		}
+		backup = b.Path
 	}
 	save := im.opts
 	save.Progress = func(f float64) { im.req.progress(0.5 + f/2) }
-	rep, err := kastor.Apply(ctx, st, target, im.Source, im.Result, save)
+	// The plan shown is the plan written: a change since (an edit in the
+	// window, another import) is data.ErrStalePlan, and nothing is written.
+	rep, err := kastor.ApplyPlan(ctx, st, target, im.Source, im.Result, pv.Plan, save)
+	if err == nil && backup != "" {
+		_ = im.s.recordUndo(ctx, rep, backup) // best effort: the import is saved
+	}
 	if err == nil && kastor.IsURL(im.Source) {
 		if c, cerr := st.Community(ctx, rep.CommunityID); cerr == nil && c.Source == data.RedactSource(im.Source) {
 			// The community remembers this URL: keep its secret parts

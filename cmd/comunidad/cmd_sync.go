@@ -13,6 +13,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"comunidad/app/kastor"
 	"comunidad/app/workflow"
 	"comunidad/data"
 )
@@ -20,8 +21,8 @@ import (
 func init() {
 	register(&command{
 		name:    "sync",
-		args:    "ARCHIVO|URL [--community NOMBRE] [--token TOKEN] [--json]",
-		summary: "importa una exportación de Kastor (.xlsx, .csv o URL); crea la comunidad la primera vez",
+		args:    "ARCHIVO|URL [--community NOMBRE] [--token TOKEN] [--dry-run] [--yes] [--json] | --undo [--community NOMBRE]",
+		summary: "importa una exportación de Kastor (.xlsx, .csv o URL); crea la comunidad la primera vez; --dry-run muestra qué cambiaría, --undo deshace la última importación",
 		run:     runSync,
 	})
 	register(&command{
@@ -73,15 +74,25 @@ func runSync(ctx context.Context, e *env, args []string) error {
 	name := fs.String("community", "", "comunidad a la que importar: la nombrada (se crea si no existe) o la única que hay")
 	token := fs.String("token", "", "token de la URL de Kastor (por omisión, KASTOR_TOKEN o el guardado en Configuración)")
 	asJSON := fs.Bool("json", false, "el informe en JSON")
+	dryRun := fs.Bool("dry-run", false, "muestra qué cambiaría la importación (y sus advertencias) sin escribir nada")
+	yes := fs.Bool("yes", false, "importa aunque la importación parezca un error (otra comunidad, muchas unidades o personas archivadas, muy pocas filas)")
+	undo := fs.Bool("undo", false, "deshace la última importación de la comunidad, si nada cambió después")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
+	}
+	if *undo {
+		if len(pos) != 0 || *dryRun || *yes {
+			return errorf("sync --undo no lleva archivo ni otras opciones que --community")
+		}
+		return runSyncUndo(ctx, e, *name)
 	}
 	if len(pos) != 1 {
 		return errorf("sync: indique un archivo .xlsx o .csv, o una URL (vea comunidad sync --help)")
 	}
 	source := pos[0]
-	st, done, err := e.openWrite(ctx)
+	// A dry run only reads: it works while the window has the database.
+	st, done, err := e.openFor(ctx, !*dryRun)
 	if err != nil {
 		return err
 	}
@@ -92,12 +103,15 @@ func runSync(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	req := workflow.ImportRequest{Source: source, CommunityID: target.CommunityID, Token: *token}
+	req := workflow.ImportRequest{Source: source, CommunityID: target.CommunityID, Token: *token, AcceptGuards: *yes}
 	if req.Token == "" {
 		req.Token = os.Getenv(envKastorToken)
 	}
 	im, err := flows(st).ReadImport(ctx, req)
 	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			return err
+		}
 		return userError{err.Error()}
 	}
 	if target, err = im.Target(ctx, target); err != nil {
@@ -107,13 +121,23 @@ func runSync(ctx context.Context, e *env, args []string) error {
 		}
 		return err
 	}
+	if *dryRun {
+		pv, err := im.Preview(ctx, target)
+		if err != nil {
+			return userError{fmt.Sprintf("no se puede importar: %v", err)}
+		}
+		return printPreview(e.stdout, im, pv, *asJSON)
+	}
 	rep, err := im.Save(ctx, target)
 	if err != nil {
 		var backup *workflow.BackupError
 		var taken *workflow.NameTakenError
+		var guards *workflow.GuardError
 		switch {
 		case errors.Is(err, context.Canceled):
 			return err
+		case errors.As(err, &guards):
+			return errorf("no se importó nada: %v. Revise qué cambiaría con «comunidad sync %s --dry-run», o importe de todos modos con --yes", guards, source)
 		case errors.As(err, &backup):
 			return errorf("no se importó nada: %v", backup)
 		case errors.As(err, &taken):
@@ -132,6 +156,87 @@ func runSync(ctx context.Context, e *env, args []string) error {
 		return enc.Encode(out)
 	}
 	printReport(e.stdout, out)
+	return nil
+}
+
+// previewOutput is «sync --dry-run --json».
+type previewOutput struct {
+	Community string             `json:"community"`
+	New       bool               `json:"new_community"`
+	Layout    string             `json:"layout"`
+	Rows      int                `json:"rows"`
+	Units     data.PlanCounts    `json:"units"`
+	People    data.PlanCounts    `json:"people"`
+	Warnings  []string           `json:"warnings"`
+	Problems  []data.SyncProblem `json:"problems"`
+}
+
+// printPreview prints what an import would do: the counts of units and
+// people (new, updated, unchanged, archived, restored), the warnings of
+// its guard rails and the observations. Nothing was written.
+func printPreview(w io.Writer, im *workflow.Import, pv *workflow.Preview, asJSON bool) error {
+	out := previewOutput{Community: pv.Community.Name, New: pv.Community.ID == 0, Layout: im.Result.Layout.String(), Rows: im.Result.Rows,
+		Units: pv.Plan.UnitCounts, People: pv.Plan.PeopleCounts, Warnings: []string{}, Problems: pv.Plan.Problems}
+	if out.New {
+		out.Community = pv.Target.CommunityName
+		if out.Community == "" {
+			out.Community = im.Result.SuggestedName()
+		}
+	}
+	for _, g := range pv.Guards {
+		out.Warnings = append(out.Warnings, g.Message)
+	}
+	if out.Problems == nil {
+		out.Problems = []data.SyncProblem{}
+	}
+	if asJSON {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	what := "se actualizaría"
+	if out.New {
+		what = "se crearía"
+	}
+	fmt.Fprintf(w, "Vista previa (no se escribió nada): %s la comunidad %s\n", what, out.Community)
+	fmt.Fprintf(w, "Origen:    %s (%s, %d filas)\n", kastor.Describe(im.Source), out.Layout, out.Rows)
+	u, p := out.Units, out.People
+	fmt.Fprintf(w, "Unidades:  %d nuevas, %d actualizadas, %d sin cambios, %d archivadas, %d restauradas\n", u.New, u.Updated, u.Unchanged, u.Archived, u.Restored)
+	fmt.Fprintf(w, "Personas:  %d nuevas, %d actualizadas, %d sin cambios, %d archivadas, %d restauradas\n", p.New, p.Updated, p.Unchanged, p.Archived, p.Restored)
+	if !pv.Plan.Changed() {
+		fmt.Fprintln(w, "Sin cambios: la exportación es igual a lo ya importado.")
+	}
+	for _, m := range out.Warnings {
+		fmt.Fprintf(w, "Atención: %s (importar exigirá --yes)\n", m)
+	}
+	if len(out.Problems) == 0 {
+		fmt.Fprintln(w, "Sin observaciones.")
+		return nil
+	}
+	fmt.Fprintf(w, "Observaciones (%d):\n", len(out.Problems))
+	for _, pr := range out.Problems {
+		fmt.Fprintf(w, "  %s\n", pr)
+	}
+	return nil
+}
+
+// runSyncUndo is «sync --undo»: the community's last import undone.
+func runSyncUndo(ctx context.Context, e *env, name string) error {
+	st, c, done, err := e.openCommunity(ctx, name, true)
+	if err != nil {
+		return err
+	}
+	defer done()
+	u, err := flows(st).UndoLastImport(ctx, c.ID)
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			return err
+		}
+		return userError{fmt.Sprintf("%s: %v", c.Name, err)}
+	}
+	fmt.Fprintf(e.stdout, "Se deshizo la importación del %s en %s (había hecho: unidades %d nuevas, %d actualizadas, %d archivadas; usuarios %d nuevos, %d actualizados, %d archivados).\n",
+		u.At.Local().Format("02-01-2006 15:04"), c.Name, u.Units.New, u.Units.Updated, u.Units.Archived, u.Users.New, u.Users.Updated, u.Users.Archived)
+	fmt.Fprintf(e.stdout, "El estado deshecho quedó en %s\n", u.Before)
 	return nil
 }
 

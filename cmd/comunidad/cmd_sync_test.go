@@ -91,7 +91,7 @@ func TestSyncAndListings(t *testing.T) {
 	// Kastor drops Pedro and A-102 and adds B-201; the same command again.
 	next := writeFile(t, "brisas-2.csv", strings.Replace(strings.Replace(syncCSV, ";;;;Pedro;Soto;;pedro@example.cl;;Arrendatario;No;\r\n", "", 1),
 		"A-102;Torre A;1;;Rosa;Ibáñez;;;;Propietario;Sí;0,0100", "B-201;Torre B;2;;Inés;Muñoz;;ines@example.cl;;Propietario;Sí;0,0100", 1))
-	code, out, errOut = runCLI(t, "", "--db", db, "sync", "--community", "condominio las brisas de nunoa", next)
+	code, out, errOut = runCLI(t, "", "--db", db, "sync", "--community", "condominio las brisas de nunoa", "--yes", next)
 	if code != 0 {
 		t.Fatalf("second sync: %d %s", code, errOut)
 	}

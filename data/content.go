@@ -1,0 +1,82 @@
+package data
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"sort"
+	"strings"
+)
+
+// UndoSettingKey is the setting (per community) where the last import
+// keeps what undoing it needs; ContentHashes leaves it out.
+const UndoSettingKey = "import.undo"
+
+// ContentHashes fingerprints every table of the database (the import
+// history and the setting UndoSettingKey left out), one hash per table:
+// undoing an import compares them with the ones taken right after it to
+// tell whether, and where, anything changed since.
+func (s *Store) ContentHashes(ctx context.Context) (map[string]uint64, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("content hashes: %w", err)
+	}
+	var tables []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if n != "sync_runs" && n != "outbox_lock" {
+			tables = append(tables, n)
+		}
+	}
+	rows.Close()
+	sort.Strings(tables)
+	out := make(map[string]uint64, len(tables))
+	for _, t := range tables {
+		q := `SELECT * FROM "` + t + `"`
+		if t == "settings" {
+			q = `SELECT * FROM settings WHERE key <> '` + UndoSettingKey + `'`
+		}
+		rs, err := s.r.QueryContext(ctx, q)
+		if err != nil {
+			return nil, fmt.Errorf("content hashes: %s: %w", t, err)
+		}
+		cols, _ := rs.Columns()
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		// Rows in no particular order (some tables have no rowid): each
+		// row is written out, and the sorted rows hashed.
+		var lines []string
+		var sb strings.Builder
+		for rs.Next() {
+			if err := rs.Scan(ptrs...); err != nil {
+				rs.Close()
+				return nil, err
+			}
+			sb.Reset()
+			for _, v := range vals {
+				fmt.Fprintf(&sb, "%T:%v\x00", v, v)
+			}
+			lines = append(lines, sb.String())
+		}
+		err = rs.Err()
+		rs.Close()
+		if err != nil {
+			return nil, err
+		}
+		sort.Strings(lines)
+		h := fnv.New64a()
+		for _, l := range lines {
+			h.Write([]byte(l))
+			h.Write([]byte{'\n'})
+		}
+		out[t] = h.Sum64()
+	}
+	return out, nil
+}
