@@ -44,7 +44,7 @@ func TestArchivesManyGuard(t *testing.T) {
 		units, ofUnits, people, ofPeople int
 		want                             string
 	}{
-		{2, 10, 2, 10, ""},   // a fifth: not more
+		{2, 10, 2, 10, ""}, // a fifth: not more
 		{3, 10, 0, 10, "3 de 10 unidades (30 %)"},
 		{0, 10, 30, 100, "30 de 100 personas (30 %)"},
 		{180, 240, 352, 500, "180 de 240 unidades (75 %) y 352 de 500 personas (70 %)"},
