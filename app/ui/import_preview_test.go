@@ -9,6 +9,7 @@ import (
 
 	"comunidad/app/kastor"
 	"comunidad/data"
+	"comunidad/data/datatest"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -109,7 +110,7 @@ func waitUndo(t *testing.T, ch chan string, want string) {
 // writes nothing; «Deshacer última importación» puts the community back,
 // and refuses after a later change, saying what changed.
 func TestImportPreviewGuardAndUndoInWindow(t *testing.T) {
-	st := openStore(t)
+	st := datatest.Open(t)
 	ctx := context.Background()
 	full, half := brisasExport(t, 10), brisasExport(t, 6)
 	if _, _, err := kastor.Import(ctx, st, data.SyncTarget{CommunityName: "Condominio Las Brisas", Source: full}, full, kastor.Options{}); err != nil {
