@@ -233,6 +233,9 @@ func (e *env) open(ctx context.Context) (*data.Store, error) {
 	}
 	st, err := data.Open(ctx, path)
 	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			return nil, err
+		}
 		if e.command != "" && e.command != "backup restore" && damaged(err) && !errors.Is(err, data.ErrNotDatabase) {
 			return nil, errDamagedCommand(path, err)
 		}
