@@ -12,6 +12,11 @@ import (
 // keeps what undoing it needs; ContentHashes leaves it out.
 const UndoSettingKey = "import.undo"
 
+// InstallationSettingKey is the database's installation id (Global): made
+// once, the first time it is asked, it is no change of the data, and
+// ContentHashes leaves it out too.
+const InstallationSettingKey = keyInstallation
+
 // ContentHashes fingerprints every table of the database (the import
 // history and the setting UndoSettingKey left out), one hash per table:
 // undoing an import compares them with the ones taken right after it to
@@ -38,7 +43,7 @@ func (s *Store) ContentHashes(ctx context.Context) (map[string]uint64, error) {
 	for _, t := range tables {
 		q := `SELECT * FROM "` + t + `"`
 		if t == "settings" {
-			q = `SELECT * FROM settings WHERE key <> '` + UndoSettingKey + `'`
+			q = `SELECT * FROM settings WHERE key NOT IN ('` + UndoSettingKey + `', '` + InstallationSettingKey + `')`
 		}
 		rs, err := s.r.QueryContext(ctx, q)
 		if err != nil {

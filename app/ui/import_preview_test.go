@@ -167,7 +167,9 @@ func TestImportPreviewGuardAndUndoInWindow(t *testing.T) {
 	waitUndo(t, undos, "ask")
 	kastorWaitTop(t, w, "¿Deshacer la importación del")
 	kastorTapTop(t, w, "Deshacer")
-	waitUndo(t, undos, "undone")
+	if s := <-undos; s != "undone" {
+		t.Fatalf("undo step %q, want «undone»: %s", s, kastorTopText(w))
+	}
 	kastorWaitTop(t, w, "Importación deshecha")
 	if got := brisasState(t, st); got != before {
 		t.Fatalf("after the undo:\n%s\nwant:\n%s", got, before)

@@ -129,9 +129,16 @@ func (s *Service) UndoLastImport(ctx context.Context, community int64) (Undone, 
 	if _, err := os.Stat(rec.Backup); err != nil {
 		return Undone{}, fmt.Errorf("no se puede deshacer: la copia previa a la importación ya no está (%s)", rec.Backup)
 	}
+	// The installation id stays what it is (the backup may predate it).
+	id, hasID, _ := st.Setting(ctx, data.Global, data.InstallationSettingKey)
 	before, err := st.Restore(ctx, rec.Backup)
 	if err != nil {
 		return Undone{}, err
+	}
+	if hasID {
+		if _, ok, _ := st.Setting(ctx, data.Global, data.InstallationSettingKey); !ok {
+			_ = st.SetSetting(ctx, data.Global, data.InstallationSettingKey, id)
+		}
 	}
 	return Undone{At: rec.At, Units: rec.Units, Users: rec.Users, Backup: rec.Backup, Before: before.Path}, nil
 }
