@@ -103,7 +103,7 @@ func (j *importJob) showPreview(pv *workflow.Preview, answer chan<- bool) {
 	d = dialog.NewCustomWithoutButtons(title, body, j.u.win)
 	d.Resize(fyne.NewSize(720, 0))
 	d.Show()
-	importStepDone("preview")
+	j.u.importStepDone("preview")
 }
 
 // upperFirst capitalises a message's first letter.
@@ -120,14 +120,14 @@ func (u *UI) onUndoImport() {
 	at, ok := u.flows().CanUndo(context.Background(), c.ID)
 	if !ok {
 		dialog.ShowError(errors.New(workflow.ErrNothingToUndo.Error()), u.win)
-		undoStepDone("nothing")
+		u.undoStepDone("nothing")
 		return
 	}
 	msg := lang.X("kastor.undo.ask", "¿Deshacer la importación del {{.When}} en «{{.Name}}»? La comunidad vuelve a como estaba antes de ella (se hace antes una copia de seguridad del estado actual).",
 		map[string]any{"When": FormatDateTime(at), "Name": c.Name})
 	d := dialog.NewConfirm(lang.X("kastor.undo.title", "Deshacer última importación"), msg, func(yes bool) {
 		if !yes {
-			undoStepDone("kept")
+			u.undoStepDone("kept")
 			return
 		}
 		flows := u.flows()
@@ -136,27 +136,25 @@ func (u *UI) onUndoImport() {
 			fyne.Do(func() {
 				if err != nil {
 					dialog.ShowError(fmt.Errorf("%s", lang.X("kastor.undo.failed", "No se deshizo nada: {{.Err}}", map[string]any{"Err": err.Error()})), u.win)
-					undoStepDone("refused")
+					u.undoStepDone("refused")
 					return
 				}
 				u.SelectCommunity(c.ID)
 				dialog.ShowInformation(lang.X("kastor.undo.done.title", "Importación deshecha"),
 					lang.X("kastor.undo.done", "La comunidad volvió a como estaba antes de la importación del {{.When}}.", map[string]any{"When": FormatDateTime(done.At)}), u.win)
-				undoStepDone("undone")
+				u.undoStepDone("undone")
 			})
 		})
 	}, u.win)
 	d.SetConfirmText(lang.X("kastor.undo.confirm", "Deshacer"))
 	d.SetDismissText(lang.X("kastor.cancel", "Cancelar"))
 	d.Show()
-	undoStepDone("ask")
+	u.undoStepDone("ask")
 }
 
-// undoStep, when set (tests), is told each time the undo shows something.
-var undoStep func(string)
-
-func undoStepDone(s string) {
-	if undoStep != nil {
-		undoStep(s)
+// undoStepDone tells Options.UndoStep (tests) what the undo shows.
+func (u *UI) undoStepDone(s string) {
+	if u.opts.UndoStep != nil {
+		u.opts.UndoStep(s)
 	}
 }

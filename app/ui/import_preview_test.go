@@ -86,10 +86,9 @@ func brisasState(t *testing.T, st *data.Store) string {
 	return b.String()
 }
 
-func undoSteps(t *testing.T) chan string {
+func undoSteps(u *UI) chan string {
 	ch := make(chan string, 16)
-	undoStep = func(s string) { ch <- s }
-	t.Cleanup(func() { undoStep = nil })
+	u.opts.UndoStep = func(s string) { ch <- s }
 	return ch
 }
 
@@ -119,9 +118,9 @@ func TestImportPreviewGuardAndUndoInWindow(t *testing.T) {
 	if err := st.SetCommunitySource(ctx, 1, half); err != nil {
 		t.Fatal(err)
 	}
-	steps := kastorSteps(t)
-	undos := undoSteps(t)
 	u, w, loaded := kastorTestUI(t, st, true)
+	steps := kastorSteps(u)
+	undos := undoSteps(u)
 	kastorWaitLoaded(t, loaded)
 	before := brisasState(t, st)
 	want := []string{"Revise antes de importar: esto puede ser un error", "Se actualizará «Condominio Las Brisas»",

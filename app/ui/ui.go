@@ -38,6 +38,10 @@ type Options struct {
 	// something: "choose", "progress", "name", "report", "error" or
 	// "cancelled".
 	ImportStep func(step string)
+	// UndoStep is told, on the UI goroutine, each time «Deshacer última
+	// importación» shows something: "ask", "kept", "nothing", "refused" or
+	// "undone".
+	UndoStep func(step string)
 	// SendStep is told, on the UI goroutine, each time a batch of emails
 	// reports progress: widgets may be looked at then.
 	SendStep func(step string)
