@@ -4,6 +4,12 @@
 // versioned schema migrations, and the queries and transactions the rest of
 // the application runs against one database file.
 //
+// The rules are plain functions over domain types, tested without a
+// database: data loads the facts and writes what they decide. The sync plan
+// is kastor.Plan (data supplies SyncState and writes a SyncPlan with
+// Store.Sync); who gets a portal account is PlanAccountsFrom; whether a user
+// may be added to a unit is CheckAddLocalUser (and EmailTakenError).
+//
 // The packages above see a transaction as a function (Store.InTx with a
 // Tx), never *sql.Tx, and each declares the interface of the Store methods
 // it uses; the installation's identity is InstallationID, not the file's
