@@ -179,6 +179,9 @@ func (u *UI) setCommunities(cs []data.Community) {
 		names[i] = c.Name
 	}
 	u.selector.SetOptions(names)
+	// A Select is as wide as its placeholder: the longest name, so that none
+	// is cut ("Condominio Parq…" for two communities).
+	u.selector.PlaceHolder = longest(names)
 	if len(cs) > 1 {
 		u.selector.Show()
 	} else {

@@ -1,10 +1,14 @@
 package ui
 
 import (
+	"context"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+
+	"comunidad/data/datatest"
 )
 
 // TestMenuBar: Archivo (with Salir last, marked as the quit item so Fyne
@@ -75,5 +79,23 @@ func TestFyneDialogsSpeakSpanish(t *testing.T) {
 	}
 	if got := lang.X("file.parent", "Parent"); got != "Carpeta superior" {
 		t.Errorf("file.parent = %q", got)
+	}
+}
+
+// TestCommunitySelectorFitsNames: the selector is wide enough for the
+// longest community name.
+func TestCommunitySelectorFitsNames(t *testing.T) {
+	st := datatest.Open(t)
+	ctx := context.Background()
+	for _, n := range []string{"Condominio Parque Los Aromos", "Condominio Parque Las Encinas del Sur"} {
+		if _, err := st.CreateCommunity(ctx, n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	u, _ := newTestUI(t, st)
+	eventually(t, "the selector", func() bool { return u.selector.Visible() && len(u.selector.Options) == 2 })
+	need := fyne.MeasureText("Condominio Parque Las Encinas del Sur", theme.TextSize(), fyne.TextStyle{}).Width
+	if w := u.selector.MinSize().Width; w < need+theme.IconInlineSize() {
+		t.Fatalf("selector %.0f wide, the name needs %.0f", w, need)
 	}
 }
