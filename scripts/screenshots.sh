@@ -24,7 +24,7 @@ for size in 1024x768 1366x768; do
 			xdotool key Escape; sleep 1
 			click 22 283                  # select the first row'"'"'s unit
 			click 85 128                  # Carta de bienvenida
-			click 120 190                 # … Enviar
+			click 60 203                  # … Enviar
 			shot send
 			kill "$pid" 2>/dev/null || true
 			wait "$pid" 2>/dev/null || true
