@@ -117,14 +117,7 @@ func (d *letterDownload) load() {
 				return
 			}
 			d.templates, d.settings, d.rows, d.accounts = ts, set, rows, acc
-			names := make([]string, len(ts))
-			for i, t := range ts {
-				names[i] = t.Name
-			}
-			d.template.SetOptions(names)
-			if len(names) > 0 {
-				d.template.SetSelected(names[0]) // the default comes first
-			}
+			chooseTemplates(d.template, ts)
 			d.update()
 		})
 	}()
@@ -363,4 +356,17 @@ func (d *letterDownload) showResult(total int, err error) {
 // String is for logs and tests.
 func (d *letterDownload) String() string {
 	return fmt.Sprintf("letterDownload(%s, %d units)", d.c.Name, len(d.unitIDs))
+}
+
+// chooseTemplates offers the templates' names in sel and selects the first,
+// the default one (the letter dialogs start from it).
+func chooseTemplates(sel *widget.Select, ts []data.Template) {
+	names := make([]string, len(ts))
+	for i, t := range ts {
+		names[i] = t.Name
+	}
+	sel.SetOptions(names)
+	if len(names) > 0 {
+		sel.SetSelected(names[0])
+	}
 }

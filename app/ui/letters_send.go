@@ -92,22 +92,15 @@ func (u *UI) newLetterSend(unitIDs []int64) *letterSend {
 // load reads the letter templates (creating the suggested ones the first
 // time) and whether the account can send.
 func (d *letterSend) load() {
-	st, c := d.u.st, d.c
+	flows, c := d.u.flows(), d.c
 	background(func() {
-		ts, err := letter.EnsureTemplates(context.Background(), st, c.ID)
+		ts, err := flows.LetterTemplates(context.Background(), c.ID)
 		fyne.Do(func() {
 			if err != nil {
 				d.summary.SetText(errorText(err))
 				return
 			}
-			names := make([]string, len(ts))
-			for i, t := range ts {
-				names[i] = t.Name
-			}
-			d.template.SetOptions(names)
-			if len(names) > 0 {
-				d.template.SetSelected(names[0]) // the default comes first; replans
-			}
+			chooseTemplates(d.template, ts) // replans
 		})
 	})
 }

@@ -53,6 +53,12 @@ func (s *Service) accounts(ctx context.Context, community int64) (map[int64]data
 	return rep.PersonAccounts(), nil
 }
 
+// LetterTemplates are a community's letter templates, the default first
+// (the suggested ones are created the first time).
+func (s *Service) LetterTemplates(ctx context.Context, community int64) ([]data.Template, error) {
+	return letter.EnsureTemplates(ctx, s.Store, community)
+}
+
 // Letters is one batch of welcome letters to render.
 type Letters struct {
 	Community data.Community
