@@ -10,7 +10,8 @@ import (
 )
 
 // identityLockPath is the lock file named after the database file's device
-// and inode, which every hard link to it shares. The database is created
+// and inode (and its creation time, where the file system keeps it), which
+// every hard link to it shares. The database is created
 // (empty, 0600, as data.Open would) when it does not exist yet, so that it
 // has an inode to be named after.
 func identityLockPath(real string) (string, error) {
@@ -35,5 +36,9 @@ func identityLockPath(real string) (string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", fmt.Errorf("crear la carpeta de bloqueos %s: %w", dir, err)
 	}
-	return filepath.Join(dir, fmt.Sprintf("%d-%d.lock", uint64(st.Dev), uint64(st.Ino))), nil
+	name := fmt.Sprintf("%d-%d", uint64(st.Dev), uint64(st.Ino))
+	if b := birthTime(real); b != "" {
+		name += "-" + b // a deleted database's numbers given to a new file
+	}
+	return filepath.Join(dir, name+".lock"), nil
 }
