@@ -65,6 +65,7 @@ type letterDownload struct {
 func (u *UI) newLetterDownload(unitIDs []int64) *letterDownload {
 	d := &letterDownload{u: u, c: u.community, unitIDs: unitIDs, loaded: make(chan struct{}), done: make(chan struct{})}
 	d.template = widget.NewSelect(nil, func(string) { d.update() })
+	d.template.PlaceHolder = lang.X("letter.template.choose", "Elegir plantilla") // Fyne's is English
 	d.recipients = widget.NewRadioGroup([]string{
 		lang.X("letter.download.main", "Cuenta principal de cada unidad"),
 		lang.X("letter.download.all", "Todos los usuarios de cada unidad"),

@@ -49,6 +49,7 @@ type letterSend struct {
 func (u *UI) newLetterSend(unitIDs []int64) *letterSend {
 	d := &letterSend{u: u, c: u.community, unitIDs: unitIDs}
 	d.template = widget.NewSelect(nil, func(string) { d.replan() })
+	d.template.PlaceHolder = lang.X("letter.template.choose", "Elegir plantilla") // Fyne's is English
 	d.recipients = widget.NewRadioGroup([]string{
 		lang.X("mail.send.main", "Cuentas principales"),
 		lang.X("mail.send.all", "Todos los usuarios"),
