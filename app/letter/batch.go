@@ -29,6 +29,18 @@ type Selection struct {
 	Skipped []data.UserRow // one row per unit left out: UnitCode and UnitName tell which
 }
 
+// Units is how many units the selection covers (with or without recipients).
+func (s Selection) Units() int {
+	seen := map[int64]bool{}
+	for _, r := range s.Rows {
+		seen[r.UnitID] = true
+	}
+	for _, r := range s.Skipped {
+		seen[r.UnitID] = true
+	}
+	return len(seen)
+}
+
 // SelectRecipients picks the recipients among rows (the users listing) for
 // the units with the given ids (every unit when none): each unit's main
 // account, or all its people. Secondary e-mails, archived people and

@@ -73,8 +73,10 @@ func emailParts(d letter.Doc) (subject, html, text string) {
 
 // LetterRequest is "Carta de bienvenida → Enviar".
 type LetterRequest struct {
-	UnitIDs    []int64 // empty: every unit
-	Template   string  // letter template name; "" for the default one
+	UnitIDs []int64 // empty: every unit (the workflow asks for AllUnits too)
+	// AllUnits is the administrator's explicit choice of every unit.
+	AllUnits   bool
+	Template   string // letter template name; "" for the default one
 	Recipients letter.Recipients
 	// Subject may use merge fields; "" takes the letter's title.
 	Subject   string
@@ -104,6 +106,8 @@ type LetterPlan struct {
 	Missing []letter.Setting
 	// Cases counts the messages by their recipient's account case.
 	Cases map[letter.Account]int
+	// Units is how many units the request covers.
+	Units int
 }
 
 // LetterKey is the outbox key of one letter: the same template, unit and
@@ -171,6 +175,7 @@ func PlanLetters(ctx context.Context, st Store, community data.Community, req Le
 	plan.Cases = map[letter.Account]int{}
 	sel := letter.SelectRecipients(rows, req.UnitIDs, who)
 	plan.Skipped = sel.Skipped
+	plan.Units = sel.Units()
 	sent, err := st.ListOutbox(ctx, community.ID, data.OutboxFilter{Kinds: []string{data.OutboxLetter}, States: []string{data.OutboxSent, data.OutboxSending}})
 	if err != nil {
 		return plan, err

@@ -36,7 +36,8 @@ type letterDownload struct {
 	recipients *widget.RadioGroup
 	output     *widget.RadioGroup
 	summary    *widget.Label
-	holes      *missingBox // the settings the letter would print empty
+	holes      *missingBox   // the settings the letter would print empty
+	all        *widget.Check // with no unit selected: the explicit «Todas las unidades (N)»
 	skipped    *widget.Label
 	generate   *widget.Button
 	dlg        dialog.Dialog
@@ -83,15 +84,24 @@ func (u *UI) newLetterDownload(unitIDs []int64) *letterDownload {
 	d.skipped = widget.NewLabel("")
 	d.skipped.Wrapping = fyne.TextWrapWord
 	d.generate = widget.NewButtonWithIcon(lang.X("letter.download.go", "Generar PDF…"), theme.DocumentSaveIcon(), d.onGenerate)
-	d.generate.Importance = widget.HighImportance
 	d.generate.Disable()
+	d.all = allUnitsCheck(func(bool) { d.update() })
+	if len(unitIDs) > 0 {
+		d.generate.Importance = widget.HighImportance
+		d.all.Hide()
+	}
 	cancel := widget.NewButton(lang.X("letter.cancel", "Cancelar"), func() { d.dlg.Hide() })
 
-	form := widget.NewForm(
+	var items []*widget.FormItem
+	if len(unitIDs) == 0 {
+		items = append(items, widget.NewFormItem(lang.X("letter.download.units", "Unidades"), d.all))
+	}
+	items = append(items,
 		widget.NewFormItem(lang.X("letter.download.template", "Plantilla"), d.template),
 		widget.NewFormItem(lang.X("letter.download.recipients", "Destinatarios"), d.recipients),
 		widget.NewFormItem(lang.X("letter.download.output", "Archivos"), d.output),
 	)
+	form := widget.NewForm(items...)
 	d.holes = newMissingBox(d.u)
 	d.holes.close = func() { d.dlg.Hide() }
 	body := container.NewBorder(container.NewVBox(form, widget.NewSeparator(), d.summary, d.holes.box), nil, nil, nil,
@@ -118,6 +128,7 @@ func (d *letterDownload) load() {
 				return
 			}
 			d.templates, d.settings, d.rows, d.accounts = ts, set, rows, acc
+			setAllUnitsCount(d.all, letter.SelectRecipients(rows, nil, letter.AllUsers).Units())
 			chooseTemplates(d.template, ts)
 			d.update()
 		})
@@ -151,6 +162,9 @@ func (d *letterDownload) update() {
 	t, ok := d.chosen()
 	var msg string
 	switch {
+	case len(d.unitIDs) == 0 && !d.all.Checked:
+		msg = noUnitsText()
+		ok = false
 	case !ok:
 		msg = lang.X("letter.download.notemplate", "Elija una plantilla.")
 	case len(letter.Check(letter.FromData(t))) > 0:

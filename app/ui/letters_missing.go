@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"slices"
 	"strings"
 
@@ -11,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"comunidad/app/letter"
+	"comunidad/data"
 )
 
 // missingBox says which settings a letter would print empty and links to
@@ -109,4 +111,36 @@ func settingLabel(s letter.Setting) string {
 func casesText(n map[letter.Account]int) string {
 	return lang.X("letter.cases", "Con cuenta en el portal: {{.Has}} · cuenta por crear (al generar los usuarios): {{.Will}} · sin cuenta: {{.No}}.",
 		map[string]any{"Has": n[letter.HasAccount], "Will": n[letter.WillAccount], "No": n[letter.NoAccount]})
+}
+
+// allUnitsCheck is the explicit choice a dialog opened with no unit
+// selected asks for: nothing goes to the whole community by default. It
+// stays hidden when units were selected.
+func allUnitsCheck(onChange func(bool)) *widget.Check {
+	c := widget.NewCheck(lang.X("letter.all.units.counting", "Todas las unidades de la comunidad"), onChange)
+	return c
+}
+
+// setAllUnitsCount names the count on the check: "Todas las unidades (240)".
+func setAllUnitsCount(c *widget.Check, n int) {
+	c.Text = lang.X("letter.all.units", "Todas las unidades de la comunidad ({{.N}})", map[string]any{"N": n})
+	c.Refresh()
+}
+
+// noUnitsText is what a dialog with no units selected says until «Todas
+// las unidades» is checked.
+func noUnitsText() string {
+	return lang.X("letter.no.units", "No hay unidades seleccionadas: elija una o más en la tabla, o marque «Todas las unidades» para toda la comunidad.")
+}
+
+// countUnits is the community's units that are not archived.
+func countUnits(ctx context.Context, st *data.Store, community int64) (int, error) {
+	us, err := st.Units(ctx, community)
+	n := 0
+	for _, u := range us {
+		if !u.Archived {
+			n++
+		}
+	}
+	return n, err
 }

@@ -35,6 +35,7 @@ type letterSend struct {
 	subject    *widget.Entry
 	attach     *widget.Check
 	resend     *widget.Check // shown when someone already got the letter
+	all        *widget.Check // with no unit selected: the explicit «Todas las unidades (N)»
 	summary    *widget.Label
 	missing    *widget.Label
 	holes      *missingBox // the settings the letter would print empty
@@ -68,16 +69,27 @@ func (u *UI) newLetterSend(unitIDs []int64) *letterSend {
 	d.missing = widget.NewLabel("")
 	d.missing.Wrapping = fyne.TextWrapWord
 	d.send = widget.NewButton(lang.X("mail.send.go", "Enviar"), d.onSend)
-	d.send.Importance = widget.HighImportance
 	d.send.Disable()
+	d.all = allUnitsCheck(func(bool) { d.replan() })
+	if len(unitIDs) > 0 {
+		d.send.Importance = widget.HighImportance
+		d.all.Hide()
+	}
+	// A whole-community send is never the default button: Enviar stays a
+	// plain button, after an explicit «Todas las unidades (N)».
 	cancel := widget.NewButton(lang.X("mail.cancel", "Cancelar"), func() { d.dlg.Hide() })
 
-	form := widget.NewForm(
+	var items []*widget.FormItem
+	if len(unitIDs) == 0 {
+		items = append(items, widget.NewFormItem(lang.X("mail.send.units", "Unidades"), d.all))
+	}
+	items = append(items,
 		widget.NewFormItem(lang.X("mail.send.template", "Plantilla"), d.template),
 		widget.NewFormItem(lang.X("mail.send.recipients", "Destinatarios"), d.recipients),
 		widget.NewFormItem(lang.X("mail.send.subject", "Asunto"), d.subject),
 		widget.NewFormItem("", d.attach),
 	)
+	form := widget.NewForm(items...)
 	d.holes = newMissingBox(u)
 	d.holes.close = func() { d.dlg.Hide() }
 	body := container.NewBorder(container.NewVBox(form, widget.NewSeparator(), d.summary, d.holes.box, d.resend), nil, nil, nil,
@@ -93,14 +105,16 @@ func (u *UI) newLetterSend(unitIDs []int64) *letterSend {
 // load reads the letter templates (creating the suggested ones the first
 // time) and whether the account can send.
 func (d *letterSend) load() {
-	flows, c := d.u.flows(), d.c
+	flows, c, st := d.u.flows(), d.c, d.u.st
 	background(func() {
 		ts, err := flows.LetterTemplates(context.Background(), c.ID)
+		n, nerr := countUnits(context.Background(), st, c.ID)
 		fyne.Do(func() {
-			if err != nil {
+			if err = errors.Join(err, nerr); err != nil {
 				d.summary.SetText(errorText(err))
 				return
 			}
+			setAllUnitsCount(d.all, n)
 			chooseTemplates(d.template, ts) // replans
 		})
 	})
@@ -112,7 +126,7 @@ func (d *letterSend) request() mailer.LetterRequest {
 		who = letter.AllUsers
 	}
 	return mailer.LetterRequest{UnitIDs: d.unitIDs, Template: d.template.Selected, Recipients: who,
-		Subject: d.subject.Text, AttachPDF: d.attach.Checked, Resend: d.resend.Checked}
+		Subject: d.subject.Text, AttachPDF: d.attach.Checked, Resend: d.resend.Checked, AllUnits: d.all.Checked}
 }
 
 // replan works out, off the UI goroutine, who the letter would go to.
@@ -123,6 +137,13 @@ func (d *letterSend) replan() {
 	d.gen++
 	gen, req, flows, c := d.gen, d.request(), d.u.flows(), d.c
 	d.send.Disable()
+	if len(req.UnitIDs) == 0 && !req.AllUnits {
+		d.plan = mailer.LetterPlan{}
+		d.summary.SetText(noUnitsText())
+		d.missing.SetText("")
+		d.holes.show(nil)
+		return
+	}
 	background(func() {
 		plan, err := flows.PlanLetters(context.Background(), c, req)
 		fyne.Do(func() {

@@ -370,6 +370,13 @@ func TestLetterDownloadWritesFiles(t *testing.T) {
 	var d *letterDownload
 	fyne.DoAndWait(func() { d = u.newLetterDownload(nil) })
 	<-d.loaded
+	// No unit selected: nothing is generated for the whole community until
+	// «Todas las unidades (4)» is chosen, and Generar is not the default button.
+	if !d.generate.Disabled() || d.generate.Importance == widget.HighImportance || !d.all.Visible() || d.all.Checked ||
+		d.all.Text != "Todas las unidades de la comunidad (4)" || !strings.HasPrefix(d.summary.Text, "No hay unidades seleccionadas") {
+		t.Fatalf("with no selection: generate disabled %v, %q, %q", d.generate.Disabled(), d.all.Text, d.summary.Text)
+	}
+	test.Tap(d.all)
 	if d.summary.Text != "Se generarán 3 cartas. Con cuenta en el portal: 0 · cuenta por crear (al generar los usuarios): 2 · sin cuenta: 1." ||
 		d.generate.Disabled() || d.holes.box.Visible() {
 		t.Fatalf("summary: %q", d.summary.Text)
@@ -640,6 +647,7 @@ func TestLetterDownloadCancel(t *testing.T) {
 
 	fyne.DoAndWait(func() { d = u.newLetterDownload(nil) })
 	<-d.loaded
+	test.Tap(d.all)
 	dir := filepath.Join(t.TempDir(), "cartas")
 	fyne.DoAndWait(func() { d.run(dir) })
 	<-d.done
@@ -655,6 +663,7 @@ func TestLetterDownloadCancel(t *testing.T) {
 
 	fyne.DoAndWait(func() { d = u.newLetterDownload(nil) })
 	<-d.loaded
+	test.Tap(d.all)
 	fyne.DoAndWait(func() { d.output.SetSelected(d.output.Options[1]) })
 	out := filepath.Join(t.TempDir(), "todas.pdf")
 	fyne.DoAndWait(func() { d.run(out) })
@@ -745,6 +754,7 @@ func TestLetterDownloadRefusesHoles(t *testing.T) {
 	var d *letterDownload
 	fyne.DoAndWait(func() { d = u.newLetterDownload(nil) })
 	<-d.loaded
+	test.Tap(d.all)
 	if !d.generate.Disabled() || !d.holes.box.Visible() ||
 		d.holes.text.Text != "La carta quedaría con datos en blanco: Correo del administrador, Teléfono del administrador. Complételos en Configuración antes de generarla o enviarla." {
 		t.Fatalf("holes: %q, generate disabled %v", d.holes.text.Text, d.generate.Disabled())

@@ -208,6 +208,13 @@ func TestLetterSendDialogSendsOnce(t *testing.T) {
 	configureMail(t, st, c, srv)
 	var d *letterSend
 	fyne.DoAndWait(func() { d = u.newLetterSend(nil) })
+	// No unit selected: nothing is planned for the whole community until
+	// «Todas las unidades (4)» is chosen, and Enviar is not the default button.
+	eventually(t, "the question", func() bool {
+		return d.all.Text == "Todas las unidades de la comunidad (4)" && strings.HasPrefix(d.summary.Text, "No hay unidades seleccionadas") &&
+			d.send.Disabled() && d.send.Importance != widget.HighImportance
+	})
+	test.Tap(d.all)
 	eventually(t, "the plan", func() bool {
 		return d.summary.Text == "Se enviarán 2 correos. 1 destinatario no tiene correo. Con cuenta en el portal: 0 · cuenta por crear (al generar los usuarios): 2 · sin cuenta: 0." &&
 			strings.Contains(d.missing.Text, "Carla Pérez (103)") &&
@@ -268,6 +275,7 @@ func TestOutboxViewRetriesFailed(t *testing.T) {
 	configureMail(t, st, c, srv)
 	var d *letterSend
 	fyne.DoAndWait(func() { d = u.newLetterSend(nil) })
+	test.Tap(d.all)
 	eventually(t, "the plan", func() bool { return !d.send.Disabled() })
 	before := u.units.loads
 	test.Tap(d.send)
@@ -398,6 +406,7 @@ func TestSendBehindAndCloseWhileSending(t *testing.T) {
 
 	var d *letterSend
 	fyne.DoAndWait(func() { d = u.newLetterSend(nil) })
+	test.Tap(d.all)
 	eventually(t, "the plan", func() bool { return !d.send.Disabled() && len(d.plan.Messages) == 2 })
 	test.Tap(d.send)
 	// The batch says its size, then waits on the held server.
@@ -546,6 +555,7 @@ func TestLetterSendRefusesHoles(t *testing.T) {
 	}
 	var d *letterSend
 	fyne.DoAndWait(func() { d = u.newLetterSend(nil) })
+	test.Tap(d.all)
 	eventually(t, "the plan with its holes", func() bool {
 		var ok bool
 		fyne.DoAndWait(func() {

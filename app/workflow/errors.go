@@ -38,3 +38,12 @@ func (e *BackupError) Unwrap() error { return e.Err }
 func (e *BackupError) Reason() string {
 	return strings.TrimPrefix(e.Err.Error(), "copia de seguridad: ")
 }
+
+// NoUnitsError is letters asked for without a selection of units and
+// without the explicit choice of all of them: a whole community is never
+// written to, or sent, by default.
+type NoUnitsError struct{}
+
+func (e *NoUnitsError) Error() string {
+	return "no hay unidades elegidas: elija una o más unidades, o todas las unidades de la comunidad"
+}

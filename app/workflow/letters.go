@@ -89,11 +89,17 @@ type LettersRequest struct {
 	Template   string
 	UnitIDs    []int64
 	Recipients letter.Recipients
+	// AllUnits is the explicit choice of every unit; without it and without
+	// UnitIDs the request is refused (*NoUnitsError).
+	AllUnits bool
 }
 
 // PrepareLetters finds the template, the settings and the recipients of a
 // request.
 func (s *Service) PrepareLetters(ctx context.Context, c data.Community, req LettersRequest) (Letters, error) {
+	if len(req.UnitIDs) == 0 && !req.AllUnits {
+		return Letters{}, &NoUnitsError{}
+	}
 	t, err := letter.FindTemplate(ctx, s.Store, c.ID, req.Template)
 	if err != nil {
 		return Letters{}, err

@@ -44,6 +44,9 @@ func (s *Service) CanSend(ctx context.Context, c data.Community) error {
 
 // PlanLetters works out who the welcome letter goes to, without writing.
 func (s *Service) PlanLetters(ctx context.Context, c data.Community, req mailer.LetterRequest) (mailer.LetterPlan, error) {
+	if len(req.UnitIDs) == 0 && !req.AllUnits {
+		return mailer.LetterPlan{}, &NoUnitsError{}
+	}
 	return mailer.PlanLetters(ctx, s.Store, c, req)
 }
 

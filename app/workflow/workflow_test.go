@@ -180,7 +180,7 @@ func TestQueueLettersRefusesAnAccountThatCannotSendBeforeQueuing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan, err := s.PlanLetters(ctx, c, mailer.LetterRequest{Recipients: letter.MainAccount})
+	plan, err := s.PlanLetters(ctx, c, mailer.LetterRequest{Recipients: letter.MainAccount, AllUnits: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +207,14 @@ func TestLettersWriteOneFilePerRecipientOrOneCombined(t *testing.T) {
 	if err != nil || len(ld.Templates) == 0 || len(ld.Rows) != 2 || !ld.Templates[0].Default {
 		t.Fatalf("letter data %+v %v", ld, err)
 	}
-	l, err := s.PrepareLetters(ctx, c, LettersRequest{Recipients: letter.MainAccount})
+	var none *NoUnitsError
+	if _, err := s.PrepareLetters(ctx, c, LettersRequest{Recipients: letter.MainAccount}); !errors.As(err, &none) {
+		t.Fatalf("no units and no explicit «all»: %v", err)
+	}
+	if _, err := s.PlanLetters(ctx, c, mailer.LetterRequest{Recipients: letter.MainAccount}); !errors.As(err, &none) {
+		t.Fatalf("no units and no explicit «all» to send: %v", err)
+	}
+	l, err := s.PrepareLetters(ctx, c, LettersRequest{Recipients: letter.MainAccount, AllUnits: true})
 	if err != nil || len(l.Selection.Rows) != 2 || l.Template.ID != ld.Templates[0].ID {
 		t.Fatalf("letters %+v %v", l, err)
 	}
@@ -232,7 +239,7 @@ func TestLettersWriteOneFilePerRecipientOrOneCombined(t *testing.T) {
 	if _, err := s.ConfigSet(ctx, c, "letter.nada", "x"); err == nil {
 		t.Fatal("an unknown key is refused")
 	}
-	if l, err = s.PrepareLetters(ctx, c, LettersRequest{Recipients: letter.MainAccount}); err != nil {
+	if l, err = s.PrepareLetters(ctx, c, LettersRequest{Recipients: letter.MainAccount, AllUnits: true}); err != nil {
 		t.Fatal(err)
 	}
 	if m, err := l.Missing(); err != nil || len(m) != 0 {
@@ -254,7 +261,7 @@ func TestLettersWriteOneFilePerRecipientOrOneCombined(t *testing.T) {
 			t.Errorf("%s is not a PDF (%v)", p, err)
 		}
 	}
-	if _, err := s.PrepareLetters(ctx, c, LettersRequest{Template: "No existe"}); err == nil {
+	if _, err := s.PrepareLetters(ctx, c, LettersRequest{Template: "No existe", AllUnits: true}); err == nil {
 		t.Error("an unknown template is refused")
 	}
 }

@@ -15,7 +15,7 @@ import (
 func init() {
 	register(&command{
 		name:    "letters pdf",
-		args:    "--out RUTA [--combined] [--units CÓDIGO,CÓDIGO... | --all] [--template NOMBRE] [--recipients main|all] [--community NOMBRE]",
+		args:    "--out RUTA [--combined] (--units CÓDIGO,CÓDIGO... | --all) [--template NOMBRE] [--recipients main|all] [--community NOMBRE]",
 		summary: "genera la carta de bienvenida en PDF: un archivo por destinatario en la carpeta RUTA, o uno solo con --combined",
 		run:     runLettersPDF,
 	})
@@ -42,6 +42,9 @@ func runLettersPDF(ctx context.Context, e *env, args []string) error {
 	if *units != "" && *all {
 		return errorf("letters pdf: use --units o --all, no ambos")
 	}
+	if *units == "" && !*all {
+		return errorf("letters pdf: elija las unidades con --units CÓDIGO,CÓDIGO... o todas con --all")
+	}
 	if *who != string(letter.MainAccount) && *who != string(letter.AllUsers) {
 		return errorf("letters pdf: --recipients debe ser main (cuenta principal) o all (todos los usuarios), no %q", *who)
 	}
@@ -67,7 +70,7 @@ func runLettersPDF(ctx context.Context, e *env, args []string) error {
 			return errorf("letters pdf: --units no nombra ninguna unidad")
 		}
 	}
-	letters, err := flows(st).PrepareLetters(ctx, c, workflow.LettersRequest{Template: *tpl, UnitIDs: ids, Recipients: letter.Recipients(*who)})
+	letters, err := flows(st).PrepareLetters(ctx, c, workflow.LettersRequest{Template: *tpl, UnitIDs: ids, Recipients: letter.Recipients(*who), AllUnits: *all})
 	if err != nil {
 		return userError{"letters pdf: " + err.Error()}
 	}

@@ -63,7 +63,7 @@ func pdftotext(t *testing.T, path string) string {
 func TestLettersPDFFolder(t *testing.T) {
 	db := seedLetterDB(t)
 	dir := filepath.Join(t.TempDir(), "cartas")
-	code, out, errOut := runCLI(t, "", "--db", db, "letters", "pdf", "--out", dir)
+	code, out, errOut := runCLI(t, "", "--db", db, "letters", "pdf", "--all", "--out", dir)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -122,12 +122,13 @@ func TestLettersPDFErrors(t *testing.T) {
 	}{
 		{"no out", []string{"letters", "pdf"}, "falta --out"},
 		{"units and all", []string{"letters", "pdf", "--out", dir, "--units", "101", "--all"}, "no ambos"},
-		{"bad recipients", []string{"letters", "pdf", "--out", dir, "--recipients", "todos"}, "--recipients debe ser main"},
+		{"bad recipients", []string{"letters", "pdf", "--all", "--out", dir, "--recipients", "todos"}, "--recipients debe ser main"},
+		{"no units and no --all", []string{"letters", "pdf", "--out", dir}, "elija las unidades con --units CÓDIGO,CÓDIGO... o todas con --all"},
 		{"unknown unit", []string{"letters", "pdf", "--out", dir, "--units", "999"}, `no tiene la unidad "999"`},
-		{"unknown template", []string{"letters", "pdf", "--out", dir, "--template", "Otra"}, `no existe la plantilla de carta "Otra"`},
+		{"unknown template", []string{"letters", "pdf", "--all", "--out", dir, "--template", "Otra"}, `no existe la plantilla de carta "Otra"`},
 		{"no recipients", []string{"letters", "pdf", "--out", dir, "--units", "102"}, "ninguna de las unidades elegidas tiene destinatarios"},
-		{"combined into a folder", []string{"letters", "pdf", "--out", dir, "--combined"}, "es una carpeta"},
-		{"folder that is a file", []string{"letters", "pdf", "--out", file}, "es un archivo"},
+		{"combined into a folder", []string{"letters", "pdf", "--all", "--out", dir, "--combined"}, "es una carpeta"},
+		{"folder that is a file", []string{"letters", "pdf", "--all", "--out", file}, "es un archivo"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -148,7 +149,7 @@ func TestLettersPDFErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := filepath.Join(t.TempDir(), "rota.pdf")
-	code, _, errOut := runCLI(t, "", "--db", db, "letters", "pdf", "--out", out, "--combined", "--template", "rota")
+	code, _, errOut := runCLI(t, "", "--db", db, "letters", "pdf", "--all", "--out", out, "--combined", "--template", "rota")
 	if code != 1 || !strings.Contains(errOut, "línea 1, columna 6: campo desconocido {nombres}") {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
 	}
@@ -211,7 +212,7 @@ func TestLettersPDFFullDiskFailsCleanly(t *testing.T) {
 	t.Run("combined", func(t *testing.T) {
 		dir := mountTmpfs(t, "size=16k")
 		out := filepath.Join(dir, "cartas.pdf")
-		code, stdout, stderr := runCLI(t, "", "--db", db, "letters", "pdf", "--combined", "--out", out, "--recipients", "all")
+		code, stdout, stderr := runCLI(t, "", "--db", db, "letters", "pdf", "--all", "--combined", "--out", out, "--recipients", "all")
 		if code != 1 || !strings.Contains(stderr, "no se pudo escribir "+out+": el disco está lleno") || strings.Contains(stdout, "cartas") {
 			t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
 		}
@@ -221,7 +222,7 @@ func TestLettersPDFFullDiskFailsCleanly(t *testing.T) {
 	})
 	t.Run("folder", func(t *testing.T) {
 		dir := mountTmpfs(t, "size=48k")
-		code, stdout, stderr := runCLI(t, "", "--db", db, "letters", "pdf", "--out", dir, "--recipients", "all")
+		code, stdout, stderr := runCLI(t, "", "--db", db, "letters", "pdf", "--all", "--out", dir, "--recipients", "all")
 		if code != 1 || !strings.Contains(stderr, "el disco está lleno") || !strings.Contains(stderr, "quedó 1 carta completa en "+dir) {
 			t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
 		}
@@ -236,7 +237,7 @@ func TestLettersPDFFullDiskFailsCleanly(t *testing.T) {
 	})
 	t.Run("read-only folder", func(t *testing.T) {
 		dir := mountTmpfs(t, "size=1m,ro")
-		for _, args := range [][]string{{"--combined", "--out", filepath.Join(dir, "cartas.pdf")}, {"--out", dir}} {
+		for _, args := range [][]string{{"--all", "--combined", "--out", filepath.Join(dir, "cartas.pdf")}, {"--all", "--out", dir}} {
 			code, stdout, stderr := runCLI(t, "", append([]string{"--db", db, "letters", "pdf"}, args...)...)
 			if code != 1 || !strings.Contains(stderr, "la carpeta es de solo lectura") {
 				t.Fatalf("%v: exit %d\nstdout: %s\nstderr: %s", args, code, stdout, stderr)

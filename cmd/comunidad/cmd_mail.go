@@ -205,7 +205,7 @@ func runLettersSend(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer done()
-	req := mailer.LetterRequest{Template: *tpl, Recipients: letter.Recipients(*who), Subject: *subject, AttachPDF: *attach, Resend: *resend}
+	req := mailer.LetterRequest{Template: *tpl, Recipients: letter.Recipients(*who), Subject: *subject, AttachPDF: *attach, Resend: *resend, AllUnits: *all}
 	if !*all {
 		if req.UnitIDs, err = unitIDs(ctx, st, c, *units); err != nil {
 			return err
