@@ -134,7 +134,9 @@ func noUnitsText() string {
 }
 
 // countUnits is the community's units that are not archived.
-func countUnits(ctx context.Context, st *data.Store, community int64) (int, error) {
+func countUnits(ctx context.Context, st interface {
+	Units(ctx context.Context, community int64) ([]data.Unit, error)
+}, community int64) (int, error) {
 	us, err := st.Units(ctx, community)
 	n := 0
 	for _, u := range us {
