@@ -63,12 +63,16 @@ type letterSection struct {
 
 	settings   letter.Settings
 	rows       []data.UserRow // candidates for the preview: main accounts first
+	accounts   map[int64]data.PersonAccount
 	previewFor *widget.Select
-	preview    *widget.RichText
-	sheet      fyne.CanvasObject // the preview on paper; refresh it, not the preview
-	logo       *canvas.Image
-	timer      *time.Timer
-	gen        int
+	// previewCase shows the letter as a recipient in each account case
+	// reads it; the first option follows the recipient chosen.
+	previewCase *widget.Select
+	preview     *widget.RichText
+	sheet       fyne.CanvasObject // the preview on paper; refresh it, not the preview
+	logo        *canvas.Image
+	timer       *time.Timer
+	gen         int
 
 	form *letterSettingsForm
 	root fyne.CanvasObject
@@ -114,6 +118,14 @@ func newLetterSection(u *UI) *letterSection {
 	s.state = widget.NewLabel("")
 
 	s.previewFor = widget.NewSelect(nil, func(string) { s.renderPreview() })
+	s.previewCase = widget.NewSelect([]string{
+		lang.X("letter.preview.case.own", "su caso"),
+		lang.X("letter.preview.case.has", "con cuenta"),
+		lang.X("letter.preview.case.will", "cuenta por crear"),
+		lang.X("letter.preview.case.none", "sin cuenta"),
+	}, nil)
+	s.previewCase.SetSelectedIndex(0)
+	s.previewCase.OnChanged = func(string) { s.renderPreview() }
 	s.previewFor.PlaceHolder = lang.X("letter.preview.sample", "Datos de ejemplo")
 	s.preview = widget.NewRichText()
 	s.preview.Wrapping = fyne.TextWrapWord
@@ -144,7 +156,8 @@ func (s *letterSection) build() fyne.CanvasObject {
 		nil, nil, s.body)
 
 	s.sheet = paperSheet(container.NewPadded(container.NewVBox(container.NewHBox(s.logo), s.preview)))
-	previewHead := container.NewBorder(nil, nil, widget.NewLabelWithStyle(lang.X("letter.preview", "Vista previa con"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, s.previewFor)
+	previewHead := container.NewBorder(nil, nil, widget.NewLabelWithStyle(lang.X("letter.preview", "Vista previa con"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		container.NewHBox(widget.NewLabel(lang.X("letter.preview.case", "como")), s.previewCase), s.previewFor)
 	preview := container.NewBorder(previewHead, nil, nil, nil, container.NewVScroll(s.sheet))
 	split := container.NewHSplit(editor, preview)
 	split.Offset = 0.5
@@ -206,7 +219,7 @@ func (s *letterSection) load() {
 	s.loaded = c.ID
 	s.goJob(func() {
 		ld, err := flows.LoadLetterData(context.Background(), c.ID)
-		ts, set, rows := ld.Templates, ld.Settings, ld.Rows
+		ts, set, rows, acc := ld.Templates, ld.Settings, ld.Rows, ld.Accounts
 		fyne.Do(func() {
 			if c.ID != s.c.ID {
 				return // another community was chosen meanwhile
@@ -217,6 +230,7 @@ func (s *letterSection) load() {
 				return
 			}
 			s.settings = set
+			s.accounts = acc
 			s.form.load(set, c)
 			s.setPreviewLogo(set.Logo)
 			s.setRows(rows)

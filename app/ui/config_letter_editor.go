@@ -4,6 +4,7 @@ package ui
 // shown before saving, and the live preview.
 
 import (
+	"cmp"
 	"errors"
 	"strings"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"comunidad/app/letter"
+	"comunidad/data"
 )
 
 // edited runs on every keystroke: the problems and the preview follow,
@@ -108,12 +110,33 @@ func (s *letterSection) onGoToProblem() {
 // preview, or sample ones when the community has nobody yet.
 func (s *letterSection) previewFields() letter.Fields {
 	now := time.Now()
+	f := letter.SampleFields(s.c, s.settings, now)
+	var pa data.PersonAccount
 	for i, r := range s.rows {
 		if letterPreviewOption(r) == s.previewFor.Selected && i < len(s.rows) {
-			return letter.FieldsFor(r, s.c, s.settings, now)
+			f = letter.FieldsFor(r, s.c, s.settings, now)
+			pa = s.accounts[r.PersonID]
+			break
 		}
 	}
-	return letter.SampleFields(s.c, s.settings, now)
+	if pa.Login == "" {
+		pa.Login = f["usuario"]
+	}
+	// «como»: the recipient's own case, or any case the letter has sections for.
+	switch s.previewCase.SelectedIndex() {
+	case 1:
+		pa.Outlook = data.AccountExists
+	case 2:
+		pa.Outlook = data.AccountWillExist
+	case 3:
+		pa.Outlook, pa.Reason = data.AccountWillNot, cmp.Or(pa.Reason, data.ReasonNotEligible)
+	default:
+		if s.accounts == nil {
+			pa.Outlook = data.AccountExists // sample data: an account holder
+		}
+	}
+	f.SetAccount(pa)
+	return f
 }
 
 // renderPreview draws the letter from the same document model the PDF uses.

@@ -763,3 +763,30 @@ func TestLetterDownloadRefusesHoles(t *testing.T) {
 		t.Fatalf("no way to Configuración: %q", texts(w.Canvas().Overlays().Top()))
 	}
 }
+
+// The editor's preview shows the letter as each account case reads it: the
+// recipient's own (José: his account is created when users are generated),
+// then with an account, without one.
+func TestLetterPreviewShowsEachAccountCase(t *testing.T) {
+	withoutPreviewDelay(t)
+	u, w, _ := letterTestUI(t)
+	s := openLetterSection(t, u, w)
+	preview := func() string {
+		var got string
+		fyne.DoAndWait(func() { got = strings.Join(strings.Fields(letterRichText(s.preview.Segments)), " ") })
+		return got
+	}
+	eventually(t, "José's own case", func() bool {
+		p := preview()
+		return strings.Contains(p, "Estimado(a) José Ignacio Núñez Peña:") && strings.Contains(p, "En los próximos días crearemos su cuenta") &&
+			strings.Contains(p, "jose@ejemplo.cl")
+	})
+	fyne.DoAndWait(func() { s.previewCase.SetSelectedIndex(1) })
+	if p := preview(); !strings.Contains(p, "Su cuenta en el portal ya está creada") || !strings.Contains(p, "jose@ejemplo.cl") {
+		t.Fatalf("with an account:\n%s", p)
+	}
+	fyne.DoAndWait(func() { s.previewCase.SetSelectedIndex(3) })
+	if p := preview(); !strings.Contains(p, "Por ahora usted no tiene una cuenta en el portal") || strings.Contains(p, "jose@ejemplo.cl") {
+		t.Fatalf("without an account:\n%s", p)
+	}
+}
