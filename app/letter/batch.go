@@ -29,6 +29,22 @@ type Selection struct {
 	Skipped []data.UserRow // one row per unit left out: UnitCode and UnitName tell which
 }
 
+// Keep is the selection reduced to the given people in the given units
+// (the newcomers of an import); units left out are no longer skipped.
+func (s Selection) Keep(keys []data.MemberKey) Selection {
+	want := map[data.MemberKey]bool{}
+	for _, k := range keys {
+		want[k] = true
+	}
+	var out Selection
+	for _, r := range s.Rows {
+		if want[data.MemberKey{UnitID: r.UnitID, PersonID: r.PersonID}] {
+			out.Rows = append(out.Rows, r)
+		}
+	}
+	return out
+}
+
 // Units is how many units the selection covers (with or without recipients).
 func (s Selection) Units() int {
 	seen := map[int64]bool{}

@@ -75,7 +75,12 @@ func emailParts(d letter.Doc) (subject, html, text string) {
 type LetterRequest struct {
 	UnitIDs []int64 // empty: every unit (the workflow asks for AllUnits too)
 	// AllUnits is the administrator's explicit choice of every unit.
-	AllUnits   bool
+	AllUnits bool
+	// New asks the workflow for the newcomers of the latest import, which it
+	// puts in Only (and their units in UnitIDs).
+	New bool
+	// Only, when not nil, keeps just these people in these units.
+	Only       []data.MemberKey
 	Template   string // letter template name; "" for the default one
 	Recipients letter.Recipients
 	// Subject may use merge fields; "" takes the letter's title.
@@ -174,6 +179,9 @@ func PlanLetters(ctx context.Context, st Store, community data.Community, req Le
 	accounts := accRep.PersonAccounts()
 	plan.Cases = map[letter.Account]int{}
 	sel := letter.SelectRecipients(rows, req.UnitIDs, who)
+	if req.Only != nil {
+		sel = sel.Keep(req.Only)
+	}
 	plan.Skipped = sel.Skipped
 	plan.Units = sel.Units()
 	sent, err := st.ListOutbox(ctx, community.ID, data.OutboxFilter{Kinds: []string{data.OutboxLetter}, States: []string{data.OutboxSent, data.OutboxSending}})

@@ -47,3 +47,11 @@ type NoUnitsError struct{}
 func (e *NoUnitsError) Error() string {
 	return "no hay unidades elegidas: elija una o más unidades, o todas las unidades de la comunidad"
 }
+
+// NoNewcomersError is letters to the newcomers when the latest import
+// brought nobody new.
+type NoNewcomersError struct{}
+
+func (e *NoNewcomersError) Error() string {
+	return "la última importación no trajo personas nuevas: no hay a quién escribir"
+}

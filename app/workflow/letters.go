@@ -92,11 +92,41 @@ type LettersRequest struct {
 	// AllUnits is the explicit choice of every unit; without it and without
 	// UnitIDs the request is refused (*NoUnitsError).
 	AllUnits bool
+	// New writes to the people who arrived with the latest import (every one
+	// of them, in their units), instead of UnitIDs and Recipients.
+	New bool
+}
+
+// newcomers are the people the latest import brought, and their units;
+// *NoNewcomersError when it brought nobody.
+func (s *Service) newcomers(ctx context.Context, c data.Community) ([]data.MemberKey, []int64, error) {
+	keys, err := s.Store.Newcomers(ctx, c.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(keys) == 0 {
+		return nil, nil, &NoNewcomersError{}
+	}
+	var units []int64
+	for _, k := range keys {
+		if len(units) == 0 || units[len(units)-1] != k.UnitID {
+			units = append(units, k.UnitID)
+		}
+	}
+	return keys, units, nil
 }
 
 // PrepareLetters finds the template, the settings and the recipients of a
 // request.
 func (s *Service) PrepareLetters(ctx context.Context, c data.Community, req LettersRequest) (Letters, error) {
+	var only []data.MemberKey
+	if req.New {
+		var err error
+		if only, req.UnitIDs, err = s.newcomers(ctx, c); err != nil {
+			return Letters{}, err
+		}
+		req.Recipients = letter.AllUsers
+	}
 	if len(req.UnitIDs) == 0 && !req.AllUnits {
 		return Letters{}, &NoUnitsError{}
 	}
@@ -116,7 +146,11 @@ func (s *Service) PrepareLetters(ctx context.Context, c data.Community, req Lett
 	if err != nil {
 		return Letters{}, err
 	}
-	return Letters{Community: c, Template: t, Settings: set, Selection: letter.SelectRecipients(rows, req.UnitIDs, req.Recipients), Accounts: acc}, nil
+	sel := letter.SelectRecipients(rows, req.UnitIDs, req.Recipients)
+	if only != nil {
+		sel = sel.Keep(only)
+	}
+	return Letters{Community: c, Template: t, Settings: set, Selection: sel, Accounts: acc}, nil
 }
 
 // Write renders the letters into dest: one PDF per recipient in the folder

@@ -44,6 +44,13 @@ func (s *Service) CanSend(ctx context.Context, c data.Community) error {
 
 // PlanLetters works out who the welcome letter goes to, without writing.
 func (s *Service) PlanLetters(ctx context.Context, c data.Community, req mailer.LetterRequest) (mailer.LetterPlan, error) {
+	if req.New {
+		var err error
+		if req.Only, req.UnitIDs, err = s.newcomers(ctx, c); err != nil {
+			return mailer.LetterPlan{}, err
+		}
+		req.Recipients = letter.AllUsers
+	}
 	if len(req.UnitIDs) == 0 && !req.AllUnits {
 		return mailer.LetterPlan{}, &NoUnitsError{}
 	}

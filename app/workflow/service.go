@@ -28,6 +28,7 @@ type Store interface {
 	RetryOutbox(ctx context.Context, community int64, ids []int64) ([]int64, error)
 	RetryUncertainOutbox(ctx context.Context, community, id int64) (ok bool, err error)
 	PlanAccounts(ctx context.Context, community int64, unitIDs []int64) (data.AccountsReport, error)
+	Newcomers(ctx context.Context, community int64) ([]data.MemberKey, error)
 }
 
 // Backuper is a store that keeps backups of itself (the SQLite file's, in

@@ -15,7 +15,7 @@ import (
 func init() {
 	register(&command{
 		name:    "letters pdf",
-		args:    "--out RUTA [--combined] (--units CÓDIGO,CÓDIGO... | --all) [--template NOMBRE] [--recipients main|all] [--community NOMBRE]",
+		args:    "--out RUTA [--combined] (--units CÓDIGO,CÓDIGO... | --all | --new) [--template NOMBRE] [--recipients main|all] [--community NOMBRE]",
 		summary: "genera la carta de bienvenida en PDF: un archivo por destinatario en la carpeta RUTA, o uno solo con --combined",
 		run:     runLettersPDF,
 	})
@@ -25,8 +25,9 @@ func runLettersPDF(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet("letters pdf")
 	out := fs.String("out", "", "carpeta de las cartas (o, con --combined, el archivo PDF)")
 	combined := fs.Bool("combined", false, "un solo PDF con todas las cartas, para imprimir")
-	units := fs.String("units", "", "códigos de las unidades, separados por comas (por omisión, todas)")
+	units := fs.String("units", "", "códigos de las unidades, separados por comas")
 	all := fs.Bool("all", false, "todas las unidades")
+	newcomers := fs.Bool("new", false, "las personas que llegaron con la última importación")
 	tpl := fs.String("template", "", "nombre de la plantilla de carta (por omisión, la predeterminada)")
 	who := fs.String("recipients", string(letter.MainAccount), "main: la cuenta principal de cada unidad; all: todos sus usuarios")
 	comm := fs.String("community", "", "comunidad con la que trabajar (por omisión, la única que hay)")
@@ -39,11 +40,10 @@ func runLettersPDF(ctx context.Context, e *env, args []string) error {
 	if strings.TrimSpace(*out) == "" {
 		return errorf("letters pdf: falta --out: la carpeta de las cartas (o el archivo, con --combined)")
 	}
-	if *units != "" && *all {
-		return errorf("letters pdf: use --units o --all, no ambos")
-	}
-	if *units == "" && !*all {
-		return errorf("letters pdf: elija las unidades con --units CÓDIGO,CÓDIGO... o todas con --all")
+	if n := btoi(*units != "") + btoi(*all) + btoi(*newcomers); n > 1 {
+		return errorf("letters pdf: use solo una de --units, --all o --new")
+	} else if n == 0 {
+		return errorf("letters pdf: elija las unidades con --units CÓDIGO,CÓDIGO..., todas con --all, o los nuevos de la última importación con --new")
 	}
 	if *who != string(letter.MainAccount) && *who != string(letter.AllUsers) {
 		return errorf("letters pdf: --recipients debe ser main (cuenta principal) o all (todos los usuarios), no %q", *who)
@@ -70,7 +70,7 @@ func runLettersPDF(ctx context.Context, e *env, args []string) error {
 			return errorf("letters pdf: --units no nombra ninguna unidad")
 		}
 	}
-	letters, err := flows(st).PrepareLetters(ctx, c, workflow.LettersRequest{Template: *tpl, UnitIDs: ids, Recipients: letter.Recipients(*who), AllUnits: *all})
+	letters, err := flows(st).PrepareLetters(ctx, c, workflow.LettersRequest{Template: *tpl, UnitIDs: ids, Recipients: letter.Recipients(*who), AllUnits: *all, New: *newcomers})
 	if err != nil {
 		return userError{"letters pdf: " + err.Error()}
 	}
@@ -119,4 +119,11 @@ func casesLine(n map[letter.Account]int) string {
 		parts = append(parts, fmt.Sprintf("%s: %d", a.Label(), n[a]))
 	}
 	return "Destinatarios " + strings.Join(parts, "; ") + "."
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -23,7 +23,7 @@ import (
 func init() {
 	register(&command{
 		name:    "letters send",
-		args:    "(--units CÓDIGO,CÓDIGO... | --all) [--template NOMBRE] [--recipients main|all] [--subject ASUNTO] [--attach-pdf] [--resend] [--dry-run] [--community NOMBRE]",
+		args:    "(--units CÓDIGO,CÓDIGO... | --all | --new) [--template NOMBRE] [--recipients main|all] [--subject ASUNTO] [--attach-pdf] [--resend] [--dry-run] [--community NOMBRE]",
 		summary: "envía por correo la carta de bienvenida a las unidades elegidas (una vez por destinatario; --resend la envía de nuevo a quien ya la recibió)",
 		run:     runLettersSend,
 	})
@@ -181,6 +181,7 @@ func runLettersSend(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet("letters send")
 	units := fs.String("units", "", "códigos de las unidades, separados por comas")
 	all := fs.Bool("all", false, "todas las unidades")
+	newcomers := fs.Bool("new", false, "las personas que llegaron con la última importación (quien ya la recibió queda fuera)")
 	tpl := fs.String("template", "", "nombre de la plantilla de carta (por omisión, la predeterminada)")
 	who := fs.String("recipients", "main", "main: la cuenta principal de cada unidad; all: todos sus usuarios")
 	subject := fs.String("subject", "", "asunto del correo (por omisión, el título de la carta); admite campos como {comunidad}")
@@ -194,8 +195,10 @@ func runLettersSend(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() > 0 {
 		return errorf("letters send: argumento de más %q (vea comunidad letters send --help)", fs.Arg(0))
 	}
-	if (*units == "") == !*all {
-		return errorf("letters send: elija las unidades con --units CÓDIGO,CÓDIGO... o todas con --all")
+	if n := btoi(*units != "") + btoi(*all) + btoi(*newcomers); n > 1 {
+		return errorf("letters send: use solo una de --units, --all o --new")
+	} else if n == 0 {
+		return errorf("letters send: elija las unidades con --units CÓDIGO,CÓDIGO..., todas con --all, o los nuevos de la última importación con --new")
 	}
 	if *who != string(letter.MainAccount) && *who != string(letter.AllUsers) {
 		return errorf("letters send: --recipients debe ser main (cuenta principal) o all (todos los usuarios), no %q", *who)
@@ -205,8 +208,8 @@ func runLettersSend(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer done()
-	req := mailer.LetterRequest{Template: *tpl, Recipients: letter.Recipients(*who), Subject: *subject, AttachPDF: *attach, Resend: *resend, AllUnits: *all}
-	if !*all {
+	req := mailer.LetterRequest{Template: *tpl, Recipients: letter.Recipients(*who), Subject: *subject, AttachPDF: *attach, Resend: *resend, AllUnits: *all, New: *newcomers}
+	if *units != "" {
 		if req.UnitIDs, err = unitIDs(ctx, st, c, *units); err != nil {
 			return err
 		}

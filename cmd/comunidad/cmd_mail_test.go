@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -222,4 +223,66 @@ func TestOutboxRetryLeavesTheUncertainApart(t *testing.T) {
 		t.Fatalf("nothing left: %d\n%s", code, out)
 	}
 	counts(2, 1)
+}
+
+// «letters send --new» and «letters pdf --new» write to the people who
+// arrived with the latest import (a new owner, a resident added to a unit),
+// whoever they are in their unit; someone who already got the letter is
+// left out; an import that brings nobody new leaves no one to write to.
+func TestLettersToTheNewcomers(t *testing.T) {
+	t.Setenv(mailer.EnvFileSecrets, "file")
+	ms := startMailServer(t)
+	db := filepath.Join(t.TempDir(), "c.db")
+	cli := func(args ...string) (int, string, string) {
+		t.Helper()
+		return runCLI(t, "", append([]string{"--db", db}, args...)...)
+	}
+	if code, _, errOut := cli("sync", writeFile(t, "brisas.csv", syncCSV)); code != 0 {
+		t.Fatalf("sync: %s", errOut)
+	}
+	completeLetterSettings(t, db)
+	for _, kv := range [][2]string{{"smtp.host", "127.0.0.1"}, {"smtp.port", strconv.Itoa(ms.Port)}, {"smtp.security", "none"},
+		{"smtp.username", "oficina"}, {"smtp.from", "administracion@brisas.cl"}, {"smtp.rate_per_minute", "0"}} {
+		if code, out, errOut := cli("config", "set", kv[0], kv[1]); code != 0 {
+			t.Fatalf("config set: %s%s", out, errOut)
+		}
+	}
+	if code, out, errOut := runCLI(t, "clave con espacios ñ\n", "--db", db, "config", "set", "smtp.password"); code != 0 {
+		t.Fatalf("password: %s%s", out, errOut)
+	}
+	// The second export: Luis owns the new A-103, Tomás lives in A-102 now.
+	second := syncCSV + ";;;;Tomás;Ibáñez;;tomas@example.cl;;Residente;No;\r\n" +
+		"A-103;Torre A;1;;Luis;Pérez;;luis@example.cl;;Propietario;Sí;0,0100\r\n"
+	if code, _, errOut := cli("sync", writeFile(t, "brisas2.csv", second)); code != 0 {
+		t.Fatalf("second sync: %s", errOut)
+	}
+	dir := filepath.Join(t.TempDir(), "nuevos")
+	if code, out, errOut := cli("letters", "pdf", "--new", "--out", dir); code != 0 || !strings.Contains(out, "2 cartas") {
+		t.Fatalf("pdf --new: %d %s%s", code, out, errOut)
+	}
+	names := entries(t, dir)
+	sort.Strings(names)
+	if strings.Join(names, "|") != "A-102 - Tomás Ibáñez.pdf|A-103 - Luis Pérez.pdf" {
+		t.Fatalf("letters to the newcomers: %v", names)
+	}
+	if code, out, errOut := cli("letters", "send", "--units", "A-103"); code != 0 || ms.Count("luis@example.cl") != 1 {
+		t.Fatalf("send to Luis: %d %s%s", code, out, errOut)
+	}
+	code, out, errOut := cli("letters", "send", "--new")
+	if code != 0 || !strings.Contains(out, "Ya enviada: Luis Pérez <luis@example.cl> (unidad A-103)") || !strings.Contains(out, "Enviados: 1. Fallidos: 0.") {
+		t.Fatalf("send --new: %d\n%s%s", code, out, errOut)
+	}
+	if ms.Count("tomas@example.cl") != 1 || ms.Count("luis@example.cl") != 1 || ms.Count("mj@example.cl") != 0 || ms.Count("pedro@example.cl") != 0 {
+		t.Fatalf("deliveries: tomas %d, luis %d, mj %d, pedro %d", ms.Count("tomas@example.cl"), ms.Count("luis@example.cl"), ms.Count("mj@example.cl"), ms.Count("pedro@example.cl"))
+	}
+	// The same export again brings nobody.
+	if code, _, errOut := cli("sync", writeFile(t, "brisas3.csv", second)); code != 0 {
+		t.Fatalf("third sync: %s", errOut)
+	}
+	if code, _, errOut := cli("letters", "send", "--new", "--dry-run"); code != 1 || !strings.Contains(errOut, "la última importación no trajo personas nuevas") {
+		t.Fatalf("nobody new: %d %s", code, errOut)
+	}
+	if code, _, errOut := cli("letters", "send", "--new", "--all"); code != 1 || !strings.Contains(errOut, "use solo una de --units, --all o --new") {
+		t.Fatalf("--new with --all: %d %s", code, errOut)
+	}
 }
