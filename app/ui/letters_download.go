@@ -38,6 +38,7 @@ type letterDownload struct {
 	summary    *widget.Label
 	holes      *missingBox   // the settings the letter would print empty
 	all        *widget.Check // with no unit selected: the explicit «Todas las unidades (N)»
+	newcomers  bool          // only the people who arrived with the latest import
 	skipped    *widget.Label
 	generate   *widget.Button
 	dlg        dialog.Dialog
@@ -46,6 +47,7 @@ type letterDownload struct {
 	rows      []data.UserRow
 	settings  letter.Settings
 	accounts  map[int64]data.PersonAccount
+	news      []data.MemberKey // the newcomers of the latest import
 	sel       letter.Selection
 
 	// Set while and after the letters are written.
@@ -64,7 +66,13 @@ type letterDownload struct {
 }
 
 func (u *UI) newLetterDownload(unitIDs []int64) *letterDownload {
-	d := &letterDownload{u: u, c: u.community, unitIDs: unitIDs, loaded: make(chan struct{}), done: make(chan struct{})}
+	return u.newLetterDownloadFor(unitIDs, false)
+}
+
+// newLetterDownloadFor is the dialog for the units; with newcomers, for
+// the people of those units who arrived with the latest import.
+func (u *UI) newLetterDownloadFor(unitIDs []int64, newcomers bool) *letterDownload {
+	d := &letterDownload{u: u, c: u.community, unitIDs: unitIDs, newcomers: newcomers, loaded: make(chan struct{}), done: make(chan struct{})}
 	d.template = widget.NewSelect(nil, func(string) { d.update() })
 	d.template.PlaceHolder = lang.X("letter.template.choose", "Elegir plantilla") // Fyne's is English
 	d.recipients = widget.NewRadioGroup([]string{
@@ -120,14 +128,14 @@ func (d *letterDownload) load() {
 	flows, c := d.u.flows(), d.c
 	go func() {
 		ld, err := flows.LoadLetterData(context.Background(), c.ID)
-		ts, set, rows, acc := ld.Templates, ld.Settings, ld.Rows, ld.Accounts
+		ts, set, rows, acc, news := ld.Templates, ld.Settings, ld.Rows, ld.Accounts, ld.Newcomers
 		fyne.Do(func() {
 			defer close(d.loaded)
 			if err != nil {
 				d.summary.SetText(errorText(err))
 				return
 			}
-			d.templates, d.settings, d.rows, d.accounts = ts, set, rows, acc
+			d.templates, d.settings, d.rows, d.accounts, d.news = ts, set, rows, acc, news
 			setAllUnitsCount(d.all, letter.SelectRecipients(rows, nil, letter.AllUsers).Units())
 			chooseTemplates(d.template, ts)
 			d.update()
@@ -159,10 +167,13 @@ func (d *letterDownload) update() {
 		return
 	}
 	d.sel = letter.SelectRecipients(d.rows, d.unitIDs, d.who())
+	if d.newcomers {
+		d.sel = letter.SelectRecipients(d.rows, d.unitIDs, letter.AllUsers).Keep(workflow.NewcomersIn(d.news, d.unitIDs))
+	}
 	t, ok := d.chosen()
 	var msg string
 	switch {
-	case len(d.unitIDs) == 0 && !d.all.Checked:
+	case len(d.unitIDs) == 0 && !d.all.Checked && !d.newcomers:
 		msg = noUnitsText()
 		ok = false
 	case !ok:

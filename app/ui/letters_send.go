@@ -36,6 +36,7 @@ type letterSend struct {
 	attach     *widget.Check
 	resend     *widget.Check // shown when someone already got the letter
 	all        *widget.Check // with no unit selected: the explicit «Todas las unidades (N)»
+	newcomers  bool          // only the people who arrived with the latest import
 	summary    *widget.Label
 	missing    *widget.Label
 	holes      *missingBox // the settings the letter would print empty
@@ -47,8 +48,13 @@ type letterSend struct {
 	run  *sendRun // the batch, once started
 }
 
-func (u *UI) newLetterSend(unitIDs []int64) *letterSend {
-	d := &letterSend{u: u, c: u.community, unitIDs: unitIDs}
+func (u *UI) newLetterSend(unitIDs []int64) *letterSend { return u.newLetterSendFor(unitIDs, false) }
+
+// newLetterSendFor is the dialog for the units; with newcomers, for the
+// people of those units who arrived with the latest import («Nuevos desde
+// la última importación» on in the table).
+func (u *UI) newLetterSendFor(unitIDs []int64, newcomers bool) *letterSend {
+	d := &letterSend{u: u, c: u.community, unitIDs: unitIDs, newcomers: newcomers}
 	d.template = widget.NewSelect(nil, func(string) { d.replan() })
 	d.template.PlaceHolder = lang.X("letter.template.choose", "Elegir plantilla") // Fyne's is English
 	d.recipients = widget.NewRadioGroup([]string{
@@ -126,7 +132,7 @@ func (d *letterSend) request() mailer.LetterRequest {
 		who = letter.AllUsers
 	}
 	return mailer.LetterRequest{UnitIDs: d.unitIDs, Template: d.template.Selected, Recipients: who,
-		Subject: d.subject.Text, AttachPDF: d.attach.Checked, Resend: d.resend.Checked, AllUnits: d.all.Checked}
+		Subject: d.subject.Text, AttachPDF: d.attach.Checked, Resend: d.resend.Checked, AllUnits: d.all.Checked, New: d.newcomers}
 }
 
 // replan works out, off the UI goroutine, who the letter would go to.
@@ -137,7 +143,7 @@ func (d *letterSend) replan() {
 	d.gen++
 	gen, req, flows, c := d.gen, d.request(), d.u.flows(), d.c
 	d.send.Disable()
-	if len(req.UnitIDs) == 0 && !req.AllUnits {
+	if len(req.UnitIDs) == 0 && !req.AllUnits && !req.New {
 		d.plan = mailer.LetterPlan{}
 		d.summary.SetText(noUnitsText())
 		d.missing.SetText("")

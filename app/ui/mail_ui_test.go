@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"strconv"
 	"strings"
@@ -568,5 +569,49 @@ func TestLetterSendRefusesHoles(t *testing.T) {
 	}
 	if ms, _ := st.ListOutbox(context.Background(), c.ID, data.OutboxFilter{}); len(ms) != 0 || srv.Total() != 0 {
 		t.Fatalf("queued %d, delivered %d", len(ms), srv.Total())
+	}
+}
+
+// «Carta a los nuevos» shows the people who arrived with the latest import
+// («Nuevos desde la última importación») and selects their units; the
+// letter then goes to them only, not to the unit's other people.
+func TestLetterToTheNewcomers(t *testing.T) {
+	srv := startSMTP(t)
+	u, _, st, c, ids := mailUI(t)
+	configureMail(t, st, c, srv)
+	ctx := context.Background()
+	now := data.FormatTime(time.Now())
+	// The latest import brought Beto (unit 102).
+	for _, q := range []string{
+		fmt.Sprintf(`INSERT INTO sync_runs (community_id, source, started_at, finished_at) VALUES (%d, 'kastor.xlsx', '%s', '%s')`, c.ID, now, now),
+		fmt.Sprintf(`UPDATE memberships SET created_at = '%s' WHERE person_id = %d`, now, ids["Beto"]),
+	} {
+		if _, err := st.Writer().ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	loads := u.units.loads
+	fyne.DoAndWait(func() { u.units.reload() })
+	eventually(t, "the listing again", func() bool { return u.units.loads > loads })
+	fyne.DoAndWait(func() { u.units.onLetterToNewcomers() })
+	var sel []int64
+	fyne.DoAndWait(func() { sel = u.units.selectedIDs() })
+	if len(sel) != 1 || sel[0] != ids["u102"] || !u.units.newOnly.Checked {
+		t.Fatalf("selected %v (want Beto's unit %d), filter on %v", sel, ids["u102"], u.units.newOnly.Checked)
+	}
+	var d *letterSend
+	fyne.DoAndWait(func() { d = u.newLetterSendFor(sel, true) })
+	eventually(t, "the plan for the newcomers", func() bool {
+		var ok bool
+		fyne.DoAndWait(func() {
+			ok = !d.send.Disabled() && len(d.plan.Messages) == 1 && d.plan.Messages[0].ToAddr == "beto@example.cl"
+		})
+		return ok
+	})
+	before := u.units.loads
+	test.Tap(d.send)
+	waitRun(t, u, func() *sendRun { return d.run }, before)
+	if srv.Count("beto@example.cl") != 1 || srv.Total() != 1 {
+		t.Fatalf("deliveries: beto %d, total %d", srv.Count("beto@example.cl"), srv.Total())
 	}
 }

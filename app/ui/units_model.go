@@ -22,6 +22,9 @@ type unitsSnapshot struct {
 	// longestUnit is the unit text with the most characters, to size the column.
 	longestUnit string
 	texts       map[int][]string // per column, lazily: see cellTexts
+	// newcomers are the people in their units who arrived with the latest
+	// import (data.Store.Newcomers), for «Nuevos desde la última importación».
+	newcomers map[data.MemberKey]bool
 }
 
 // Sort keys: the table's columns that can be sorted.
@@ -116,6 +119,7 @@ type unitsFilter struct {
 	origin   string        // "", originKastor, originLocal, originSecondary
 	archived bool          // also show archived units and users
 	noEmail  bool          // only users without an email
+	newOnly  bool          // only the people who arrived with the latest import
 	sortKey  int
 	desc     bool
 }
@@ -164,6 +168,9 @@ func (s *unitsSnapshot) filter(f unitsFilter) []int32 {
 			}
 		}
 		if f.noEmail && (r.Email != "" || r.Empty()) {
+			continue
+		}
+		if f.newOnly && !s.newcomers[data.MemberKey{UnitID: r.UnitID, PersonID: r.PersonID}] {
 			continue
 		}
 		if !matchAll(s.hay[i], words) {
@@ -253,7 +260,7 @@ func sortValue(r data.UserRow, key int) string {
 // narrowed reports whether the search or a filter hides rows (archived
 // rows hidden by default do not count).
 func (f unitsFilter) narrowed() bool {
-	return strings.TrimSpace(f.query) != "" || f.sector != "" || f.userType != "" || f.origin != "" || f.noEmail
+	return strings.TrimSpace(f.query) != "" || f.sector != "" || f.userType != "" || f.origin != "" || f.noEmail || f.newOnly
 }
 
 // total is how many users the tab shows with no search or filter.

@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
@@ -36,6 +37,7 @@ type unitsTab struct {
 	origin     *widget.Select
 	archived   *widget.Check
 	noEmail    *widget.Check
+	newOnly    *widget.Check // «Nuevos desde la última importación»
 	table      *unitsTable
 	count      *widget.Label
 	selInfo    *widget.Label
@@ -119,10 +121,13 @@ func newUnitsTab(u *UI) *unitsTab {
 	t.origin.SetSelectedIndex(0)
 	t.archived = widget.NewCheck(lang.X("units.filter.archived", "Archivados"), func(bool) { t.onFilters() })
 	t.noEmail = widget.NewCheck(lang.X("units.filter.noemail", "Sin correo"), func(bool) { t.onFilters() })
+	t.newOnly = widget.NewCheck(lang.X("units.filter.new", "Nuevos desde la última importación"), func(bool) { t.onFilters() })
 
 	t.letterMenu = fyne.NewMenu("",
-		fyne.NewMenuItemWithIcon(lang.X("units.letter.download", "Descargar"), theme.DownloadIcon(), func() { u.onLetterDownload(t.selectedIDs()) }),
-		fyne.NewMenuItemWithIcon(lang.X("units.letter.send", "Enviar"), theme.MailSendIcon(), func() { u.onLetterSend(t.selectedIDs()) }),
+		fyne.NewMenuItemWithIcon(lang.X("units.letter.download", "Descargar"), theme.DownloadIcon(), func() { u.newLetterDownloadFor(t.selectedIDs(), t.filter.newOnly) }),
+		fyne.NewMenuItemWithIcon(lang.X("units.letter.send", "Enviar"), theme.MailSendIcon(), func() { u.newLetterSendFor(t.selectedIDs(), t.filter.newOnly) }),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItemWithIcon(lang.X("units.letter.new", "Carta a los nuevos"), theme.AccountIcon(), t.onLetterToNewcomers),
 	)
 	t.letter = widget.NewButtonWithIcon(lang.X("units.action.letter", "Carta de bienvenida"), theme.MenuDropDownIcon(), nil)
 	t.letter.IconPlacement = widget.ButtonIconTrailingText
@@ -150,7 +155,7 @@ func newUnitsTab(u *UI) *unitsTab {
 	t.table = newUnitsTable(t)
 
 	actions := container.NewHBox(t.letter, imp, gen, sent)
-	filters := container.NewHBox(t.sector, t.userType, t.origin, t.archived, t.noEmail)
+	filters := container.NewHBox(t.sector, t.userType, t.origin, t.archived, t.noEmail, t.newOnly)
 	searchRow := container.NewBorder(nil, nil, nil, filters, t.search)
 	selRow := container.NewBorder(nil, nil, container.NewHBox(t.selectAll, t.clearSel, t.selInfo), t.count)
 	top := container.NewVBox(actions, searchRow, selRow, t.loading)
@@ -197,6 +202,13 @@ func (t *unitsTab) reload() {
 		var snap *unitsSnapshot
 		if err == nil {
 			snap = newUnitsSnapshot(rows)
+			var keys []data.MemberKey
+			if keys, err = st.Newcomers(context.Background(), cid); err == nil {
+				snap.newcomers = make(map[data.MemberKey]bool, len(keys))
+				for _, k := range keys {
+					snap.newcomers[k] = true
+				}
+			}
 		}
 		fyne.Do(func() {
 			if gen != t.gen {
@@ -297,6 +309,7 @@ func (t *unitsTab) readFilters() {
 	}
 	t.filter.archived = t.archived.Checked
 	t.filter.noEmail = t.noEmail.Checked
+	t.filter.newOnly = t.newOnly.Checked
 }
 
 // apply filters and sorts the snapshot after the search, a filter or the
@@ -356,6 +369,23 @@ func typeLabel(ut data.UserType) string {
 		return lang.X("units.type.otro", "Otro")
 	}
 	return string(ut)
+}
+
+// onLetterToNewcomers shows the people who arrived with the latest import
+// («Nuevos desde la última importación») and selects their units, so that
+// Descargar and Enviar write to them; it says so when there is nobody new.
+func (t *unitsTab) onLetterToNewcomers() {
+	if t.snap == nil || len(t.snap.newcomers) == 0 {
+		dialog.ShowInformation(lang.X("units.letter.new", "Carta a los nuevos"),
+			lang.X("units.letter.new.none", "La última importación no trajo personas nuevas."), t.u.win)
+		return
+	}
+	t.selected = map[int64]bool{}
+	for k := range t.snap.newcomers {
+		t.selected[k.UnitID] = true
+	}
+	t.newOnly.SetChecked(true) // applies the filter
+	t.table.Refresh()
 }
 
 // selectedIDs lists the selected units in the listing's order.

@@ -278,7 +278,8 @@ func TestUnitsActionsGetSelection(t *testing.T) {
 		!contains(got, "Generar usuarios") || !contains(got, "Enviados") {
 		t.Fatalf("action bar: %q", got)
 	}
-	if len(tab.letterMenu.Items) != 2 || tab.letterMenu.Items[0].Label != "Descargar" || tab.letterMenu.Items[1].Label != "Enviar" {
+	if len(tab.letterMenu.Items) != 4 || tab.letterMenu.Items[0].Label != "Descargar" || tab.letterMenu.Items[1].Label != "Enviar" ||
+		!tab.letterMenu.Items[2].IsSeparator || tab.letterMenu.Items[3].Label != "Carta a los nuevos" {
 		t.Fatalf("letter menu: %+v", tab.letterMenu.Items)
 	}
 	test.Tap(tab.letter)

@@ -19,6 +19,8 @@ type LetterData struct {
 	// Accounts says of each person whether their portal account exists,
 	// will exist when the users are generated, or will not (and why).
 	Accounts map[int64]data.PersonAccount
+	// Newcomers are the people who arrived with the latest import.
+	Newcomers []data.MemberKey
 }
 
 // LoadLetterData reads a community's LetterData, creating the suggested
@@ -40,7 +42,11 @@ func (s *Service) LoadLetterData(ctx context.Context, community int64) (LetterDa
 	if err != nil {
 		return LetterData{}, err
 	}
-	return LetterData{Templates: ts, Settings: set, Rows: rows, Accounts: acc}, nil
+	news, err := s.Store.Newcomers(ctx, community)
+	if err != nil {
+		return LetterData{}, err
+	}
+	return LetterData{Templates: ts, Settings: set, Rows: rows, Accounts: acc, Newcomers: news}, nil
 }
 
 // accounts is, per person of the community, what the accounts plan says of
@@ -93,17 +99,19 @@ type LettersRequest struct {
 	// UnitIDs the request is refused (*NoUnitsError).
 	AllUnits bool
 	// New writes to the people who arrived with the latest import (every one
-	// of them, in their units), instead of UnitIDs and Recipients.
+	// of them, in their units; those of UnitIDs when it is not empty),
+	// instead of Recipients.
 	New bool
 }
 
 // newcomers are the people the latest import brought, and their units;
 // *NoNewcomersError when it brought nobody.
-func (s *Service) newcomers(ctx context.Context, c data.Community) ([]data.MemberKey, []int64, error) {
+func (s *Service) newcomers(ctx context.Context, c data.Community, within []int64) ([]data.MemberKey, []int64, error) {
 	keys, err := s.Store.Newcomers(ctx, c.ID)
 	if err != nil {
 		return nil, nil, err
 	}
+	keys = NewcomersIn(keys, within)
 	if len(keys) == 0 {
 		return nil, nil, &NoNewcomersError{}
 	}
@@ -116,13 +124,32 @@ func (s *Service) newcomers(ctx context.Context, c data.Community) ([]data.Membe
 	return keys, units, nil
 }
 
+// NewcomersIn keeps the newcomers of the given units (all of them when
+// units is empty): «Carta a los nuevos» with some of their units selected.
+func NewcomersIn(keys []data.MemberKey, units []int64) []data.MemberKey {
+	if len(units) == 0 {
+		return keys
+	}
+	in := map[int64]bool{}
+	for _, u := range units {
+		in[u] = true
+	}
+	var out []data.MemberKey
+	for _, k := range keys {
+		if in[k.UnitID] {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
 // PrepareLetters finds the template, the settings and the recipients of a
 // request.
 func (s *Service) PrepareLetters(ctx context.Context, c data.Community, req LettersRequest) (Letters, error) {
 	var only []data.MemberKey
 	if req.New {
 		var err error
-		if only, req.UnitIDs, err = s.newcomers(ctx, c); err != nil {
+		if only, req.UnitIDs, err = s.newcomers(ctx, c, req.UnitIDs); err != nil {
 			return Letters{}, err
 		}
 		req.Recipients = letter.AllUsers

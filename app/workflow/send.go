@@ -46,7 +46,7 @@ func (s *Service) CanSend(ctx context.Context, c data.Community) error {
 func (s *Service) PlanLetters(ctx context.Context, c data.Community, req mailer.LetterRequest) (mailer.LetterPlan, error) {
 	if req.New {
 		var err error
-		if req.Only, req.UnitIDs, err = s.newcomers(ctx, c); err != nil {
+		if req.Only, req.UnitIDs, err = s.newcomers(ctx, c, req.UnitIDs); err != nil {
 			return mailer.LetterPlan{}, err
 		}
 		req.Recipients = letter.AllUsers
