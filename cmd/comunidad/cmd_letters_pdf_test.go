@@ -121,9 +121,9 @@ func TestLettersPDFErrors(t *testing.T) {
 		want string
 	}{
 		{"no out", []string{"letters", "pdf"}, "falta --out"},
-		{"units and all", []string{"letters", "pdf", "--out", dir, "--units", "101", "--all"}, "no ambos"},
+		{"units and all", []string{"letters", "pdf", "--out", dir, "--units", "101", "--all"}, "use solo una de --units, --all o --new"},
 		{"bad recipients", []string{"letters", "pdf", "--all", "--out", dir, "--recipients", "todos"}, "--recipients debe ser main"},
-		{"no units and no --all", []string{"letters", "pdf", "--out", dir}, "elija las unidades con --units CÓDIGO,CÓDIGO... o todas con --all"},
+		{"no units and no --all", []string{"letters", "pdf", "--out", dir}, "elija las unidades con --units CÓDIGO,CÓDIGO..., todas con --all, o los nuevos de la última importación con --new"},
 		{"unknown unit", []string{"letters", "pdf", "--out", dir, "--units", "999"}, `no tiene la unidad "999"`},
 		{"unknown template", []string{"letters", "pdf", "--all", "--out", dir, "--template", "Otra"}, `no existe la plantilla de carta "Otra"`},
 		{"no recipients", []string{"letters", "pdf", "--out", dir, "--units", "102"}, "ninguna de las unidades elegidas tiene destinatarios"},
