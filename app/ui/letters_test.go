@@ -768,7 +768,6 @@ func TestLetterDownloadRefusesHoles(t *testing.T) {
 // recipient's own (José: his account is created when users are generated),
 // then with an account, without one.
 func TestLetterPreviewShowsEachAccountCase(t *testing.T) {
-	withoutPreviewDelay(t)
 	u, w, _ := letterTestUI(t)
 	s := openLetterSection(t, u, w)
 	preview := func() string {
