@@ -333,7 +333,7 @@ func TestLettersQueueSendAndRetryThroughOneSender(t *testing.T) {
 		}
 	}
 	srv.Refuse("luis@example.cl", true)
-	plan, err := s.PlanLetters(ctx, c, mailer.LetterRequest{Recipients: letter.MainAccount})
+	plan, err := s.PlanLetters(ctx, c, mailer.LetterRequest{Recipients: letter.MainAccount, AllUnits: true})
 	if err != nil {
 		t.Fatal(err)
 	}
