@@ -351,7 +351,9 @@ func (d *letterDownload) showResult(total int, err error) {
 		}()
 	}
 	last := d.u.app.Preferences().String(prefPrinter)
-	go func() {
+	// background, not go: tests run it in line, so its fyne.Do does not
+	// update the picker while the test goroutine reads widgets.
+	background(func() {
 		list, err := printers.Printers(context.Background())
 		fyne.Do(func() {
 			if err != nil {
@@ -371,7 +373,7 @@ func (d *letterDownload) showResult(total int, err error) {
 			picker.Enable()
 			printBtn.Enable()
 		})
-	}()
+	})
 	d.result = dialog.NewCustom(lang.X("letter.download.ready", "Cartas listas"), lang.X("letter.close", "Cerrar"),
 		container.NewVBox(text, container.NewBorder(nil, nil, open, printBtn,
 			container.NewBorder(nil, nil, widget.NewLabel(lang.X("letter.print.printer", "Impresora:")), nil, picker)), status), d.u.win)

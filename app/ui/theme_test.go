@@ -164,7 +164,8 @@ func TestThemeContrast(t *testing.T) {
 			u.onLetterSend([]int64{1, 2})
 			check("send dialog")
 			closeOverlays(w)
-			u.onLetterDownload([]int64{1, 2})
+			dl := u.newLetterDownload([]int64{1, 2})
+			<-dl.loaded // its load runs on a goroutine of its own
 			check("download dialog")
 			closeOverlays(w)
 
