@@ -3,6 +3,8 @@
 
 GO      ?= go
 TAGS    := migrated_fynedo
+VERSION := $(shell sed -n 's/^Version *= *"\(.*\)"/\1/p' FyneApp.toml)
+DEB_ARCH = $(shell dpkg --print-architecture)
 BIN     := build/comunidad
 FYNE    := $(shell $(GO) env GOPATH)/bin/fyne
 FYNE_VERSION := v1.7.4
@@ -14,13 +16,16 @@ STATICCHECK_VERSION := v0.8.2
 BUILD_PKGS := gcc libc6-dev pkg-config libgl-dev libx11-dev libxcursor-dev libxrandr-dev \
               libxinerama-dev libxi-dev libxxf86vm-dev
 TEST_PKGS  := xvfb xauth imagemagick xdotool poppler-utils cups printer-driver-cups-pdf libreoffice-calc-nogui
-# Packaging: xz for the Linux bundle, mingw-w64 to cross-build for Windows.
-PKG_PKGS   := xz-utils
-WIN_PKGS   := gcc-mingw-w64-x86-64
+# Packaging: xz for the Linux bundle, dpkg-dev for the .deb's dependencies,
+# mingw-w64 to cross-build for Windows, NSIS and ImageMagick (the .ico) for
+# its installer, Wine (and Xvfb) to run the Windows build in the tests.
+PKG_PKGS   := xz-utils dpkg-dev
+WIN_PKGS   := gcc-mingw-w64-x86-64 nsis imagemagick
+WINE_PKGS  := wine64 xvfb xauth poppler-utils python3 locales
 # Tests speak Spanish and Fyne complains under the C locale.
 TEST_ENV   := LANG=es_CL.UTF-8 LC_ALL=
 
-.PHONY: run build deps test-deps test race bench lint package package-windows test-package screenshot screenshots clean
+.PHONY: run build deps test-deps test race bench lint package package-windows installer-windows package-deb test-package test-deb test-windows screenshot screenshots screenshot-windows clean
 
 run: build
 	./$(BIN) --demo
@@ -68,6 +73,25 @@ package-windows: deps $(FYNE)
 	@./scripts/install-deps.sh $(WIN_PKGS)
 	FYNE=$(FYNE) GO=$(GO) ./scripts/package.sh windows
 
+# Windows installer: build/Comunidad-Setup-<version>.exe (NSIS), per user,
+# shortcuts, an "Aplicaciones instaladas" entry, silent mode (/S).
+installer-windows: package-windows
+	./scripts/installer-windows.sh build/Comunidad.exe
+
+# Debian/Ubuntu package: build/comunidad_<version>_amd64.deb.
+package-deb: package
+	./scripts/package-deb.sh build/Comunidad.tar.xz
+
+# The .deb installed with apt-get, started (--smoke), removed.
+test-deb: package-deb test-deps
+	$(TEST_ENV) ./scripts/test-deb.sh build/comunidad_$(VERSION)_$(DEB_ARCH).deb
+
+# Windows under Wine on a fresh prefix: the unit tests cross-built for
+# Windows, the packaged exe end to end, the installer.
+test-windows: installer-windows test-deps
+	@./scripts/install-deps.sh $(WINE_PKGS)
+	$(TEST_ENV) ./scripts/test-windows.sh build/Comunidad.exe build/Comunidad-Setup-$(VERSION).exe
+
 # The packaged Linux build, unpacked and started under Xvfb on a fresh data
 # folder: its first window appears, it exits 0, a second instance on the same
 # database is refused. Prints the sizes and the time to the first window.
@@ -85,6 +109,11 @@ screenshot: build test-deps
 # 1366x768 in the light and the dark theme, in build/screenshots.
 screenshots: build test-deps
 	./scripts/screenshots.sh ./$(BIN) build/screenshots --demo
+
+# The packaged Windows exe's window under Wine, on the demo community.
+screenshot-windows: package-windows test-deps
+	@./scripts/install-deps.sh $(WINE_PKGS)
+	./scripts/screenshot-windows.sh build/Comunidad.exe build/screenshot-windows.png
 
 clean:
 	rm -rf build

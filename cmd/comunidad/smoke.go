@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 )
 
 // processStart approximates the process's start for the time to the first
@@ -52,7 +53,10 @@ func watchSmoke(e *env, w fyne.Window, closeStore func() error) {
 	go func() {
 		select {
 		case size := <-painted:
-			fmt.Fprintf(e.stdout, "smoke: primera ventana %.0fx%.0f en %d ms\n", size.Width, size.Height, time.Since(processStart).Milliseconds())
+			// The first tab's title, as translated: which language the
+			// interface took from the system (Windows' own locale setting).
+			fmt.Fprintf(e.stdout, "smoke: primera ventana %.0fx%.0f en %d ms, idioma %s («%s»)\n", size.Width, size.Height,
+				time.Since(processStart).Milliseconds(), lang.SystemLocale().String(), lang.X("tab.units", "Unidades/Usuarios"))
 		case <-time.After(smokeTimeout):
 			smokeProblem = fmt.Errorf("--smoke: la ventana no se dibujó en %s", smokeTimeout)
 		}
