@@ -48,6 +48,11 @@ func newWine(t *testing.T) *wine {
 		w.bin = "/usr/lib/wine/wine64"
 	}
 	w.env = append(os.Environ(), "WINEDEBUG=-all", "WINEDLLOVERRIDES=mscoree,mshtml=")
+	// Each test starts from an empty Documents folder, even in a reused prefix.
+	base, _ := w.home()
+	if err := os.RemoveAll(base); err != nil {
+		t.Fatal(err)
+	}
 	return w
 }
 
@@ -196,6 +201,11 @@ func TestWindowsEndToEnd(t *testing.T) {
 
 	// letters pdf, one per person into a folder: every name valid on Windows.
 	lettersUnix, lettersWin := w.home("Cartas", "bienvenida")
+	// The community's details the letter prints (a letter with holes is refused).
+	for _, kv := range [][2]string{{"community.address", "Av. Irarrázaval 1234, Ñuñoa"}, {"letter.admin_name", "Administradora Ñuñoa Ltda."},
+		{"letter.admin_email", "contacto@alamos.cl"}, {"letter.admin_phone", "+56 2 2345 6789"}, {"letter.portal_url", "https://portal.alamos.cl"}} {
+		w.ok("", "--db", dbWin, "config", "set", kv[0], kv[1])
+	}
 	out = w.ok("", "--db", dbWin, "letters", "pdf", "--all", "--out", lettersWin)
 	pdfs, _ := filepath.Glob(filepath.Join(lettersUnix, "*.pdf"))
 	if len(pdfs) != len(awkwardCodes)+1 {
@@ -281,9 +291,15 @@ func TestWindowsOutputNames(t *testing.T) {
 	w.ok("", "--db", dbWin, "sync", exportWin)
 	dirUnix, dirWin := w.home("nombres", "salida")
 	os.MkdirAll(dirUnix, 0o755)
-	for _, name := range []string{"CON.xlsx", "nul", "usuarios.xlsx.", "usuarios.xlsx ", `a:b.xlsx`, `qué?.xlsx`, `x<y>.xlsx`, `com1.xlsx`} {
+	for _, name := range []string{"CON.xlsx", "aux .xlsx", "com1.xlsx", `a:b.xlsx`, `qué?.xlsx`, `x<y>.xlsx`, `"x".xlsx`, "x|y.xlsx",
+		"nul", "usuarios.xlsx."} {
 		code, out, errOut := w.run("", nil, "--db", dbWin, "users", "generate", "--out", dirWin+`\`+name)
-		if code != 1 || !strings.Contains(errOut, "Windows") || strings.Count(errOut, "\n") != 1 {
+		// Names without the .xlsx ending are refused for that first.
+		want := "Windows"
+		if !strings.HasSuffix(name, ".xlsx") {
+			want = "debe terminar en .xlsx"
+		}
+		if code != 1 || !strings.Contains(errOut, want) || strings.Count(errOut, "\n") != 1 {
 			t.Errorf("--out %q: exit %d, %q %q", name, code, out, errOut)
 		}
 	}
