@@ -57,7 +57,7 @@ func TestCreateRefusesWindowsNames(t *testing.T) {
 		t.Skip("Windows only: Unix keeps these names as they are")
 	}
 	dir := t.TempDir()
-	for _, name := range []string{"CON.xlsx", "nul", "usuarios.xlsx.", "a:b.xlsx", "qué?.pdf"} {
+	for _, name := range []string{"CON.xlsx", "nul", "usuarios.xlsx.", "a:b.xlsx", "qué?.pdf", `"x".pdf`, "x|y.pdf"} {
 		f, err := Create(filepath.Join(dir, name))
 		var ne *NameError
 		if !errors.As(err, &ne) || !strings.Contains(err.Error(), "no es un nombre de archivo válido en Windows") {

@@ -291,7 +291,7 @@ func TestWindowsOutputNames(t *testing.T) {
 	w.ok("", "--db", dbWin, "sync", exportWin)
 	dirUnix, dirWin := w.home("nombres", "salida")
 	os.MkdirAll(dirUnix, 0o755)
-	for _, name := range []string{"CON.xlsx", "aux .xlsx", "com1.xlsx", `a:b.xlsx`, `qué?.xlsx`, `x<y>.xlsx`, `"x".xlsx`, "x|y.xlsx",
+	for _, name := range []string{"CON.xlsx", "aux .xlsx", "com1.xlsx", `a:b.xlsx`, `qué?.xlsx`, `x<y>.xlsx`, "x|y.xlsx",
 		"nul", "usuarios.xlsx."} {
 		code, out, errOut := w.run("", nil, "--db", dbWin, "users", "generate", "--out", dirWin+`\`+name)
 		// Names without the .xlsx ending are refused for that first.
