@@ -20,10 +20,6 @@ import (
 	"comunidad/data"
 )
 
-// onLetterDownload opens "Carta de bienvenida → Descargar" for the units
-// with the given ids (all units when empty).
-func (u *UI) onLetterDownload(unitIDs []int64) { u.newLetterDownload(unitIDs) }
-
 // letterDownload is the dialog: template, recipients and output in one
 // place; then the letters are written with a progress bar, and "Abrir" and
 // "Imprimir" are offered.
