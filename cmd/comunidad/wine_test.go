@@ -78,6 +78,9 @@ func (w *wine) run(stdin string, env []string, args ...string) (code int, stdout
 	cmd.Stdin = strings.NewReader(stdin)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
+	// A process Wine starts beside the program may keep the pipes open:
+	// once the program is gone, stop waiting for them.
+	cmd.WaitDelay = 10 * time.Second
 	err := cmd.Run()
 	if ctx.Err() != nil {
 		w.t.Fatalf("%v: no terminó en 2 minutos\n%s%s", args, out.String(), errb.String())
@@ -355,20 +358,22 @@ func TestWindowsWindow(t *testing.T) {
 	}()
 	go bufio.NewScanner(stdout).Scan()
 	dbUnix := filepath.Join(w.prefix, "drive_c", "users", "José Pérez", "Documents", "Comunidad pruebas", "ventana", "comunidad.db")
-	deadline := time.Now().Add(60 * time.Second)
+	// Until the window holds the database, a command that writes is
+	// refused only once the lock is taken: probe with one (no window).
+	deadline := time.Now().Add(90 * time.Second)
 	for {
-		code, _, errOut = w.run("", nil, "--db", dbWin, "--smoke")
-		if code == 1 && strings.Contains(errOut, "ya está abierta con esta base de datos") {
+		code, _, errOut = w.run("", nil, "--db", dbWin, "backup", "create")
+		if code == 1 && strings.Contains(errOut, "ventana") {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("a second window was not refused: exit %d %q (lock %s)", code, errOut, dbUnix+".lock")
+			t.Fatalf("backup create with the window open: exit %d %q (lock %s)", code, errOut, dbUnix+".lock")
 		}
-		time.Sleep(time.Second)
+		time.Sleep(2 * time.Second)
 	}
-	code, _, errOut = w.run("", nil, "--db", dbWin, "backup", "create")
-	if code != 1 || !strings.Contains(errOut, "ventana") {
-		t.Fatalf("backup create with the window open: exit %d %q", code, errOut)
+	code, _, errOut = w.run("", nil, "--db", dbWin, "--smoke")
+	if code != 1 || !strings.Contains(errOut, "ya está abierta con esta base de datos") {
+		t.Fatalf("a second window was not refused: exit %d %q", code, errOut)
 	}
 	if code, out, _ := w.run("", nil, "--db", dbWin, "communities"); code != 0 {
 		t.Fatalf("a read-only command with the window open: exit %d %q", code, out)
