@@ -13,7 +13,8 @@ fail() { echo "test-installer: FALLÓ: $*" >&2; exit 1; }
 id=$(sed -n 's/^ID *= *"\(.*\)"/\1/p' FyneApp.toml)
 name=$(sed -n 's/^Name *= *"\(.*\)"/\1/p' FyneApp.toml)
 version=$(sed -n 's/^Version *= *"\(.*\)"/\1/p' FyneApp.toml)
-user=$(ls "$WINEPREFIX/drive_c/users" | grep -v -x Public | head -n1)
+# Wine names the Windows user after the Unix one.
+user=$(id -un)
 profile=$WINEPREFIX/drive_c/users/$user
 appdata=$profile/AppData/Roaming
 instdir=$profile/AppData/Local/Programs/$name
