@@ -51,7 +51,7 @@ fi
 . scripts/windows/overlay.sh
 GOOS=windows GOARCH=amd64 CGO_ENABLED=1 CC=$cc \
 	"$go" test -overlay "$overlay_dir/overlay.json" -exec "$root/scripts/windows/wine-exec" -tags migrated_fynedo -count=1 -timeout 20m \
-	./data/... ./app/atomicfile/ ./app/secret/ ./app/letter/ ./app/userfile/ ./app/kastor/... ./app/mailer/... ./app/desktop/ \
+	./data/... ./app/atomicfile/ ./app/secret/ ./app/letter/ ./app/userfile/ ./app/kastor/... ./app/mailer/... ./app/desktop/ ./app/printers/ \
 	|| fail "las pruebas unitarias fallan bajo Windows (Wine)"
 
 step "el exe empaquetado de punta a punta"

@@ -12,7 +12,9 @@
 ; data folder (%APPDATA%\fyne\<APPID>: the database, its backups) in place.
 ; /S installs and uninstalls silently, for offices that deploy it.
 
-Unicode true
+; A 64-bit installer for a 64-bit program: Comunidad.exe is amd64 only, and
+; a 32-bit stub would need Windows' WOW64 (which Wine's wine64 alone lacks).
+Target amd64-unicode
 SetCompressor /SOLID lzma
 RequestExecutionLevel user
 ManifestDPIAware true

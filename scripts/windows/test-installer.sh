@@ -28,10 +28,11 @@ echo "instalación silenciosa: $(( ($(date +%s%N) - s) / 1000000 )) ms"
 [ -f "$instdir/$name.exe" ] || fail "no quedó $instdir/$name.exe"
 [ -f "$instdir/Desinstalar.exe" ] || fail "no quedó el desinstalador"
 
-menu=$appdata/Microsoft/Windows/Start Menu/Programs/$name.lnk
-desk=$(find "$profile" -maxdepth 2 -iname "$name.lnk" -path '*Desktop*' | head -n1)
+menu="$appdata/Microsoft/Windows/Start Menu/Programs/$name.lnk"
+# Wine links the profile's Desktop to a Unix folder: the path is followed.
+desk="$profile/Desktop/$name.lnk"
 [ -f "$menu" ] || fail "no hay acceso directo en el menú Inicio ($menu)"
-[ -n "$desk" ] || fail "no hay acceso directo en el escritorio"
+[ -f "$desk" ] || fail "no hay acceso directo en el escritorio ($desk)"
 for lnk in "$menu" "$desk"; do
 	target=$(python3 scripts/windows/lnk-target.py "$lnk") || fail "no se pudo leer $lnk"
 	case $target in
