@@ -306,8 +306,13 @@ const EnvFileSecrets = "COMUNIDAD_SECRET_STORE"
 // OpenSecrets returns the credential store used with the database at dbPath:
 // the operating system's, falling back to secrets.json (0600) beside the
 // database.
-func OpenSecrets(dbPath string) *secret.Store {
-	file := filepath.Join(filepath.Dir(dbPath), "secrets.json")
+func OpenSecrets(dbPath string) *secret.Store { return OpenSecretsIn(filepath.Dir(dbPath)) }
+
+// OpenSecretsIn is the operating system's credential store, falling back to
+// secrets.json (0600) in dir (a database that is no file uses the user's
+// data folder).
+func OpenSecretsIn(dir string) *secret.Store {
+	file := filepath.Join(dir, "secrets.json")
 	if os.Getenv(EnvFileSecrets) == "file" {
 		return secret.NewFileOnly(file)
 	}

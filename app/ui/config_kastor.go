@@ -13,8 +13,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"comunidad/app/kastor"
-	"comunidad/app/mailer"
-	"comunidad/app/workflow"
 	"comunidad/data"
 )
 
@@ -103,8 +101,6 @@ func (s *kastorSection) content() fyne.CanvasObject {
 	return s.box
 }
 
-func (s *kastorSection) secrets() mailer.Secrets { return s.u.secrets() }
-
 // setCommunity touches no widget until the section has been shown: the
 // window calls it while the other tabs load.
 func (s *kastorSection) setCommunity(c data.Community) {
@@ -119,10 +115,11 @@ func (s *kastorSection) load() {
 	s.stale = false
 	s.source.SetText(s.c.Source)
 	s.token.SetText("")
-	c, st, sec := s.c, s.u.st, s.secrets()
+	c, st, flows := s.c, s.u.st, s.u.flows()
 	background(func() {
-		runs, err := st.SyncRuns(context.Background(), c.ID, 100)
-		tok, terr := sec.Get(workflow.TokenKey(c.ID))
+		ctx := context.Background()
+		runs, err := st.SyncRuns(ctx, c.ID, 100)
+		has, terr := flows.HasToken(ctx, c.ID)
 		fyne.Do(func() {
 			if s.c.ID != c.ID {
 				return // another community was chosen meanwhile
@@ -137,7 +134,10 @@ func (s *kastorSection) load() {
 			} else {
 				s.empty.Hide()
 			}
-			s.hasToken = terr == nil && tok != ""
+			if terr != nil {
+				s.u.showError(terr)
+			}
+			s.hasToken = has
 			s.showTokenState()
 			s.loads++
 			if s.u.opts.KastorLoaded != nil {
@@ -168,14 +168,15 @@ func (s *kastorSection) onSave() {
 		dialog.ShowError(errors.New(lang.X("kastor.config.source.bad", "Use una ruta de archivo o una dirección http:// o https://")), s.u.win)
 		return
 	}
-	st, sec := s.u.st, s.secrets()
+	st, flows := s.u.st, s.u.flows()
 	background(func() {
-		err := st.SetCommunitySource(context.Background(), c.ID, source) // kept without password and query
+		ctx := context.Background()
+		err := st.SetCommunitySource(ctx, c.ID, source) // kept without password and query
 		if err == nil {
-			err = s.u.flows().RememberSource(c.ID, source) // those go to the credential store
+			err = flows.RememberSource(ctx, c.ID, source) // those go to the credential store
 		}
 		if err == nil && token != "" {
-			err = sec.Set(workflow.TokenKey(c.ID), token)
+			err = flows.SetToken(ctx, c.ID, token)
 		}
 		fyne.Do(func() {
 			if err != nil {
@@ -189,9 +190,9 @@ func (s *kastorSection) onSave() {
 }
 
 func (s *kastorSection) onForgetToken() {
-	c, sec := s.c, s.secrets()
+	c, flows := s.c, s.u.flows()
 	background(func() {
-		err := sec.Delete(workflow.TokenKey(c.ID))
+		err := flows.SetToken(context.Background(), c.ID, "")
 		fyne.Do(func() {
 			if err != nil {
 				s.u.showError(err)

@@ -26,14 +26,22 @@ func init() {
 // mailTLS lets tests trust their own SMTP server's certificate; nil in the product.
 var mailTLS *tls.Config
 
-// secrets is the credential store beside the open database.
-// secrets is the credential store of the window's database: the one beside
-// a file store, or Options.Secrets.
+// secrets is the user's credential store, which the workflows key by the
+// window's database (workflow.Service.Credentials): Options.Secrets, or the
+// OS credential store with its fallback file beside a file store, or else in
+// the user's data folder. Never the working directory: with no data folder
+// either, there is none (workflow.ErrNoSecrets).
 func (u *UI) secrets() mailer.Secrets {
 	if u.opts.Secrets != nil {
 		return u.opts.Secrets
 	}
-	return mailer.OpenSecrets(storePath(u.st))
+	if path := storePath(u.st); path != "" {
+		return mailer.OpenSecrets(path)
+	}
+	if root := u.app.Storage().RootURI(); root != nil && root.Scheme() == "file" && root.Path() != "" {
+		return mailer.OpenSecretsIn(root.Path())
+	}
+	return nil
 }
 
 var securityChoices = []mailer.Security{mailer.StartTLS, mailer.TLS, mailer.None}
@@ -173,17 +181,17 @@ func (s *mailSection) load() {
 	if c.ID == 0 {
 		return
 	}
-	st, sec := s.u.st, s.u.secrets()
+	st, flows := s.u.st, s.u.flows()
 	background(func() {
 		ctx := context.Background()
 		set, err := mailer.LoadSettings(ctx, st, c.ID)
-		saved := mailer.HasPassword(sec, c.ID)
+		saved, perr := flows.HasPassword(ctx, c.ID)
 		tpl, own, nerr := mailer.Notice(ctx, st, c.ID)
 		fyne.Do(func() {
 			if s.c.ID != c.ID {
 				return
 			}
-			if err = errors.Join(err, nerr); err != nil {
+			if err = errors.Join(err, perr, nerr); err != nil {
 				s.status.SetText(errorText(err))
 			}
 			s.show(set, saved)
@@ -261,15 +269,15 @@ func (s *mailSection) onSave() {
 		return
 	}
 	pass := s.password.Text
-	st, sec, c := s.u.st, s.u.secrets(), s.c
+	st, flows, c := s.u.st, s.u.flows(), s.c
 	s.save.Disable()
 	background(func() {
 		ctx := context.Background()
 		err := mailer.SaveSettings(ctx, st, c.ID, set)
 		if err == nil && pass != "" {
-			err = mailer.SetPassword(sec, c.ID, pass)
+			err = flows.SetPassword(ctx, c.ID, pass)
 		}
-		saved := mailer.HasPassword(sec, c.ID)
+		saved, _ := flows.HasPassword(ctx, c.ID)
 		fyne.Do(func() {
 			s.save.Enable()
 			if err != nil {

@@ -405,8 +405,15 @@ func TestKastorSectionSavesSourceTokenAndShowsHistory(t *testing.T) {
 	if u.community.Source != srv.URL+"/export.csv" {
 		t.Fatalf("source after saving: %q", u.community.Source)
 	}
-	if tok, err := mailer.OpenSecrets(st.Path()).Get(workflow.TokenKey(1)); err != nil || tok != "tok-123" {
+	sec, err := workflow.New(st).Credentials(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok, err := sec.Get(workflow.TokenKey(1)); err != nil || tok != "tok-123" {
 		t.Fatalf("token in the credential store: %q, %v", tok, err)
+	}
+	if _, err := mailer.OpenSecrets(st.Path()).Get(workflow.TokenKey(1)); err == nil {
+		t.Fatal("the token is kept under the bare key, which every database on the machine shares")
 	}
 	if s.token.Text != "" || !strings.Contains(s.tokenSet.Text, "Hay un token guardado") {
 		t.Fatalf("the token is shown back: %q / %q", s.token.Text, s.tokenSet.Text)
@@ -428,7 +435,7 @@ func TestKastorSectionSavesSourceTokenAndShowsHistory(t *testing.T) {
 	if s.hasToken {
 		t.Fatal("the token is still shown as saved")
 	}
-	if _, err := mailer.OpenSecrets(st.Path()).Get(workflow.TokenKey(1)); err == nil {
+	if _, err := sec.Get(workflow.TokenKey(1)); err == nil {
 		t.Fatal("the token is still stored")
 	}
 }

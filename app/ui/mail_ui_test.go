@@ -17,6 +17,7 @@ import (
 	"comunidad/app/letter"
 	"comunidad/app/mailer"
 	"comunidad/app/mailer/mailtest"
+	"comunidad/app/workflow"
 	"comunidad/data"
 	"comunidad/data/datatest"
 )
@@ -82,7 +83,7 @@ func configureMail(t *testing.T, st *data.Store, c data.Community, srv *mailtest
 	if err := mailer.SaveSettings(context.Background(), st, c.ID, set); err != nil {
 		t.Fatal(err)
 	}
-	if err := mailer.SetPassword(mailer.OpenSecrets(st.Path()), c.ID, smtpPass); err != nil {
+	if err := workflow.New(st).SetPassword(context.Background(), c.ID, smtpPass); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -20,9 +20,6 @@ type Store interface {
 	peopleStore
 	templateStore
 	OutboxCounts(ctx context.Context, community int64) (map[string]int, error)
-	// InstallationID is the database's own identity: the window's
-	// preferences for it are kept under it, wherever its file is.
-	InstallationID(ctx context.Context) (string, error)
 	Close() error
 }
 

@@ -24,9 +24,15 @@ type Options struct {
 	// OpenDemo opens the demo community's own database (building it on first
 	// use); the empty state offers it. Nil hides that button.
 	OpenDemo func(ctx context.Context) (Store, error)
-	// Secrets holds the SMTP passwords and Kastor tokens; nil uses the
-	// credential store beside a file store (secrets.json's folder).
+	// Secrets holds the SMTP passwords and Kastor tokens (the workflows key
+	// them by the database's installation id); nil uses the OS credential
+	// store, with its fallback file beside a file store or in the user's
+	// data folder.
 	Secrets mailer.Secrets
+	// Demo is set when Store is the demo database (as OpenDemo's is): it
+	// takes none of the credentials kept before installation ids, which
+	// were the user's database's.
+	Demo bool
 	// Version is shown in "Acerca de".
 	Version string
 
@@ -129,7 +135,7 @@ func (u *UI) Store() Store { return u.st }
 // flows is the workflows (app/workflow) on the window's database: the
 // window adds progress, confirmation and display to them.
 func (u *UI) flows() *workflow.Service {
-	return &workflow.Service{Store: u.st, Secrets: u.secrets(), TLSConfig: mailTLS}
+	return &workflow.Service{Store: u.st, Secrets: u.secrets(), Demo: u.opts.Demo, TLSConfig: mailTLS}
 }
 
 // Community is the community on screen (ID 0 when there is none).
@@ -284,7 +290,7 @@ func (u *UI) onOpenDemo() {
 				return
 			}
 			old := u.st
-			u.st = st
+			u.st, u.opts.Demo = st, true
 			u.community = data.Community{}
 			if old != nil && old != st {
 				old.Close()

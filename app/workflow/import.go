@@ -25,11 +25,11 @@ func SourceURLKey(community int64) string { return "kastor.url:" + strconv.Forma
 // URL carries a password or a query string, it goes whole into the
 // credential store, and a later import from its stored (redacted) form
 // uses it. A source without secrets forgets any kept before.
-func (s *Service) RememberSource(community int64, source string) error {
+func (s *Service) RememberSource(ctx context.Context, community int64, source string) error {
 	source = strings.TrimSpace(source)
-	sec := s.secrets()
-	if sec == nil {
-		return ErrNoSecrets
+	sec, err := s.Credentials(ctx)
+	if err != nil {
+		return err
 	}
 	if !kastor.IsURL(source) || data.RedactSource(source) == source {
 		err := sec.Delete(SourceURLKey(community))
@@ -43,9 +43,9 @@ func (s *Service) RememberSource(community int64, source string) error {
 
 // fullSource is the URL whole when source is the stored, redacted form of
 // the one kept for the community.
-func (s *Service) fullSource(community int64, source string) string {
-	sec := s.secrets()
-	if sec == nil || community == 0 || !kastor.IsURL(source) {
+func (s *Service) fullSource(ctx context.Context, community int64, source string) string {
+	sec, err := s.knownCredentials(ctx)
+	if err != nil || sec == nil || community == 0 || !kastor.IsURL(source) {
 		return source
 	}
 	full, err := sec.Get(SourceURLKey(community))
@@ -101,11 +101,17 @@ func (r ImportRequest) progress(f float64) {
 // ReadImport reads the export (with the community's saved token for a
 // URL), without writing anything.
 func (s *Service) ReadImport(ctx context.Context, req ImportRequest) (*Import, error) {
-	req.Source = s.fullSource(req.CommunityID, req.Source)
+	req.Source = s.fullSource(ctx, req.CommunityID, req.Source)
 	opts := kastor.Options{Token: req.Token}
-	if sec := s.secrets(); sec != nil && opts.Token == "" && req.CommunityID != 0 && kastor.IsURL(req.Source) {
-		if t, err := sec.Get(TokenKey(req.CommunityID)); err == nil {
-			opts.Token = t
+	if opts.Token == "" && req.CommunityID != 0 && kastor.IsURL(req.Source) {
+		sec, err := s.knownCredentials(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if sec != nil {
+			if t, err := sec.Get(TokenKey(req.CommunityID)); err == nil {
+				opts.Token = t
+			}
 		}
 	}
 	read := opts
@@ -236,7 +242,7 @@ func (im *Import) Save(ctx context.Context, target data.SyncTarget) (data.SyncRe
 		if c, cerr := st.Community(ctx, rep.CommunityID); cerr == nil && c.Source == data.RedactSource(im.Source) {
 			// The community remembers this URL: keep its secret parts
 			// where the database does not. Best effort: the import is saved.
-			_ = im.s.RememberSource(c.ID, im.Source)
+			_ = im.s.RememberSource(ctx, c.ID, im.Source)
 		}
 	}
 	return rep, err

@@ -27,7 +27,11 @@ func (b *Batch) Run(ctx context.Context, progress func(mailer.Progress)) (mailer
 // sender is the community's sender with its saved account and password; it
 // fails with the account's problem before anything is queued.
 func (s *Service) sender(ctx context.Context, c data.Community) (*mailer.Sender, error) {
-	snd, err := mailer.NewSender(ctx, s.Store, s.secrets(), c)
+	sec, err := s.knownCredentials(ctx)
+	if err != nil {
+		return nil, err
+	}
+	snd, err := mailer.NewSender(ctx, s.Store, sec, c)
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +181,11 @@ func (s *Service) SendTest(ctx context.Context, c data.Community, addr string) e
 	if err != nil {
 		return err
 	}
-	pass, err := mailer.Password(s.secrets(), c.ID)
+	sec, err := s.knownCredentials(ctx)
+	if err != nil {
+		return err
+	}
+	pass, err := mailer.Password(sec, c.ID)
 	if err != nil {
 		return err
 	}

@@ -29,6 +29,9 @@ type Store interface {
 	RetryUncertainOutbox(ctx context.Context, community, id int64) (ok bool, err error)
 	PlanAccounts(ctx context.Context, community int64, unitIDs []int64) (data.AccountsReport, error)
 	Newcomers(ctx context.Context, community int64) ([]data.MemberKey, error)
+	// InstallationID is the database's own identity: the credentials and
+	// the window's preferences for it are kept under it, wherever it is.
+	InstallationID(ctx context.Context) (string, error)
 }
 
 // Backuper is a store that keeps backups of itself (the SQLite file's, in
@@ -42,7 +45,8 @@ type Backuper interface {
 }
 
 // Located is a store that is a file: its credential store's fallback file
-// (secrets.json) sits beside it.
+// (secrets.json) sits beside it, and the credentials kept before
+// installation ids (bare keys such as «smtp.password:1») may be its own.
 type Located interface{ Path() string }
 
 // ErrNoSecrets is a secret to keep for a store that is no file and was
@@ -61,9 +65,15 @@ var (
 // Service runs the workflows on one database.
 type Service struct {
 	Store Store
-	// Secrets holds the SMTP passwords and the Kastor URL tokens; nil uses
-	// the credential store of a file store (mailer.OpenSecrets beside it).
+	// Secrets holds the SMTP passwords and the Kastor URL tokens of every
+	// database of the user (Credentials keys them by installation); nil
+	// uses the credential store of a file store (mailer.OpenSecrets beside
+	// it), and a store that is no file then has none (ErrNoSecrets).
 	Secrets mailer.Secrets
+	// Demo is set for the demo database: the credentials kept before
+	// installation ids, under keys it shared with the user's database, are
+	// the user's database's, and the demo takes none of them.
+	Demo bool
 	// TLSConfig adds to the SMTP connection's TLS settings (tests trust
 	// their own server's certificate with it); nil in the product.
 	TLSConfig *tls.Config
@@ -71,18 +81,6 @@ type Service struct {
 
 // New is the service on st, with the installation's credential store.
 func New(st Store) *Service { return &Service{Store: st} }
-
-// secrets is nil for a store that is not a file and was given none: no
-// password and no token are known then.
-func (s *Service) secrets() mailer.Secrets {
-	if s.Secrets != nil {
-		return s.Secrets
-	}
-	if l, ok := s.Store.(Located); ok {
-		return mailer.OpenSecrets(l.Path())
-	}
-	return nil
-}
 
 func (s *Service) backuper() (Backuper, error) {
 	if b, ok := s.Store.(Backuper); ok {

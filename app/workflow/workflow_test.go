@@ -147,7 +147,7 @@ func TestImportFromAURLUsesTheCommunitysSavedToken(t *testing.T) {
 	s, src := newService(t)
 	ctx := context.Background()
 	first := importFile(t, s, src, data.SyncTarget{})
-	if err := s.Secrets.Set(TokenKey(first.CommunityID), "tok-9"); err != nil {
+	if err := s.SetToken(ctx, first.CommunityID, "tok-9"); err != nil {
 		t.Fatal(err)
 	}
 	var got []string
@@ -291,8 +291,14 @@ func TestAStoreThatIsNoFileImportsWithoutBackupsOrSecrets(t *testing.T) {
 	if _, _, err := s.Backups(ctx); !errors.Is(err, ErrNoBackups) {
 		t.Errorf("Backups: %v", err)
 	}
-	if s.secrets() != nil {
-		t.Error("no credential store is guessed for a store that is no file")
+	if _, err := s.Credentials(ctx); !errors.Is(err, ErrNoSecrets) {
+		t.Errorf("no credential store is guessed for a store that is no file: %v", err)
+	}
+	if err := s.SetPassword(ctx, first.CommunityID, "clave"); !errors.Is(err, ErrNoSecrets) {
+		t.Errorf("SetPassword without a credential store: %v", err)
+	}
+	if saved, err := s.HasPassword(ctx, first.CommunityID); saved || err != nil {
+		t.Errorf("HasPassword without a credential store: %v, %v", saved, err)
 	}
 	c, _ := db(file).Community(ctx, first.CommunityID)
 	if err := s.CanSend(ctx, c); err == nil {
@@ -319,7 +325,7 @@ func TestLettersQueueSendAndRetryThroughOneSender(t *testing.T) {
 	if err := s.CanSend(ctx, c); err == nil {
 		t.Fatal("no password yet: the account cannot send")
 	}
-	if err := mailer.SetPassword(s.Secrets, c.ID, "clave"); err != nil {
+	if err := s.SetPassword(ctx, c.ID, "clave"); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.CanSend(ctx, c); err != nil {

@@ -103,7 +103,7 @@ func runConfigSet(ctx context.Context, e *env, args []string) error {
 		} else if pass, err = readPassword(e.stdin); err != nil {
 			return err
 		}
-		if err := mailer.SetPassword(mailer.OpenSecrets(st.Path()), c.ID, pass); err != nil {
+		if err := flows(st).SetPassword(ctx, c.ID, pass); err != nil {
 			return userError{err.Error()}
 		}
 		if pass == "" {
@@ -150,7 +150,9 @@ func runConfigGet(ctx context.Context, e *env, args []string) error {
 	}
 	defer done()
 	passState := "no guardada"
-	if mailer.HasPassword(mailer.OpenSecrets(st.Path()), c.ID) {
+	if saved, err := flows(st).HasPassword(ctx, c.ID); err != nil {
+		return userError{data.UserMessage(err)}
+	} else if saved {
 		passState = "guardada"
 	}
 	if len(pos) == 1 {

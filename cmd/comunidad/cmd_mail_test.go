@@ -286,3 +286,67 @@ func TestLettersToTheNewcomers(t *testing.T) {
 		t.Fatalf("--new with --all: %d %s", code, errOut)
 	}
 }
+
+// The demo database and the user's own sit in one folder and share the
+// user's credential store, and both have a community 1: «config set
+// smtp.password» on one leaves the other's alone, and a password saved
+// before installation ids stays the user's database's (the demo takes none).
+func TestConfigPasswordIsEachDatabasesOwn(t *testing.T) {
+	t.Setenv(mailer.EnvFileSecrets, "file")
+	t.Setenv("HOME", t.TempDir())
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(os.Getenv("HOME"), ".config"))
+	dir, err := dataDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	st, err := data.Open(context.Background(), filepath.Join(dir, "comunidad.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.CreateCommunity(context.Background(), "Edificio Los Álamos"); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	machine := mailer.OpenSecretsIn(dir)
+	if err := machine.Set(mailer.PasswordKey(1), "clave-de-antes"); err != nil {
+		t.Fatal(err)
+	}
+	get := func(args ...string) string {
+		t.Helper()
+		code, out, errOut := runCLI(t, "", append(args, "config", "get", "smtp.password")...)
+		if code != 0 {
+			t.Fatalf("%v config get: %d %s", args, code, errOut)
+		}
+		return strings.TrimSpace(out)
+	}
+	set := func(stdin string, args ...string) {
+		t.Helper()
+		if code, _, errOut := runCLI(t, stdin, append(args, "config", "set", "smtp.password")...); code != 0 {
+			t.Fatalf("%v config set: %d %s", args, code, errOut)
+		}
+	}
+	if got := get("--demo"); got != "no guardada" {
+		t.Fatalf("the demo took the user's password of before: %q", got)
+	}
+	if got := get(); got != "guardada" {
+		t.Fatalf("the user's password of before: %q", got)
+	}
+	if _, err := machine.Get(mailer.PasswordKey(1)); err == nil {
+		t.Fatal("the password of before is still under the key every database shares")
+	}
+	set("clave-demo\n", "--demo")
+	set("\n", "--demo") // and removed again
+	if got := get("--demo"); got != "no guardada" {
+		t.Fatalf("demo after removing its password: %q", got)
+	}
+	if got := get(); got != "guardada" {
+		t.Fatalf("removing the demo's password removed the user's: %q", got)
+	}
+	set("\n", "--db", filepath.Join(dir, "comunidad.db"))
+	if got := get(); got != "no guardada" {
+		t.Fatalf("the user's password after removing it: %q", got)
+	}
+}

@@ -87,7 +87,7 @@ func TestSourceURLStoredWithoutSecrets(t *testing.T) {
 		t.Fatalf("the server got keys %q, users %q", gotKey, gotUser)
 	}
 	// A source set without secrets forgets the kept URL.
-	if err := workflow.New(st).RememberSource(c.ID, srv.URL+"/otra.csv"); err != nil {
+	if err := workflow.New(st).RememberSource(context.Background(), c.ID, srv.URL+"/otra.csv"); err != nil {
 		t.Fatal(err)
 	}
 	gotKey = nil

@@ -33,6 +33,7 @@ func runGUI(e *env) error {
 	start := func(st ui.Store) {
 		u = ui.New(a, w, ui.Options{
 			Store:    st,
+			Demo:     isDemo(st),
 			Version:  m.Version,
 			OpenDemo: func(ctx context.Context) (ui.Store, error) { return openDemoLocked(ctx, e) },
 		})

@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 
+	"comunidad/app/mailer"
 	"comunidad/app/workflow"
 	"comunidad/data"
 )
@@ -111,7 +113,37 @@ func lockForWrite(dbPath, command string) (unlock func(), err error) {
 }
 
 // flows is the workflows (app/workflow) on st: a command adds only its
-// flags and its printing to them.
+// flags and its printing to them. A store that is no file keeps its
+// credentials' fallback file in the user's data folder, as the window does.
 func flows(st workflow.Store) *workflow.Service {
-	return &workflow.Service{Store: st, TLSConfig: mailTLS}
+	s := &workflow.Service{Store: st, TLSConfig: mailTLS, Demo: isDemo(st)}
+	if _, file := st.(workflow.Located); !file {
+		if dir, err := dataDir(); err == nil {
+			s.Secrets = mailer.OpenSecretsIn(dir)
+		}
+	}
+	return s
+}
+
+// isDemo tells the demo database (--demo) from the user's own and any --db.
+func isDemo(st workflow.Store) bool {
+	l, ok := st.(workflow.Located)
+	if !ok {
+		return false
+	}
+	demo, err := (&env{demo: true}).databasePath()
+	return err == nil && sameFile(l.Path(), demo)
+}
+
+// sameFile reports whether a and b name one file (or, while neither is
+// there, the same path).
+func sameFile(a, b string) bool {
+	ia, aerr := os.Stat(a)
+	ib, berr := os.Stat(b)
+	if aerr == nil && berr == nil {
+		return os.SameFile(ia, ib)
+	}
+	aa, aerr := filepath.Abs(a)
+	bb, berr := filepath.Abs(b)
+	return aerr == nil && berr == nil && aa == bb
 }
