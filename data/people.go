@@ -26,24 +26,116 @@ const (
 	FieldLabel      = "label"
 )
 
-// FieldError is a validation problem with one field of a form; its message is
-// Spanish and meant for the user as it is.
+// FieldError is a validation problem with one field of a form. Field and
+// Problem say what is wrong and the other fields hold its facts, so that the
+// window words it in the user's language; Error is the Spanish sentence
+// (the command line's, and the window's in Spanish).
 type FieldError struct {
-	Field string
-	Msg   string
+	Field   string
+	Problem FieldProblem
+	// Value is what was typed (trimmed): the email, RUT, phone or type
+	// refused; for ProblemMember, the email of the person already there.
+	Value string
+	Char  rune // ProblemChar: the character a name cannot have
+	Max   int  // ProblemTooLong: the most characters allowed
+	// Owner is who already has the email or the RUT ("" for no name),
+	// Kastor whether that person comes from Kastor, Units their units.
+	Owner  string
+	Kastor bool
+	Units  []string
+	// Unit is the unit the person already belongs to (ProblemMember) or
+	// where the email is a secondary one (ProblemSecondary).
+	Unit string
+	// RUT is the RUT the person is registered with (ProblemRUTConflict),
+	// formatted.
+	RUT string
 }
 
-func (e *FieldError) Error() string { return e.Msg }
+// FieldProblem is what is wrong with a field.
+type FieldProblem string
+
+// The problems a FieldError names.
+const (
+	ProblemMissing     FieldProblem = "missing"      // required and empty
+	ProblemChar        FieldProblem = "char"         // a name with Char in it
+	ProblemTooLong     FieldProblem = "too_long"     // longer than Max
+	ProblemInvalid     FieldProblem = "invalid"      // not an email, RUT, phone or user type
+	ProblemDigits      FieldProblem = "digits"       // a phone without 8 to 15 digits
+	ProblemTaken       FieldProblem = "taken"        // the email is Owner's login
+	ProblemSecondary   FieldProblem = "secondary"    // the email is a secondary one of Unit
+	ProblemMember      FieldProblem = "member"       // Owner is already a user of Unit
+	ProblemKastor      FieldProblem = "kastor"       // the email is a Kastor person's, for a user added here
+	ProblemRUTConflict FieldProblem = "rut_conflict" // Owner is registered with another RUT
+)
+
+func (e *FieldError) Error() string {
+	owner := nameOr(e.Owner, "otra persona")
+	switch e.Problem {
+	case ProblemMissing:
+		if e.Field == FieldEmail {
+			return "Falta el correo: es obligatorio"
+		}
+		return "Faltan " + nameWhat(e.Field) + ": son obligatorios"
+	case ProblemChar:
+		return fmt.Sprintf("%s no pueden llevar %q: revise lo escrito", Capitalize(nameWhat(e.Field)), e.Char)
+	case ProblemTooLong:
+		if e.Field == FieldLabel {
+			return fmt.Sprintf("La descripción es demasiado larga (máximo %d caracteres)", e.Max)
+		}
+		return fmt.Sprintf("%s son demasiado largos (máximo %d caracteres)", Capitalize(nameWhat(e.Field)), e.Max)
+	case ProblemInvalid:
+		switch e.Field {
+		case FieldEmail:
+			return fmt.Sprintf("Correo inválido %q: escríbalo como nombre@dominio.cl", e.Value)
+		case FieldRUT:
+			return fmt.Sprintf("RUT inválido %q: revise los números y el dígito verificador", e.Value)
+		case FieldPhone:
+			return fmt.Sprintf("Teléfono inválido %q: use solo números, espacios y +", e.Value)
+		}
+		return fmt.Sprintf("Tipo de usuario inválido %q: use propietario, arrendatario, residente u otro", e.Value)
+	case ProblemDigits:
+		return fmt.Sprintf("Teléfono inválido %q: debe tener entre 8 y 15 dígitos", e.Value)
+	case ProblemTaken:
+		from := ""
+		if e.Kastor {
+			from = ", que viene de Kastor"
+		}
+		return fmt.Sprintf("El correo %s ya es de %s%s (%s): cada correo es el acceso de una sola persona", e.Value, owner, from, whereUnits(e.Units))
+	case ProblemSecondary:
+		return fmt.Sprintf("El correo %s ya está registrado como correo secundario de la unidad %s", e.Value, e.Unit)
+	case ProblemMember:
+		return fmt.Sprintf("%s (%s) ya es usuario de la unidad %s", nameOr(e.Owner, e.Value), e.Value, e.Unit)
+	case ProblemKastor:
+		return fmt.Sprintf("El correo %s ya es de %s, que viene de Kastor (%s): no se puede usar para otro usuario agregado", e.Value, owner, whereUnits(e.Units))
+	case ProblemRUTConflict:
+		return fmt.Sprintf("%s ya está registrado con el RUT %s (%s), no %s", e.Owner, e.RUT, whereUnits(e.Units), e.Value)
+	}
+	return fmt.Sprintf("%s: %s", e.Field, e.Problem)
+}
+
+// nameWhat is a name field as the sentences say it.
+func nameWhat(field string) string {
+	if field == FieldLastNames {
+		return "los apellidos"
+	}
+	return "los nombres"
+}
 
 // ErrLimit is wrapped by the error returned when a unit already has
 // MaxLocalUsers additional users.
 var ErrLimit = errors.New("límite de usuarios adicionales")
 
-// limitError is the refusal of a sixth additional user.
-type limitError string
+// LimitError is the refusal of one additional user too many: Unit already
+// has Max of them.
+type LimitError struct {
+	Unit string
+	Max  int
+}
 
-func (e limitError) Error() string { return string(e) }
-func (e limitError) Unwrap() error { return ErrLimit }
+func (e *LimitError) Error() string {
+	return fmt.Sprintf("La unidad %s ya tiene %d usuarios adicionales, el máximo: quite uno para agregar otro", e.Unit, e.Max)
+}
+func (e *LimitError) Unwrap() error { return ErrLimit }
 
 // ErrKastor is wrapped by the error returned when asked to change a row that
 // came from Kastor.
@@ -66,20 +158,16 @@ func CleanName(s string) string { return strings.Join(strings.Fields(s), " ") }
 // ValidateName checks a required name field and returns it cleaned.
 func ValidateName(field, s string) (string, error) {
 	s = CleanName(s)
-	what := "los nombres"
-	if field == FieldLastNames {
-		what = "los apellidos"
-	}
 	if s == "" {
-		return "", &FieldError{field, "Faltan " + what + ": son obligatorios"}
+		return "", &FieldError{Field: field, Problem: ProblemMissing}
 	}
 	for _, r := range s {
 		if unicode.IsDigit(r) || strings.ContainsRune("@<>{}[]|\\/#$%&=+*_;:\"", r) || unicode.IsControl(r) {
-			return "", &FieldError{field, fmt.Sprintf("%s no pueden llevar %q: revise lo escrito", Capitalize(what), r)}
+			return "", &FieldError{Field: field, Problem: ProblemChar, Char: r}
 		}
 	}
 	if len([]rune(s)) > 100 {
-		return "", &FieldError{field, Capitalize(what) + " son demasiado largos (máximo 100 caracteres)"}
+		return "", &FieldError{Field: field, Problem: ProblemTooLong, Max: 100}
 	}
 	return s, nil
 }
@@ -87,11 +175,11 @@ func ValidateName(field, s string) (string, error) {
 // ValidateEmail checks a required email and returns it normalised.
 func ValidateEmail(s string) (string, error) {
 	if strings.TrimSpace(s) == "" {
-		return "", &FieldError{FieldEmail, "Falta el correo: es obligatorio"}
+		return "", &FieldError{Field: FieldEmail, Problem: ProblemMissing}
 	}
 	e, err := NormalizeEmail(s)
 	if err != nil {
-		return "", &FieldError{FieldEmail, fmt.Sprintf("Correo inválido %q: escríbalo como nombre@dominio.cl", strings.TrimSpace(s))}
+		return "", &FieldError{Field: FieldEmail, Problem: ProblemInvalid, Value: strings.TrimSpace(s)}
 	}
 	return e, nil
 }
@@ -100,7 +188,7 @@ func ValidateEmail(s string) (string, error) {
 func ValidateRUT(s string) (string, error) {
 	r, err := NormalizeRUT(s)
 	if err != nil {
-		return "", &FieldError{FieldRUT, fmt.Sprintf("RUT inválido %q: revise los números y el dígito verificador", strings.TrimSpace(s))}
+		return "", &FieldError{Field: FieldRUT, Problem: ProblemInvalid, Value: strings.TrimSpace(s)}
 	}
 	return r, nil
 }
@@ -119,11 +207,11 @@ func ValidatePhone(s string) (string, error) {
 			digits++
 		case r == '+' && i == 0, r == ' ', r == '-', r == '(', r == ')', r == '.':
 		default:
-			return "", &FieldError{FieldPhone, fmt.Sprintf("Teléfono inválido %q: use solo números, espacios y +", s)}
+			return "", &FieldError{Field: FieldPhone, Problem: ProblemInvalid, Value: s}
 		}
 	}
 	if digits < 8 || digits > 15 {
-		return "", &FieldError{FieldPhone, fmt.Sprintf("Teléfono inválido %q: debe tener entre 8 y 15 dígitos", s)}
+		return "", &FieldError{Field: FieldPhone, Problem: ProblemDigits, Value: s}
 	}
 	return s, nil
 }
@@ -140,7 +228,7 @@ func ParseUserType(s string) (UserType, error) {
 			return t, nil
 		}
 	}
-	return "", &FieldError{FieldType, fmt.Sprintf("Tipo de usuario inválido %q: use propietario, arrendatario, residente u otro", strings.TrimSpace(s))}
+	return "", &FieldError{Field: FieldType, Problem: ProblemInvalid, Value: strings.TrimSpace(s)}
 }
 
 // Validate checks every field and returns the user with them normalised.
@@ -374,15 +462,10 @@ type EmailUse struct {
 // has it, nil when it is free. It looks at nothing but its arguments.
 func EmailTakenError(email string, use EmailUse) error {
 	if p := use.Person; p != nil {
-		from := ""
-		if p.Origin == OriginKastor {
-			from = ", que viene de Kastor"
-		}
-		return &FieldError{FieldEmail, fmt.Sprintf("El correo %s ya es de %s%s (%s): cada correo es el acceso de una sola persona",
-			email, nameOr(p.FullName(), "otra persona"), from, whereUnits(use.Units))}
+		return &FieldError{Field: FieldEmail, Problem: ProblemTaken, Value: email, Owner: p.FullName(), Kastor: p.Origin == OriginKastor, Units: use.Units}
 	}
 	if use.SecondaryOn != "" {
-		return &FieldError{FieldEmail, fmt.Sprintf("El correo %s ya está registrado como correo secundario de la unidad %s", email, use.SecondaryOn)}
+		return &FieldError{Field: FieldEmail, Problem: ProblemSecondary, Value: email, Unit: use.SecondaryOn}
 	}
 	return nil
 }
@@ -433,12 +516,6 @@ func localCount(ctx context.Context, q Querier, unitID int64) (int, error) {
 	var n int
 	err := q.QueryRowContext(ctx, `SELECT count(*) FROM memberships WHERE unit_id = ? AND origin = 'local' AND archived = 0`, unitID).Scan(&n)
 	return n, err
-}
-
-// LimitMessage is the refusal shown when a unit already has its five
-// additional users.
-func LimitMessage(code string) string {
-	return fmt.Sprintf("La unidad %s ya tiene %d usuarios adicionales, el máximo: quite uno para agregar otro", code, MaxLocalUsers)
 }
 
 // AddLocalUser adds an additional user to a unit, in one transaction: it
@@ -521,7 +598,7 @@ func CheckAddLocalUser(in LocalUser, f LocalUserFacts) (link *Person, err error)
 		return nil, &UnitArchivedError{Code: u.Code}
 	}
 	if f.LocalCount >= MaxLocalUsers {
-		return nil, limitError(LimitMessage(u.Code))
+		return nil, &LimitError{Unit: u.Code, Max: MaxLocalUsers}
 	}
 	p := f.Email.Person
 	if p == nil {
@@ -530,20 +607,17 @@ func CheckAddLocalUser(in LocalUser, f LocalUserFacts) (link *Person, err error)
 	codes := f.Email.Units
 	for _, c := range codes {
 		if c == u.Code {
-			return nil, &FieldError{FieldEmail, fmt.Sprintf("%s (%s) ya es usuario de la unidad %s", nameOr(p.FullName(), p.Email), p.Email, u.Code)}
+			return nil, &FieldError{Field: FieldEmail, Problem: ProblemMember, Value: p.Email, Owner: p.FullName(), Unit: u.Code}
 		}
 	}
 	if p.Origin == OriginKastor {
-		return nil, &FieldError{FieldEmail, fmt.Sprintf("El correo %s ya es de %s, que viene de Kastor (%s): no se puede usar para otro usuario agregado",
-			p.Email, nameOr(p.FullName(), "otra persona"), whereUnits(codes))}
+		return nil, &FieldError{Field: FieldEmail, Problem: ProblemKastor, Value: p.Email, Owner: p.FullName(), Kastor: true, Units: codes}
 	}
 	if Fold(p.FirstNames) != Fold(in.FirstNames) || Fold(p.LastNames) != Fold(in.LastNames) {
-		return nil, &FieldError{FieldEmail, fmt.Sprintf("El correo %s ya es de %s (%s): cada correo es el acceso de una sola persona",
-			p.Email, nameOr(p.FullName(), "otra persona"), whereUnits(codes))}
+		return nil, &FieldError{Field: FieldEmail, Problem: ProblemTaken, Value: p.Email, Owner: p.FullName(), Units: codes}
 	}
 	if p.RUT != "" && in.RUT != "" && p.RUT != in.RUT {
-		return nil, &FieldError{FieldRUT, fmt.Sprintf("%s ya está registrado con el RUT %s (%s), no %s",
-			p.FullName(), FormatRUT(p.RUT), whereUnits(codes), FormatRUT(in.RUT))}
+		return nil, &FieldError{Field: FieldRUT, Problem: ProblemRUTConflict, Value: FormatRUT(in.RUT), Owner: p.FullName(), RUT: FormatRUT(p.RUT), Units: codes}
 	}
 	return p, nil
 }
@@ -656,7 +730,7 @@ func (s *Store) RemoveLocalUser(ctx context.Context, unitID, personID int64) err
 func ValidateLabel(s string) (string, error) {
 	s = CleanName(s)
 	if len([]rune(s)) > 60 {
-		return "", &FieldError{FieldLabel, "La descripción es demasiado larga (máximo 60 caracteres)"}
+		return "", &FieldError{Field: FieldLabel, Problem: ProblemTooLong, Max: 60}
 	}
 	return s, nil
 }

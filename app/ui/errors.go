@@ -24,14 +24,35 @@ func errRequired() error {
 // own text.
 func errorText(err error) string {
 	var (
-		taken   *workflow.NameTakenError
-		backup  *workflow.BackupError
-		auth    *mailer.AuthError
-		connect *mailer.ConnectError
+		taken    *workflow.NameTakenError
+		backup   *workflow.BackupError
+		auth     *mailer.AuthError
+		connect  *mailer.ConnectError
+		field    *data.FieldError
+		limit    *data.LimitError
+		archived *data.UnitArchivedError
+		member   *data.NotMemberError
+		keep     *data.KeepRangeError
 	)
 	switch {
 	case err == nil:
 		return ""
+	case errors.As(err, &field):
+		return fieldErrorText(field)
+	case errors.As(err, &limit):
+		return limitText(limit)
+	case errors.As(err, &archived):
+		return lang.X("error.unit.archived", "la unidad {{.Code}} está archivada: ya no viene en Kastor", map[string]any{"Code": archived.Code})
+	case errors.As(err, &member):
+		return lang.X("error.unit.notmember", "{{.Person}} no es usuario de la unidad {{.Unit}}", map[string]any{"Person": member.Person, "Unit": member.Unit})
+	case errors.As(err, &keep):
+		return lang.X("error.backup.keep", "el número de copias a conservar debe estar entre 1 y {{.Max}}", map[string]any{"Max": keep.Max})
+	case errors.Is(err, mailer.ErrNoHost):
+		return lang.X("error.smtp.nohost", "falta el servidor SMTP: configúrelo en Configuración → Correo")
+	case errors.Is(err, mailer.ErrNoFrom):
+		return lang.X("error.smtp.nofrom", "falta el correo del remitente: configúrelo en Configuración → Correo")
+	case errors.Is(err, mailer.ErrNoPassword):
+		return lang.X("error.smtp.nopassword", "falta la contraseña SMTP: guárdela en Configuración → Correo")
 	case errors.As(err, &taken):
 		return errNameTaken(taken.Community).Error()
 	case errors.As(err, &backup):

@@ -30,6 +30,20 @@ func TestErrorsInTheUsersLanguage(t *testing.T) {
 		{&workflow.NameTakenError{Community: data.Community{Name: "Torre Sur"}}, "Ya existe la comunidad «Torre Sur»", "The community “Torre Sur” already exists"},
 		{workflow.ErrNoBackups, "no guarda copias de seguridad", "keeps no backups"},
 		{context.Canceled, "cancelado", "cancelled"},
+		// The form's validation problems and the limit, with their facts.
+		{fieldErr(data.ValidateEmail("ana@")), `Correo inválido "ana@": escríbalo como nombre@dominio.cl`, `Invalid email "ana@": write it as name@domain.cl`},
+		{fieldErr(data.ValidateName(data.FieldLastNames, "Soto#")), `Los apellidos no pueden llevar '#': revise lo escrito`, `Last names cannot contain '#': check what was typed`},
+		{fieldErr(data.ValidatePhone("12 34")), `Teléfono inválido "12 34": debe tener entre 8 y 15 dígitos`, `Invalid phone number "12 34": it must have 8 to 15 digits`},
+		{fmt.Errorf("agregar: %w", data.EmailTakenError("ana@example.cl", data.EmailUse{Person: &data.Person{FirstNames: "Ana", LastNames: "Soto", Origin: data.OriginKastor}, Units: []string{"101", "102"}})),
+			"El correo ana@example.cl ya es de Ana Soto, que viene de Kastor (las unidades 101, 102): cada correo es el acceso de una sola persona",
+			"The email ana@example.cl already belongs to Ana Soto, who comes from Kastor (units 101, 102): each email is the login of one person only"},
+		{&data.UnitArchivedError{Code: "B-12"}, "la unidad B-12 está archivada: ya no viene en Kastor", "unit B-12 is archived"},
+		{&data.NotMemberError{Person: "Ana Soto", Unit: "101"}, "Ana Soto no es usuario de la unidad 101", "Ana Soto is not a user of unit 101"},
+		{&data.KeepRangeError{N: 0, Max: 365}, "entre 1 y 365", "between 1 and 365"},
+		{fmt.Errorf("enviar: %w", mailer.ErrNoPassword), "falta la contraseña SMTP", "the SMTP password is missing"},
+		{mailer.ErrNoHost, "falta el servidor SMTP", "the SMTP server is missing"},
+		{mailer.ErrNoFrom, "falta el correo del remitente", "the sender's email is missing"},
+		{limitErr(), "La unidad 101 ya tiene 5 usuarios adicionales, el máximo", "Unit 101 already has 5 additional users, the most allowed"},
 	}
 	if err := SetupLanguage(); err != nil {
 		t.Fatal(err)
@@ -47,6 +61,18 @@ func TestErrorsInTheUsersLanguage(t *testing.T) {
 			t.Errorf("%v: errors.Is lost through userError", e.err)
 		}
 	}
+	// In Spanish the window says exactly what data says (the command
+	// line's words), for every problem a form can have; in English none of
+	// it is Spanish.
+	for _, fe := range everyFieldError() {
+		got := errorText(fe)
+		if !english && got != fe.Error() {
+			t.Errorf("%s/%s: the window says %q, data %q", fe.Problem, fe.Field, got, fe.Error())
+		}
+		if english && (got == fe.Error() || strings.Contains(got, "{{") || strings.ContainsAny(got, "áéíóúñ") && !strings.Contains(got, "Núñez")) {
+			t.Errorf("%s/%s under English: %q", fe.Problem, fe.Field, got)
+		}
+	}
 	if got := errorText(errors.New("otro")); got != "otro" {
 		t.Errorf("an error the window does not know keeps its text, got %q", got)
 	}
@@ -58,5 +84,40 @@ func TestErrorsInTheUsersLanguage(t *testing.T) {
 	out, err := cmd.CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "PASS") {
 		t.Errorf("under an English system: %v\n%s", err, out)
+	}
+}
+
+func fieldErr(_ string, err error) error { return err }
+
+func limitErr() error {
+	_, err := data.CheckAddLocalUser(data.LocalUser{Email: "x@example.cl"}, data.LocalUserFacts{Unit: data.Unit{Code: "101"}, LocalCount: data.MaxLocalUsers})
+	return err
+}
+
+// everyFieldError is one FieldError of each kind a form can show.
+func everyFieldError() []*data.FieldError {
+	units := []string{"101", "102"}
+	return []*data.FieldError{
+		{Field: data.FieldFirstNames, Problem: data.ProblemMissing},
+		{Field: data.FieldLastNames, Problem: data.ProblemMissing},
+		{Field: data.FieldEmail, Problem: data.ProblemMissing},
+		{Field: data.FieldFirstNames, Problem: data.ProblemChar, Char: '@'},
+		{Field: data.FieldLastNames, Problem: data.ProblemChar, Char: '#'},
+		{Field: data.FieldFirstNames, Problem: data.ProblemTooLong, Max: 100},
+		{Field: data.FieldLastNames, Problem: data.ProblemTooLong, Max: 100},
+		{Field: data.FieldLabel, Problem: data.ProblemTooLong, Max: 60},
+		{Field: data.FieldEmail, Problem: data.ProblemInvalid, Value: "ana@"},
+		{Field: data.FieldRUT, Problem: data.ProblemInvalid, Value: "12.345.678-0"},
+		{Field: data.FieldPhone, Problem: data.ProblemInvalid, Value: "9 1234 abcd"},
+		{Field: data.FieldType, Problem: data.ProblemInvalid, Value: "jefe"},
+		{Field: data.FieldPhone, Problem: data.ProblemDigits, Value: "12 34"},
+		{Field: data.FieldEmail, Problem: data.ProblemTaken, Value: "ana@example.cl", Owner: "Ana Núñez", Units: units[:1]},
+		{Field: data.FieldEmail, Problem: data.ProblemTaken, Value: "ana@example.cl", Kastor: true, Units: units},
+		{Field: data.FieldEmail, Problem: data.ProblemTaken, Value: "ana@example.cl"},
+		{Field: data.FieldEmail, Problem: data.ProblemSecondary, Value: "conserjeria@example.cl", Unit: "101"},
+		{Field: data.FieldEmail, Problem: data.ProblemMember, Value: "ana@example.cl", Owner: "Ana Núñez", Unit: "101"},
+		{Field: data.FieldEmail, Problem: data.ProblemMember, Value: "ana@example.cl", Unit: "101"},
+		{Field: data.FieldEmail, Problem: data.ProblemKastor, Value: "ana@example.cl", Owner: "Ana Núñez", Kastor: true, Units: units},
+		{Field: data.FieldRUT, Problem: data.ProblemRUTConflict, Value: "11.111.111-1", Owner: "Ana Núñez", RUT: "12.345.678-5", Units: units},
 	}
 }

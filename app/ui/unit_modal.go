@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"strings"
 
@@ -401,9 +400,5 @@ func formatFactor(f float64) string {
 
 // fieldMessage turns a validation error into the text shown under the form.
 func fieldMessage(err error) string {
-	var fe *data.FieldError
-	if errors.As(err, &fe) {
-		return fe.Msg
-	}
 	return errorText(err)
 }
