@@ -10,7 +10,10 @@
 //   - plan, queue and send letters, new-user notices and retries (send.go):
 //     the one place that builds the sender and sets its TLS settings;
 //   - make, list and restore backups (backup.go);
-//   - read and set the settings «comunidad config» reaches (config.go).
+//   - read and set the settings «comunidad config» reaches (config.go);
+//   - keep the SMTP password, the Kastor token and a source URL's secret
+//     parts (secrets.go): in the user's credential store, under the
+//     database's installation id, the keys of older versions moved once.
 //
 // It reaches the database through Store (service.go): the interfaces the
 // packages it runs declare, and a few calls of its own. What only a
