@@ -12,6 +12,7 @@ import (
 
 	"comunidad/app/mailer"
 	"comunidad/app/secret"
+	"comunidad/data"
 	"comunidad/data/datatest"
 )
 
@@ -62,5 +63,43 @@ func TestAStoreThatIsNoFileKeepsSecretsInTheDataFolder(t *testing.T) {
 	}
 	if saved, err := u.flows().HasPassword(ctx, c.ID); !saved || err != nil {
 		t.Fatalf("HasPassword: %v, %v", saved, err)
+	}
+}
+
+// The demo opened from the empty window takes none of the credentials kept
+// before installation ids: those were the user's database's, which finds
+// them afterwards.
+func TestTheDemoTakesNoneOfTheUsersOldSecrets(t *testing.T) {
+	if err := SetupLanguage(); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	machine := secret.NewFileOnly(filepath.Join(t.TempDir(), "secrets.json"))
+	if err := machine.Set(mailer.PasswordKey(1), "clave-de-antes"); err != nil {
+		t.Fatal(err)
+	}
+	mine, demo := datatest.Open(t), datatest.Open(t)
+	for _, st := range []Store{mine, demo} {
+		if _, err := st.(interface {
+			CreateCommunity(context.Context, string) (data.Community, error)
+		}).CreateCommunity(ctx, "Edificio Norte"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a := test.NewTempApp(t)
+	w := a.NewWindow("Comunidad")
+	t.Cleanup(w.Close)
+	empty := datatest.Open(t) // the window starts on a database with no community
+	u := New(a, w, Options{Store: empty, Secrets: machine})
+	fyne.DoAndWait(func() { u.useDemo(demo) }) // what «Abrir comunidad de demostración» does once the demo is open
+	if saved, err := u.flows().HasPassword(ctx, 1); saved || err != nil {
+		t.Fatalf("the demo took the user's password of before: %v, %v", saved, err)
+	}
+	if _, err := machine.Get(mailer.PasswordKey(1)); err != nil {
+		t.Fatalf("the user's password of before is gone: %v", err)
+	}
+	u2 := New(a, a.NewWindow("Comunidad"), Options{Store: mine, Secrets: machine})
+	if saved, err := u2.flows().HasPassword(ctx, 1); !saved || err != nil {
+		t.Fatalf("the user's database lost its password of before: %v, %v", saved, err)
 	}
 }

@@ -289,15 +289,21 @@ func (u *UI) onOpenDemo() {
 				u.showError(err)
 				return
 			}
-			old := u.st
-			u.st, u.opts.Demo = st, true
-			u.community = data.Community{}
-			if old != nil && old != st {
-				old.Close()
-			}
-			u.Reload()
+			u.useDemo(st)
 		})
 	}()
+}
+
+// useDemo puts the window on the demo database, on the UI goroutine. The
+// demo's credentials are its own (Options.Demo).
+func (u *UI) useDemo(st Store) {
+	old := u.st
+	u.st, u.opts.Demo = st, true
+	u.community = data.Community{}
+	if old != nil && old != st {
+		old.Close()
+	}
+	u.Reload()
 }
 
 // showError shows err in a dialog, in the user's language (errorText).
