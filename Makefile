@@ -12,10 +12,12 @@ STATICCHECK  := $(shell $(GO) env GOPATH)/bin/staticcheck
 STATICCHECK_VERSION := v0.8.2
 # What Fyne's cgo build needs (GLFW, OpenGL, X11), and what the tests use:
 # Xvfb for the real window, poppler for reading PDFs back, CUPS with a PDF
-# printer for printing, ImageMagick and xdotool for screenshots.
+# printer for printing, ImageMagick and xdotool for screenshots, PostgreSQL
+# for the throwaway clusters the tests of the office database start
+# (internal/pgtest).
 BUILD_PKGS := gcc libc6-dev pkg-config libgl-dev libx11-dev libxcursor-dev libxrandr-dev \
               libxinerama-dev libxi-dev libxxf86vm-dev
-TEST_PKGS  := xvfb xauth imagemagick xdotool poppler-utils cups printer-driver-cups-pdf libreoffice-calc-nogui
+TEST_PKGS  := xvfb xauth imagemagick xdotool poppler-utils cups printer-driver-cups-pdf libreoffice-calc-nogui postgresql
 # Packaging: xz for the Linux bundle, dpkg-dev for the .deb's dependencies,
 # mingw-w64 to cross-build for Windows, NSIS and ImageMagick (the .ico) for
 # its installer, Wine (and Xvfb) to run the Windows build in the tests.

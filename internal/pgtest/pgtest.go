@@ -1,0 +1,281 @@
+// Package pgtest starts a real, throwaway PostgreSQL cluster for tests: one
+// per test binary, in a temporary folder, on a local port and socket, and
+// stopped and removed when the tests end. Nothing is mocked.
+//
+// A package that tests against PostgreSQL calls Main from its TestMain and
+// DSN from each test:
+//
+//	func TestMain(m *testing.M) { pgtest.Main(m) }
+//
+//	func TestSomething(t *testing.T) {
+//		dsn := pgtest.DSN(t) // a fresh, empty database, dropped afterwards
+//		...
+//	}
+//
+// The cluster is started by the first DSN call, so a binary whose selected
+// tests never ask for one starts nothing. When no PostgreSQL is installed
+// (initdb and pg_ctl on PATH or under /usr/lib/postgresql/*/bin) the tests
+// that ask are skipped with a message saying so, unless COMUNIDAD_REQUIRE_PG=1
+// (set by CI), in which case they fail: CI cannot silently skip them.
+//
+// initdb refuses to run as root; as root the cluster's programs run as the
+// "postgres" user (runuser) on a folder it owns.
+package pgtest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// RequireEnv is the environment variable that turns a missing PostgreSQL
+// into a failure instead of a skip.
+const RequireEnv = "COMUNIDAD_REQUIRE_PG"
+
+// Cluster is a running throwaway cluster.
+type Cluster struct {
+	dir     string // the temporary folder: data/, the socket, the log
+	bin     string // the folder holding initdb, pg_ctl and postgres
+	port    int
+	runAs   string // "postgres" when started by root, else ""
+	dbCount atomic.Int64
+}
+
+var (
+	once     sync.Once
+	shared   *Cluster
+	errStart error
+)
+
+// Main runs the tests and then stops the cluster if one was started. It
+// exits with the tests' code.
+func Main(m *testing.M) {
+	code := m.Run()
+	if shared != nil {
+		if err := shared.Stop(); err != nil {
+			fmt.Fprintln(os.Stderr, "pgtest:", err)
+			if code == 0 {
+				code = 1
+			}
+		}
+	}
+	os.Exit(code)
+}
+
+// DSN returns the connection string of a fresh, empty database on the
+// shared cluster, dropped when the test ends. It skips the test when no
+// PostgreSQL is installed (fails under COMUNIDAD_REQUIRE_PG=1).
+func DSN(t testing.TB) string {
+	t.Helper()
+	c := Shared(t)
+	dsn, err := c.CreateDatabase(context.Background())
+	if err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := c.DropDatabase(context.Background(), dsn); err != nil {
+			t.Errorf("pgtest: %v", err)
+		}
+	})
+	return dsn
+}
+
+// Shared returns the test binary's cluster, starting it on first use.
+func Shared(t testing.TB) *Cluster {
+	t.Helper()
+	once.Do(func() { shared, errStart = Start() })
+	if errors.Is(errStart, ErrNotInstalled) {
+		if os.Getenv(RequireEnv) == "1" {
+			t.Fatalf("pgtest: %v (and %s=1 requires it)", errStart, RequireEnv)
+		}
+		t.Skipf("pgtest: %v; set %s=1 to fail instead", errStart, RequireEnv)
+	}
+	if errStart != nil {
+		t.Fatalf("pgtest: %v", errStart)
+	}
+	return shared
+}
+
+// ErrNotInstalled says no PostgreSQL server programs were found.
+var ErrNotInstalled = errors.New("PostgreSQL no está instalado (initdb y pg_ctl; Debian: postgresql)")
+
+// findBin returns the folder holding initdb, pg_ctl and postgres: PATH
+// first, then the newest /usr/lib/postgresql/N/bin.
+func findBin() (string, error) {
+	if p, err := exec.LookPath("initdb"); err == nil {
+		if real, err := filepath.EvalSymlinks(p); err == nil {
+			p = real
+		}
+		dir := filepath.Dir(p)
+		if _, err := os.Stat(filepath.Join(dir, "pg_ctl")); err == nil {
+			return dir, nil
+		}
+	}
+	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+	sort.Slice(dirs, func(i, j int) bool { return version(dirs[i]) > version(dirs[j]) })
+	for _, d := range dirs {
+		if _, err := os.Stat(filepath.Join(d, "initdb")); err == nil {
+			return d, nil
+		}
+	}
+	return "", ErrNotInstalled
+}
+
+func version(binDir string) int {
+	n, _ := strconv.Atoi(filepath.Base(filepath.Dir(binDir)))
+	return n
+}
+
+// Start initialises and starts a new cluster in a temporary folder.
+func Start() (*Cluster, error) {
+	bin, err := findBin()
+	if err != nil {
+		return nil, err
+	}
+	c := &Cluster{bin: bin}
+	if os.Geteuid() == 0 {
+		if _, err := user.Lookup("postgres"); err != nil {
+			return nil, fmt.Errorf("como root, initdb necesita el usuario postgres: %w", err)
+		}
+		c.runAs = "postgres"
+	}
+	c.dir, err = os.MkdirTemp("", "comunidad-pg-")
+	if err != nil {
+		return nil, err
+	}
+	if c.runAs != "" {
+		if err := exec.Command("chown", c.runAs, c.dir).Run(); err != nil {
+			os.RemoveAll(c.dir)
+			return nil, fmt.Errorf("chown %s: %w", c.dir, err)
+		}
+	}
+	if out, err := c.run("initdb", "-D", c.data(), "-U", "postgres", "-A", "trust", "-E", "UTF8",
+		"--locale=C.UTF-8", "--no-sync"); err != nil {
+		os.RemoveAll(c.dir)
+		return nil, fmt.Errorf("initdb: %w\n%s", err, out)
+	}
+	// A free port: asked of the kernel, then handed to the server. A race
+	// with another process in between is retried.
+	for attempt := 0; ; attempt++ {
+		c.port, err = freePort()
+		if err != nil {
+			os.RemoveAll(c.dir)
+			return nil, err
+		}
+		opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200", c.port, c.dir)
+		out, err := c.run("pg_ctl", "-D", c.data(), "-l", filepath.Join(c.dir, "log"), "-o", opts, "-w", "-t", "60", "start")
+		if err == nil {
+			return c, nil
+		}
+		if attempt == 2 {
+			log, _ := os.ReadFile(filepath.Join(c.dir, "log"))
+			os.RemoveAll(c.dir)
+			return nil, fmt.Errorf("pg_ctl start: %w\n%s\n%s", err, out, log)
+		}
+	}
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+func (c *Cluster) data() string { return filepath.Join(c.dir, "data") }
+
+// run runs one of the cluster's programs, as postgres when we are root.
+func (c *Cluster) run(prog string, args ...string) ([]byte, error) {
+	path := filepath.Join(c.bin, prog)
+	var cmd *exec.Cmd
+	if c.runAs != "" {
+		cmd = exec.Command("runuser", append([]string{"-u", c.runAs, "--", path}, args...)...)
+	} else {
+		cmd = exec.Command(path, args...)
+	}
+	cmd.Dir = c.dir
+	cmd.Env = append(os.Environ(), "LC_ALL=C.UTF-8")
+	return cmd.CombinedOutput()
+}
+
+// Port is the cluster's TCP port on 127.0.0.1.
+func (c *Cluster) Port() int { return c.port }
+
+// Dir is the cluster's temporary folder (its data folder is Dir/data).
+func (c *Cluster) Dir() string { return c.dir }
+
+// URL is the connection string of database db as the superuser.
+func (c *Cluster) URL(db string) string {
+	u := url.URL{Scheme: "postgres", User: url.User("postgres"), Host: net.JoinHostPort("127.0.0.1", strconv.Itoa(c.port)),
+		Path: "/" + db, RawQuery: "sslmode=disable"}
+	return u.String()
+}
+
+// CreateDatabase creates a new empty database and returns its DSN.
+func (c *Cluster) CreateDatabase(ctx context.Context) (string, error) {
+	name := fmt.Sprintf("t%d_%d", os.Getpid(), c.dbCount.Add(1))
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, c.URL("postgres"))
+	if err != nil {
+		return "", fmt.Errorf("conectar al cluster de pruebas: %w", err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
+		return "", fmt.Errorf("crear la base %s: %w", name, err)
+	}
+	return c.URL(name), nil
+}
+
+// DropDatabase drops the database a CreateDatabase DSN names, closing any
+// connection a test left open.
+func (c *Cluster) DropDatabase(ctx context.Context, dsn string) error {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return err
+	}
+	name := strings.TrimPrefix(u.Path, "/")
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, c.URL("postgres"))
+	if err != nil {
+		return fmt.Errorf("conectar al cluster de pruebas: %w", err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)"); err != nil {
+		return fmt.Errorf("borrar la base %s: %w", name, err)
+	}
+	return nil
+}
+
+// Stop stops the server (fast shutdown, then immediate) and removes its
+// folder.
+func (c *Cluster) Stop() error {
+	var errs []error
+	if out, err := c.run("pg_ctl", "-D", c.data(), "-m", "fast", "-w", "-t", "30", "stop"); err != nil {
+		if out2, err2 := c.run("pg_ctl", "-D", c.data(), "-m", "immediate", "-w", "stop"); err2 != nil {
+			errs = append(errs, fmt.Errorf("pg_ctl stop: %w\n%s\n%s", err, out, out2))
+		}
+	}
+	if err := os.RemoveAll(c.dir); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
