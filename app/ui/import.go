@@ -253,6 +253,12 @@ func (j *importJob) askName(im *workflow.Import) {
 func (j *importJob) apply(im *workflow.Import, target data.SyncTarget) {
 	fyne.Do(func() { j.status.SetText(lang.X("kastor.progress.saving", "Guardando en la base de datos…")) })
 	rep, err := im.Save(j.ctx, target)
+	var news []data.MemberKey
+	if err == nil && j.u.st != nil {
+		// The report offers the letter to who arrived; not knowing them
+		// only leaves the offer out (the table's filter says it again).
+		news, _ = j.u.st.Newcomers(context.Background(), rep.CommunityID)
+	}
 	fyne.Do(func() {
 		if err != nil {
 			j.fail(err)
@@ -260,7 +266,7 @@ func (j *importJob) apply(im *workflow.Import, target data.SyncTarget) {
 		}
 		j.dlg.Hide()
 		j.cancel()
-		j.u.showImportReport(rep, im.Result)
+		j.u.showImportReport(rep, im.Result, news...)
 		j.u.SelectCommunity(rep.CommunityID)
 		j.u.importStepDone("report")
 	})
@@ -285,8 +291,9 @@ func (j *importJob) fail(err error) {
 const maxShownProblems = 500
 
 // showImportReport is the dialog after an import: the counts, then the
-// problems found row by row.
-func (u *UI) showImportReport(rep data.SyncReport, res *kastor.Result) {
+// problems found row by row; with the people the import brought (news),
+// «Carta a los nuevos (N)» leads to their letters.
+func (u *UI) showImportReport(rep data.SyncReport, res *kastor.Result, news ...data.MemberKey) {
 	bold := fyne.TextStyle{Bold: true}
 	lines := []fyne.CanvasObject{
 		widget.NewLabelWithStyle(rep.Community, fyne.TextAlignLeading, bold),
@@ -323,13 +330,50 @@ func (u *UI) showImportReport(rep data.SyncReport, res *kastor.Result) {
 		body = container.NewBorder(container.NewVBox(lines...), foot, nil, nil, list)
 	}
 	d := dialog.NewCustom(lang.X("kastor.report.title", "Importación terminada"), lang.X("kastor.close", "Cerrar"), body, u.win)
+	var buttons []fyne.CanvasObject
+	if len(news) > 0 {
+		buttons = append(buttons, widget.NewButtonWithIcon(
+			lang.X("kastor.report.newcomers", "Carta a los nuevos ({{.N}})", map[string]any{"N": len(news)}),
+			theme.AccountIcon(), func() { d.Hide(); u.offerLetterToNewcomers(news) }))
+	}
 	if _, ok := u.flows().CanUndo(context.Background(), rep.CommunityID); ok && rep.Changed() {
-		d.SetButtons([]fyne.CanvasObject{
-			widget.NewButton(lang.X("kastor.undo.title", "Deshacer última importación"), func() { d.Hide(); u.onUndoImport() }),
-			widget.NewButton(lang.X("kastor.close", "Cerrar"), d.Hide),
-		})
+		buttons = append(buttons, widget.NewButton(lang.X("kastor.undo.title", "Deshacer última importación"), func() { d.Hide(); u.onUndoImport() }))
+	}
+	if len(buttons) > 0 {
+		d.SetButtons(append(buttons, widget.NewButton(lang.X("kastor.close", "Cerrar"), d.Hide)))
 	}
 	d.Resize(fyne.NewSize(760, 520))
+	d.Show()
+}
+
+// offerLetterToNewcomers asks how the welcome letter reaches the people
+// the import brought (news): as PDF or by email, each dialog for exactly
+// them (who already got it is left out there, as always).
+func (u *UI) offerLetterToNewcomers(news []data.MemberKey) {
+	var units []int64
+	seen := map[int64]bool{}
+	for _, k := range news {
+		if !seen[k.UnitID] {
+			seen[k.UnitID] = true
+			units = append(units, k.UnitID)
+		}
+	}
+	var d dialog.Dialog
+	text := widget.NewLabel(plural(len(news), "kastor.newcomers.one", "1 persona llegó con esta importación. ¿Cómo le hace llegar la carta de bienvenida?",
+		"kastor.newcomers.many", "{{.N}} personas llegaron con esta importación. ¿Cómo les hace llegar la carta de bienvenida?"))
+	text.Wrapping = fyne.TextWrapWord
+	pdf := widget.NewButtonWithIcon(lang.X("kastor.newcomers.pdf", "Descargar PDF"), theme.DownloadIcon(), func() {
+		d.Hide()
+		u.newLetterDownloadFor(units, true)
+	})
+	mail := widget.NewButtonWithIcon(lang.X("kastor.newcomers.mail", "Enviar por correo"), theme.MailSendIcon(), func() {
+		d.Hide()
+		u.newLetterSendFor(units, true)
+	})
+	cancel := widget.NewButton(lang.X("letter.cancel", "Cancelar"), func() { d.Hide() })
+	d = dialog.NewCustomWithoutButtons(lang.X("units.letter.new", "Carta a los nuevos"),
+		container.NewBorder(nil, container.NewHBox(layoutSpacer(), cancel, pdf, mail), nil, nil, text), u.win)
+	d.Resize(fyne.NewSize(520, 180))
 	d.Show()
 }
 
