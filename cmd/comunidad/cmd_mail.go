@@ -8,11 +8,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"text/tabwriter"
-
-	"golang.org/x/term"
 
 	"comunidad/app/letter"
 	"comunidad/app/mailer"
@@ -90,17 +87,8 @@ func runConfigSet(ctx context.Context, e *env, args []string) error {
 	}
 	defer done()
 	if key == mailer.KeyPassword {
-		var pass string
-		if f, ok := e.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-			// Typed at a terminal: no echo, so the password is not left on screen.
-			fmt.Fprint(e.stderr, "Contraseña SMTP (no se muestra; termine con Enter): ")
-			b, err := term.ReadPassword(int(f.Fd()))
-			fmt.Fprintln(e.stderr)
-			if err != nil {
-				return fmt.Errorf("leer la contraseña: %w", err)
-			}
-			pass = string(b)
-		} else if pass, err = readPassword(e.stdin); err != nil {
+		pass, err := promptSecret(e, "Contraseña SMTP (no se muestra; termine con Enter): ")
+		if err != nil {
 			return err
 		}
 		if err := flows(st).SetPassword(ctx, c.ID, pass); err != nil {

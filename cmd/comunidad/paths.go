@@ -7,6 +7,7 @@ import (
 	"runtime"
 
 	"comunidad"
+	"comunidad/app/officedb"
 )
 
 // dataDir is Fyne's storage root for this application, computed the way
@@ -35,6 +36,11 @@ func dataDir() (string, error) {
 func (e *env) databasePath() (string, error) {
 	if e.dbPath != "" && e.demo {
 		return "", errors.New("use --db o --demo, no ambos")
+	}
+	if officedb.IsURL(e.dbPath) {
+		// Not a file name: without this, SQLite would create a file called
+		// «postgres:» in the current folder.
+		return "", errorf("esta versión de Comunidad todavía no trabaja sobre la base de datos de la oficina (PostgreSQL); «comunidad db test %s» prueba la conexión", officedb.Redact(e.dbPath))
 	}
 	if e.dbPath != "" {
 		return e.dbPath, nil

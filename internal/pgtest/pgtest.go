@@ -164,8 +164,17 @@ func Start() (*Cluster, error) {
 			return nil, fmt.Errorf("chown %s: %w", c.dir, err)
 		}
 	}
-	if out, err := c.run("initdb", "-D", c.data(), "-U", "postgres", "-A", "trust", "-E", "UTF8",
-		"--locale=C.UTF-8", "--no-sync"); err != nil {
+	// Over the socket (the harness's own admin connections) no password;
+	// over TCP (what the tests use, as an office's desktops do) SCRAM with
+	// the superuser's Password, so a wrong password is refused as a real
+	// server refuses it.
+	pwfile := filepath.Join(c.dir, "pwfile")
+	if err := os.WriteFile(pwfile, []byte(Password+"\n"), 0o644); err != nil {
+		os.RemoveAll(c.dir)
+		return nil, err
+	}
+	if out, err := c.run("initdb", "-D", c.data(), "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256",
+		"--pwfile="+pwfile, "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"); err != nil {
 		os.RemoveAll(c.dir)
 		return nil, fmt.Errorf("initdb: %w\n%s", err, out)
 	}
@@ -215,15 +224,24 @@ func (c *Cluster) run(prog string, args ...string) ([]byte, error) {
 	return cmd.CombinedOutput()
 }
 
+// Password is the superuser's password over TCP.
+const Password = "clave-de-prueba"
+
+// admin is the superuser's connection over the cluster's socket.
+func (c *Cluster) admin() string {
+	return fmt.Sprintf("host=%s port=%d user=postgres dbname=postgres sslmode=disable", c.dir, c.port)
+}
+
 // Port is the cluster's TCP port on 127.0.0.1.
 func (c *Cluster) Port() int { return c.port }
 
 // Dir is the cluster's temporary folder (its data folder is Dir/data).
 func (c *Cluster) Dir() string { return c.dir }
 
-// URL is the connection string of database db as the superuser.
+// URL is the connection string of database db as the superuser, over TCP
+// with its password.
 func (c *Cluster) URL(db string) string {
-	u := url.URL{Scheme: "postgres", User: url.User("postgres"), Host: net.JoinHostPort("127.0.0.1", strconv.Itoa(c.port)),
+	u := url.URL{Scheme: "postgres", User: url.UserPassword("postgres", Password), Host: net.JoinHostPort("127.0.0.1", strconv.Itoa(c.port)),
 		Path: "/" + db, RawQuery: "sslmode=disable"}
 	return u.String()
 }
@@ -233,7 +251,7 @@ func (c *Cluster) CreateDatabase(ctx context.Context) (string, error) {
 	name := fmt.Sprintf("t%d_%d", os.Getpid(), c.dbCount.Add(1))
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	conn, err := pgx.Connect(ctx, c.URL("postgres"))
+	conn, err := pgx.Connect(ctx, c.admin())
 	if err != nil {
 		return "", fmt.Errorf("conectar al cluster de pruebas: %w", err)
 	}
@@ -254,7 +272,7 @@ func (c *Cluster) DropDatabase(ctx context.Context, dsn string) error {
 	name := strings.TrimPrefix(u.Path, "/")
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	conn, err := pgx.Connect(ctx, c.URL("postgres"))
+	conn, err := pgx.Connect(ctx, c.admin())
 	if err != nil {
 		return fmt.Errorf("conectar al cluster de pruebas: %w", err)
 	}

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"comunidad/internal/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// «comunidad db test» against a real PostgreSQL: the right password
+// (standard input or PGPASSWORD) says so with the server's version; a wrong
+// one, a missing database and a refused TLS get one Spanish line, exit 1.
+func TestDBTestAgainstARealServer(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	u, _ := url.Parse(dsn)
+	u.User = url.User("postgres")
+	u.RawQuery = "sslmode=disable"
+	target := u.String()
+
+	code, out, errOut := runCLI(t, pgtest.Password+"\n", "db", "test", target)
+	if code != 0 || !strings.HasPrefix(out, "Conexión correcta con "+target+": PostgreSQL ") {
+		t.Fatalf("right password: code %d, out %q, err %q", code, out, errOut)
+	}
+	t.Setenv("PGPASSWORD", pgtest.Password)
+	if code, out, errOut := runCLI(t, "", "--db", target, "db", "test"); code != 0 || !strings.Contains(out, "Conexión correcta") {
+		t.Fatalf("PGPASSWORD and --db: code %d, out %q, err %q", code, out, errOut)
+	}
+	noDB := *u
+	noDB.Path = "/no_existe"
+	tlsOn := *u
+	tlsOn.RawQuery = "sslmode=require"
+	withPass := *u
+	withPass.User = url.UserPassword("postgres", "otra")
+	for _, tc := range []struct {
+		name, password, target, says string
+	}{
+		{"wrong password", "otra", target, "rechazó el usuario «postgres» o su contraseña"},
+		{"no database", pgtest.Password, noDB.String(), "la base de datos «no_existe» no existe"},
+		{"TLS refused", pgtest.Password, tlsOn.String(), "no acepta conexiones cifradas"},
+		{"password in the address", pgtest.Password, withPass.String(), "rechazó el usuario"},
+		{"not an address", pgtest.Password, "comunidad.db", "indique la base de datos de la oficina"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("PGPASSWORD", tc.password)
+			code, out, errOut := runCLI(t, "", "db", "test", tc.target)
+			if code != 1 || out != "" || !strings.Contains(errOut, tc.says) {
+				t.Fatalf("code %d, out %q, err %q; want %q", code, out, errOut, tc.says)
+			}
+			if strings.Contains(errOut, "otra") {
+				t.Fatalf("the password is in the output: %q", errOut)
+			}
+			if strings.Contains(strings.ToLower(errOut), "panic") || strings.Contains(errOut, "failed") {
+				t.Fatalf("not Spanish: %q", errOut)
+			}
+		})
+	}
+}
+
+// A postgres:// --db is not taken for a file name: no file called
+// «postgres:» appears, and the message says how to test the connection.
+func TestPostgresAddressIsNoFile(t *testing.T) {
+	dir := t.TempDir()
+	wd, _ := os.Getwd()
+	if err := os.Chdir(dir); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chdir(wd)
+	code, _, errOut := runCLI(t, "", "--db", "postgres://ana:clave@servidor/comunidad", "communities")
+	if code != 1 || !strings.Contains(errOut, "comunidad db test postgres://ana@servidor/comunidad") || strings.Contains(errOut, "clave") {
+		t.Fatalf("code %d, err %q", code, errOut)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Fatalf("files left in the working folder: %v", entries)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "postgres:")); !os.IsNotExist(err) {
+		t.Fatal("a file named postgres: was created")
+	}
+}
