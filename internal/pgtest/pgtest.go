@@ -98,7 +98,7 @@ func DSN(t testing.TB) string {
 // Shared returns the test binary's cluster, starting it on first use.
 func Shared(t testing.TB) *Cluster {
 	t.Helper()
-	once.Do(func() { shared, errStart = Start() })
+	once.Do(func() { shared, errStart = Start(nil) })
 	if errors.Is(errStart, ErrNotInstalled) {
 		if os.Getenv(RequireEnv) == "1" {
 			t.Fatalf("pgtest: %v (and %s=1 requires it)", errStart, RequireEnv)
@@ -141,8 +141,11 @@ func version(binDir string) int {
 	return n
 }
 
-// Start initialises and starts a new cluster in a temporary folder.
-func Start() (*Cluster, error) {
+// Start initialises and starts a new cluster in a temporary folder. Files
+// (name → content) are written into its data folder before it starts,
+// owned by the server and readable by it alone (a TLS key and certificate,
+// say), and settings ("ssl=on") are given to the server as -c options.
+func Start(files map[string][]byte, settings ...string) (*Cluster, error) {
 	bin, err := findBin()
 	if err != nil {
 		return nil, err
@@ -178,6 +181,19 @@ func Start() (*Cluster, error) {
 		os.RemoveAll(c.dir)
 		return nil, fmt.Errorf("initdb: %w\n%s", err, out)
 	}
+	for name, b := range files {
+		path := filepath.Join(c.data(), name)
+		if err := os.WriteFile(path, b, 0o600); err != nil {
+			os.RemoveAll(c.dir)
+			return nil, err
+		}
+		if c.runAs != "" {
+			if err := exec.Command("chown", c.runAs, path).Run(); err != nil {
+				os.RemoveAll(c.dir)
+				return nil, fmt.Errorf("chown %s: %w", path, err)
+			}
+		}
+	}
 	// A free port: asked of the kernel, then handed to the server. A race
 	// with another process in between is retried.
 	for attempt := 0; ; attempt++ {
@@ -187,6 +203,9 @@ func Start() (*Cluster, error) {
 			return nil, err
 		}
 		opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200", c.port, c.dir)
+		for _, set := range settings {
+			opts += " -c " + set
+		}
 		out, err := c.run("pg_ctl", "-D", c.data(), "-l", filepath.Join(c.dir, "log"), "-o", opts, "-w", "-t", "60", "start")
 		if err == nil {
 			return c, nil

@@ -55,7 +55,7 @@ func TestDatabasesAreIndependent(t *testing.T) {
 // A cluster of its own, stopped: its port refuses and its folder is gone.
 func TestStopLeavesNothing(t *testing.T) {
 	Shared(t) // skips (or fails under COMUNIDAD_REQUIRE_PG=1) without PostgreSQL
-	c, err := Start()
+	c, err := Start(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
