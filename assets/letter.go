@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-//go:embed letter/*.md
+//go:embed letter/*.md letter/anteriores/*.md
 var letterFS embed.FS
 
 // SuggestedLetter is a letter that ships with the application: the first
@@ -22,10 +22,27 @@ var suggested = []struct{ file, name string }{
 	{"letter/cambio-administracion.md", "Cambio de administración"},
 }
 
+// previous are the suggested letters of earlier versions, exactly as they
+// shipped (communities keep a stored copy of them), each under the name of
+// the letter that replaces it.
+var previous = []struct{ file, name string }{
+	{"letter/anteriores/bienvenida-1.md", "Bienvenida nuevo residente"},
+	{"letter/anteriores/bienvenida-2.md", "Bienvenida nuevo residente"},
+	{"letter/anteriores/bienvenida-3.md", "Bienvenida nuevo residente"},
+	{"letter/anteriores/cambio-administracion-1.md", "Cambio de administración"},
+}
+
 // SuggestedLetters returns the shipped letters, the welcome letter first.
-func SuggestedLetters() []SuggestedLetter {
-	out := make([]SuggestedLetter, 0, len(suggested))
-	for _, s := range suggested {
+func SuggestedLetters() []SuggestedLetter { return readLetters(suggested) }
+
+// PreviousSuggestedLetters returns the suggested letters of earlier
+// versions, as a community stored them, named for the letter now suggested
+// in their place.
+func PreviousSuggestedLetters() []SuggestedLetter { return readLetters(previous) }
+
+func readLetters(files []struct{ file, name string }) []SuggestedLetter {
+	out := make([]SuggestedLetter, 0, len(files))
+	for _, s := range files {
 		b, err := letterFS.ReadFile(s.file)
 		if err != nil {
 			panic(err) // embedded at build time

@@ -49,9 +49,13 @@ type TemplateStore interface {
 }
 
 // EnsureTemplates gives a community that has no letter templates yet the
-// suggested ones (the welcome letter as default), and returns its letter
-// templates.
-func EnsureTemplates(ctx context.Context, st TemplateStore, community int64) ([]data.Template, error) {
+// suggested ones (the welcome letter as default), brings the stored copies
+// of earlier suggested letters up to date (UpgradeTemplates), and returns
+// its letter templates.
+func EnsureTemplates(ctx context.Context, st UpgradeStore, community int64) ([]data.Template, error) {
+	if _, err := UpgradeTemplates(ctx, st, community); err != nil {
+		return nil, err
+	}
 	ts, err := st.Templates(ctx, community, data.TemplateLetter)
 	if err != nil || len(ts) > 0 {
 		return ts, err
@@ -69,7 +73,7 @@ func EnsureTemplates(ctx context.Context, st TemplateStore, community int64) ([]
 // FindTemplate returns the community's letter template called name (any
 // case or accents), or its default one when name is empty; the suggested
 // letters are created first if the community has none.
-func FindTemplate(ctx context.Context, st TemplateStore, community int64, name string) (data.Template, error) {
+func FindTemplate(ctx context.Context, st UpgradeStore, community int64, name string) (data.Template, error) {
 	if _, err := EnsureTemplates(ctx, st, community); err != nil {
 		return data.Template{}, err
 	}

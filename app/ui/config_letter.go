@@ -74,8 +74,9 @@ type letterSection struct {
 	timer       *time.Timer
 	gen         int
 
-	form *letterSettingsForm
-	root fyne.CanvasObject
+	form   *letterSettingsForm
+	notice *upgradeNotice // the suggested letters changed; the user's copies were kept
+	root   fyne.CanvasObject
 
 	shown  bool  // the section was opened: load what it shows
 	loaded int64 // the community whose data is loaded (0: none yet)
@@ -135,6 +136,7 @@ func newLetterSection(u *UI) *letterSection {
 	s.logo.Hide()
 
 	s.form = newLetterSettingsForm(s)
+	s.notice = newUpgradeNotice(s)
 	s.root = s.build()
 	s.setEnabled(false)
 	return s
@@ -162,7 +164,7 @@ func (s *letterSection) build() fyne.CanvasObject {
 	split := container.NewHSplit(editor, preview)
 	split.Offset = 0.5
 
-	templates := container.NewBorder(bar, nil, nil, nil, split)
+	templates := container.NewBorder(container.NewVBox(s.notice.box, bar), nil, nil, nil, split)
 	tabs := container.NewAppTabs(
 		container.NewTabItemWithIcon(lang.X("letter.tab.templates", "Plantillas"), theme.DocumentIcon(), templates),
 		container.NewTabItemWithIcon(lang.X("letter.tab.settings", "Datos, logo y papel"), theme.SettingsIcon(), s.form.content()),
@@ -219,7 +221,7 @@ func (s *letterSection) load() {
 	s.loaded = c.ID
 	s.goJob(func() {
 		ld, err := flows.LoadLetterData(context.Background(), c.ID)
-		ts, set, rows, acc := ld.Templates, ld.Settings, ld.Rows, ld.Accounts
+		ts, set, rows, acc, notice := ld.Templates, ld.Settings, ld.Rows, ld.Accounts, ld.UpgradeNotice
 		fyne.Do(func() {
 			if c.ID != s.c.ID {
 				return // another community was chosen meanwhile
@@ -235,6 +237,7 @@ func (s *letterSection) load() {
 			s.setPreviewLogo(set.Logo)
 			s.setRows(rows)
 			s.setTemplates(ts, 0)
+			s.notice.show(notice)
 			s.setEnabled(true)
 		})
 	})

@@ -104,6 +104,16 @@ func letterTestUI(t *testing.T) (*UI, fyne.Window, *data.Store) {
 // window and waits for it to load the community's templates.
 func openLetterSection(t *testing.T, u *UI, w fyne.Window) *letterSection {
 	t.Helper()
+	s := showLetterSection(t, u, w)
+	if len(s.templates) != 2 {
+		t.Fatalf("the section did not load the two suggested letters: %d", len(s.templates))
+	}
+	return s
+}
+
+// showLetterSection is openLetterSection for any number of templates.
+func showLetterSection(t *testing.T, u *UI, w fyne.Window) *letterSection {
+	t.Helper()
 	var s *letterSection
 	fyne.DoAndWait(func() {
 		s = newLetterSection(u)
@@ -114,7 +124,7 @@ func openLetterSection(t *testing.T, u *UI, w fyne.Window) *letterSection {
 	// goroutine is still laying the window out.
 	fyne.DoAndWait(func() { s.content() })
 	s.jobs.Wait()
-	if s.current.ID == 0 || len(s.templates) != 2 || s.save.Disabled() {
+	if s.current.ID == 0 || s.save.Disabled() {
 		t.Fatalf("the section did not load: %+v", s.current)
 	}
 	return s

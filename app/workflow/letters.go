@@ -21,6 +21,9 @@ type LetterData struct {
 	Accounts map[int64]data.PersonAccount
 	// Newcomers are the people who arrived with the latest import.
 	Newcomers []data.MemberKey
+	// UpgradeNotice names the edited copies of an earlier suggested letter
+	// that the upgrade left alone and the user is still to be told about.
+	UpgradeNotice []string
 }
 
 // LoadLetterData reads a community's LetterData, creating the suggested
@@ -46,7 +49,25 @@ func (s *Service) LoadLetterData(ctx context.Context, community int64) (LetterDa
 	if err != nil {
 		return LetterData{}, err
 	}
-	return LetterData{Templates: ts, Settings: set, Rows: rows, Accounts: acc, Newcomers: news}, nil
+	notice, err := letter.UpgradeNotice(ctx, s.Store, community)
+	if err != nil {
+		return LetterData{}, err
+	}
+	return LetterData{Templates: ts, Settings: set, Rows: rows, Accounts: acc, Newcomers: news, UpgradeNotice: notice}, nil
+}
+
+// RestoreSuggested answers the upgrade's notice for the letter called
+// name: the user's text is kept as «name (versión anterior)» and the
+// letter gets the suggested text (letter.RestoreSuggested). It returns the
+// copy's name.
+func (s *Service) RestoreSuggested(ctx context.Context, community int64, name string) (string, error) {
+	return letter.RestoreSuggested(ctx, s.Store, community, name)
+}
+
+// DismissUpgradeNotice answers the notice with «Dejar mis cartas»: it is
+// not shown again.
+func (s *Service) DismissUpgradeNotice(ctx context.Context, community int64) error {
+	return letter.DismissUpgradeNotice(ctx, s.Store, community)
 }
 
 // accounts is, per person of the community, what the accounts plan says of
