@@ -19,10 +19,10 @@ for size in 1024x768 1366x768; do
 			shot() { import -window root "$SHOTS_OUT/$1-$SHOTS_NAME.png"; }
 			click() { xdotool mousemove "$1" "$2" click 1; sleep 1.5; }
 			shot tab
-			click 268 283                 # the first row'"'"'s Herramientas
+			click 268 322                 # the first row'"'"'s Herramientas
 			shot modal
 			xdotool key Escape; sleep 1
-			click 22 283                  # select the first row'"'"'s unit
+			click 22 322                  # select the first row'"'"'s unit
 			click 85 128                  # Carta de bienvenida
 			click 60 203                  # … Enviar
 			shot send

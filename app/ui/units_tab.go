@@ -156,7 +156,7 @@ func newUnitsTab(u *UI) *unitsTab {
 
 	actions := container.NewHBox(t.letter, imp, gen, sent)
 	filters := container.NewHBox(t.sector, t.userType, t.origin, t.archived, t.noEmail, t.newOnly)
-	searchRow := container.NewBorder(nil, nil, nil, filters, t.search)
+	searchRow := newReflowRow(t.search, filters)
 	selRow := container.NewBorder(nil, nil, container.NewHBox(t.selectAll, t.clearSel, t.selInfo), t.count)
 	top := container.NewVBox(actions, searchRow, selRow, t.loading)
 	t.root = container.NewBorder(top, nil, nil, nil, container.NewStack(t.table, container.NewCenter(t.empty)))
