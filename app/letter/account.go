@@ -1,6 +1,12 @@
 package letter
 
-import "comunidad/data"
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"comunidad/data"
+)
 
 // Account is the case a letter's recipient is in with the residents'
 // portal, which the template's sections choose between.
@@ -109,4 +115,57 @@ func (f Fields) Case() Account {
 		return a
 	}
 	return HasAccount
+}
+
+// CheckLetter is Check for a welcome letter: besides the template's own
+// problems, {usuario} where a recipient without an account would read it
+// (the title, the text outside {si_cuenta} and {si_cuenta_por_crear}) is
+// one. Such a letter would tell them «Usuario: sin cuenta en el portal»;
+// like a letter with holes it is refused (the new-user email, which goes
+// only to account holders, is checked with Check).
+func CheckLetter(t Template) []Problem {
+	return append(Check(t), loginProblems(t)...)
+}
+
+// CompileLetter is Compile for a welcome letter (CheckLetter's problems).
+func CompileLetter(t Template) (*Compiled, error) {
+	c, err := Compile(t)
+	if err != nil {
+		return nil, err
+	}
+	if probs := loginProblems(t); len(probs) > 0 {
+		return nil, &TemplateError{probs}
+	}
+	return c, nil
+}
+
+const loginField = "{usuario}"
+
+func loginProblems(t Template) []Problem {
+	msg := fmt.Sprintf("%s fuera de una sección {si_cuenta} o {si_cuenta_por_crear}: a quien no tiene cuenta la carta le diría «%s»; póngalo dentro de una de esas secciones",
+		loginField, NoAccountLogin)
+	var probs []Problem
+	if i := strings.Index(t.Title, loginField); i >= 0 {
+		probs = append(probs, Problem{Part: PartTitle, Line: 1, Col: utf8.RuneCountInString(t.Title[:i]) + 1, Msg: msg})
+	}
+	body := strings.ReplaceAll(strings.ReplaceAll(t.Body, "\r\n", "\n"), "\r", "\n")
+	var cond Account
+	for n, line := range strings.Split(body, "\n") {
+		trimmed := strings.TrimSpace(line)
+		if open, ok := sectionOpen[trimmed]; ok {
+			cond = open
+			continue
+		}
+		if trimmed == sectionEnd {
+			cond = ""
+			continue
+		}
+		if cond == HasAccount || cond == WillAccount {
+			continue
+		}
+		if i := strings.Index(line, loginField); i >= 0 {
+			probs = append(probs, Problem{Part: PartBody, Line: n + 1, Col: utf8.RuneCountInString(line[:i]) + 1, Msg: msg})
+		}
+	}
+	return probs
 }

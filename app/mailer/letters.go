@@ -143,7 +143,7 @@ func PlanLetters(ctx context.Context, st Store, community data.Community, req Le
 		return plan, err
 	}
 	plan.Template = tpl
-	body, err := letter.Compile(letter.FromData(tpl))
+	body, err := letter.CompileLetter(letter.FromData(tpl))
 	if err != nil {
 		return plan, fmt.Errorf("la plantilla %q: %w", tpl.Name, err)
 	}

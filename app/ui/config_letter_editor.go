@@ -56,7 +56,7 @@ func (s *letterSection) editorTemplate() letter.Template {
 // check shows the template's problems under the editor, each at its line
 // and column, and keeps "Guardar" off while there are any.
 func (s *letterSection) check() []letter.Problem {
-	probs := letter.Check(s.editorTemplate())
+	probs := letter.CheckLetter(s.editorTemplate())
 	if len(probs) == 0 {
 		s.problems.SetText("")
 		s.problems.Hide()
@@ -92,7 +92,7 @@ func letterProblemText(p letter.Problem) string {
 
 // onGoToProblem puts the cursor on the first problem.
 func (s *letterSection) onGoToProblem() {
-	probs := letter.Check(s.editorTemplate())
+	probs := letter.CheckLetter(s.editorTemplate())
 	if len(probs) == 0 {
 		return
 	}

@@ -174,7 +174,7 @@ func (d *letterDownload) update() {
 		ok = false
 	case !ok:
 		msg = lang.X("letter.download.notemplate", "Elija una plantilla.")
-	case len(letter.Check(letter.FromData(t))) > 0:
+	case len(letter.CheckLetter(letter.FromData(t))) > 0:
 		msg = lang.X("letter.download.broken", "La plantilla «{{.Name}}» tiene errores: corríjala en Configuración → Carta de bienvenida.", map[string]any{"Name": t.Name})
 		ok = false
 	case len(d.sel.Rows) == 0:

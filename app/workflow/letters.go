@@ -228,7 +228,7 @@ func (l Letters) Write(ctx context.Context, dest string, combined bool, progress
 // address, the administrator, the portal...): Write refuses them, naming
 // what to fill in.
 func (l Letters) Missing() ([]letter.Setting, error) {
-	c, err := letter.Compile(letter.FromData(l.Template))
+	c, err := letter.CompileLetter(letter.FromData(l.Template))
 	if err != nil {
 		return nil, fmt.Errorf("la plantilla %q: %w", l.Template.Name, err)
 	}
