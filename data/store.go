@@ -20,7 +20,7 @@ import (
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
 )
 
-//go:embed migrations/*.sql
+//go:embed migrations/*.sql migrations_pg/*.sql
 var migrationFS embed.FS
 
 // Errors Open returns for a file it will not use. The file is left untouched.
@@ -33,9 +33,10 @@ var (
 // Store is the application's database: one writer connection and a pool of
 // query-only readers on the same file.
 type Store struct {
-	path string
-	w    *sql.DB // exactly one connection: every write goes through it
-	r    *sql.DB // query-only connections for listings
+	engine string // EngineSQLite or EnginePostgres
+	path   string
+	w      *sql.DB // exactly one connection: every write goes through it
+	r      *sql.DB // query-only connections for listings
 }
 
 // sqliteHeader starts every SQLite 3 database file.
@@ -79,7 +80,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("abrir %s: %w", abs, classify(err))
 	}
-	s := &Store{path: abs, w: w}
+	s := &Store{engine: EngineSQLite, path: abs, w: w}
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("abrir %s: %w", abs, classify(err))
@@ -240,8 +241,12 @@ type migration struct {
 	sql     string
 }
 
-func migrations() []migration {
-	entries, err := fs.ReadDir(migrationFS, "migrations")
+// migrations are SQLite's, in version order.
+func migrations() []migration { return migrationsIn("migrations") }
+
+// migrationsIn reads the embedded migrations of one folder, in version order.
+func migrationsIn(dir string) []migration {
+	entries, err := fs.ReadDir(migrationFS, dir)
 	if err != nil {
 		panic(err) // embedded at build time: cannot fail
 	}
@@ -252,7 +257,7 @@ func migrations() []migration {
 		if !ok || err != nil || !strings.HasSuffix(e.Name(), ".sql") {
 			panic("data: badly named migration " + e.Name())
 		}
-		b, err := migrationFS.ReadFile(path.Join("migrations", e.Name()))
+		b, err := migrationFS.ReadFile(path.Join(dir, e.Name()))
 		if err != nil {
 			panic(err)
 		}
