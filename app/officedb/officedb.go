@@ -76,6 +76,9 @@ func ParseURL(s string) (cfg Config, password string, err error) {
 		cfg.User = u.User.Username()
 		password, _ = u.User.Password()
 	}
+	if password == "" {
+		password = u.Query().Get("password")
+	}
 	cfg.TLS = u.Query().Get("sslmode")
 	if err := cfg.Check(); err != nil {
 		return Config{}, "", err
@@ -124,11 +127,15 @@ func Redact(s string) string {
 		// Not even a URL (a bad port, say): the password is cut out by hand.
 		return userinfoPassword.ReplaceAllString(s, "$1@")
 	}
-	if u.User == nil {
-		return s
+	if q := u.Query(); q.Has("password") {
+		// libpq and pgx also take the password as a parameter.
+		q.Del("password")
+		u.RawQuery = q.Encode()
 	}
-	if _, ok := u.User.Password(); ok {
-		u.User = url.User(u.User.Username())
+	if u.User != nil {
+		if _, ok := u.User.Password(); ok {
+			u.User = url.User(u.User.Username())
+		}
 	}
 	return u.String()
 }

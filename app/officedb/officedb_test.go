@@ -122,6 +122,12 @@ func TestParseURLAndCheck(t *testing.T) {
 	if got := Redact("postgres://ana:s3cr3t@h/db"); strings.Contains(got, "s3cr3t") || !strings.Contains(got, "ana@h") {
 		t.Fatalf("Redact: %s", got)
 	}
+	if got := Redact("postgres://ana@h/db?sslmode=require&password=s3cr3t"); strings.Contains(got, "s3cr3t") || !strings.Contains(got, "sslmode=require") {
+		t.Fatalf("Redact of a password parameter: %s", got)
+	}
+	if _, pw, err := ParseURL("postgres://ana@h/db?password=s3cr3t"); err != nil || pw != "s3cr3t" {
+		t.Fatalf("password parameter: %q %v", pw, err)
+	}
 	cfg, _, err = ParseURL("postgresql://ana@servidor/comunidad")
 	if err != nil || cfg.Port != DefaultPort || cfg.tls() != TLSVerifyFull {
 		t.Fatalf("defaults: %+v %v", cfg, err)
