@@ -323,8 +323,11 @@ func takeOver(holder string, heartbeat time.Time) bool {
 	return !processAlive(pid)
 }
 
-// SendTest sends "Enviar correo de prueba" to addr through the outbox, and
-// returns the server's refusal as an error.
+// SendTest sends "Enviar correo de prueba" to addr at once and returns the
+// server's refusal as an error. It is recorded in the outbox (Enviados
+// lists it) but does not wait for the outbox's lock: a batch being sent,
+// here or from another machine, or notices waiting, never hold it back.
+// The row is claimed as soon as it is queued, so no batch sends it.
 func SendTest(ctx context.Context, st Store, community data.Community, acc Account, addr string, tlsConfig *tls.Config) error {
 	if err := acc.Check(); err != nil {
 		return err
@@ -342,16 +345,51 @@ func SendTest(ctx context.Context, st Store, community data.Community, acc Accou
 	if err != nil {
 		return err
 	}
-	snd := &Sender{Store: st, Community: community.ID, Account: acc, TLSConfig: tlsConfig, MaxAttempts: 1}
-	if _, err := snd.Run(ctx, res.IDs); err != nil {
-		return err
-	}
-	m, err := st.OutboxByID(context.WithoutCancel(ctx), res.IDs[0])
+	db := context.WithoutCancel(ctx)
+	m, ok, err := st.ClaimOutbox(db, community.ID, res.IDs)
 	if err != nil {
 		return err
 	}
-	if m.State != data.OutboxSent {
-		return fmt.Errorf("el servidor no aceptó el correo de prueba: %s", m.LastError)
+	if !ok {
+		// A batch of everything pending started in between and took it.
+		return waitSent(ctx, st, res.IDs[0])
 	}
-	return nil
+	snd := &Sender{Store: st, Community: community.ID, Account: acc, TLSConfig: tlsConfig}
+	tr := newTransport(acc, tlsConfig, snd.Timeout, false)
+	defer tr.close()
+	sendErr := snd.sendOne(ctx, tr, m)
+	var se *SendError
+	switch {
+	case sendErr == nil:
+		return st.FinishOutbox(db, m.ID, data.OutboxSent, "")
+	case errors.As(sendErr, &se) && se.Uncertain:
+		_ = st.FailOutboxUncertain(db, m.ID, data.OutboxInterrupted+" ("+se.Reply+")")
+	case errors.As(sendErr, &se):
+		// A test is not retried: the administrator reads the answer now.
+		_ = st.FinishOutbox(db, m.ID, data.OutboxFailed, se.Reply)
+		return fmt.Errorf("el servidor no aceptó el correo de prueba: %s", se.Reply)
+	default:
+		_ = st.FinishOutbox(db, m.ID, data.OutboxFailed, sendErr.Error())
+	}
+	return sendErr
+}
+
+// waitSent waits for another sender to finish message id and returns its
+// refusal, if any.
+func waitSent(ctx context.Context, st Outbox, id int64) error {
+	for {
+		m, err := st.OutboxByID(context.WithoutCancel(ctx), id)
+		if err != nil {
+			return err
+		}
+		switch m.State {
+		case data.OutboxSent:
+			return nil
+		case data.OutboxFailed, data.OutboxCancelled:
+			return fmt.Errorf("el servidor no aceptó el correo de prueba: %s", m.LastError)
+		}
+		if err := sleep(ctx, 200*time.Millisecond); err != nil {
+			return err
+		}
+	}
 }

@@ -571,3 +571,33 @@ func TestSendTest(t *testing.T) {
 		t.Fatalf("refused test: %v", err)
 	}
 }
+
+// The test email does not wait for the outbox: another sender holding it
+// (a batch on another machine) and notices pending do not hold it back, and
+// the pending ones stay as they were.
+func TestSendTestIgnoresTheOutboxLock(t *testing.T) {
+	ts := newTestServer(t).start()
+	st, c := openStore(t)
+	queue(t, st, c, "pend", 2)
+	ctx := context.Background()
+	if _, _, err := st.AcquireOutbox(ctx, c.ID, "otra-maquina:1:abc", nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := SendTest(ctx, st, c, ts.account(), "prueba@example.cl", ts.tlsConfig()); err != nil {
+		t.Fatalf("test email with the outbox held: %v", err)
+	}
+	if n := len(ts.messages()); ts.countTo("prueba@example.cl") != 1 || n != 1 {
+		t.Fatalf("delivered: test %d, total %d", ts.countTo("prueba@example.cl"), n)
+	}
+	ms, err := st.ListOutbox(ctx, c.ID, data.OutboxFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	states := map[string]int{}
+	for _, m := range ms {
+		states[m.Kind+"/"+m.State]++
+	}
+	if states[data.OutboxTest+"/"+data.OutboxSent] != 1 || states[data.OutboxLetter+"/"+data.OutboxPending] != 2 || len(ms) != 3 {
+		t.Fatalf("outbox after the test: %v", states)
+	}
+}
