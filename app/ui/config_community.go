@@ -35,7 +35,7 @@ func newCommunitySection(u *UI) *communitySection {
 		}
 		return nil
 	}
-	s.address.SetPlaceHolder(lang.X("config.community.address.hint", "Av. Providencia 1234, Providencia, Santiago"))
+	s.address.SetPlaceHolder(example(lang.X("config.community.address.hint", "Av. Providencia 1234, Providencia, Santiago")))
 	s.save = widget.NewButton(lang.X("action.save", "Guardar"), s.onSave)
 	s.save.Importance = widget.HighImportance
 	form := widget.NewForm(

@@ -68,6 +68,7 @@ type mailSection struct {
 	security                       *widget.Select
 	passState                      *widget.Label
 	save, test                     *widget.Button
+	outbox                         *widget.Button // «Enviados», when notices wait
 	status                         *widget.Label
 
 	noticeSubject *fieldEntry
@@ -85,30 +86,33 @@ type mailSection struct {
 func newMailSection(u *UI) *mailSection {
 	s := &mailSection{u: u}
 	s.host = widget.NewEntry()
-	s.host.SetPlaceHolder("smtp.gmail.com")
+	s.host.SetPlaceHolder(example("smtp.gmail.com"))
 	s.port = widget.NewEntry()
-	s.port.SetPlaceHolder("587")
+	s.port.SetPlaceHolder(example("587"))
 	opts := make([]string, len(securityChoices))
 	for i, sc := range securityChoices {
 		opts[i] = securityLabel(sc)
 	}
 	s.security = widget.NewSelect(opts, nil)
 	s.username = widget.NewEntry()
-	s.username.SetPlaceHolder("administracion@alamos.cl")
+	s.username.SetPlaceHolder(example(lang.X("mail.address.example", "correo@suadministracion.cl")))
 	s.password = widget.NewPasswordEntry()
 	s.passState = widget.NewLabel("")
 	s.from = widget.NewEntry()
-	s.from.SetPlaceHolder("administracion@alamos.cl")
+	s.from.SetPlaceHolder(example(lang.X("mail.address.example", "correo@suadministracion.cl")))
 	s.fromName = widget.NewEntry()
-	s.fromName.SetPlaceHolder(lang.X("mail.from_name.hint", "Administración Edificio Los Álamos"))
+	s.fromName.SetPlaceHolder(example(lang.X("mail.from_name.example", "Administración de su comunidad")))
 	s.replyTo = widget.NewEntry()
+	s.replyTo.SetPlaceHolder(lang.X("mail.reply_to.hint", "opcional: adonde llegan las respuestas, si no al remitente"))
 	s.bcc = widget.NewEntry()
 	s.bcc.SetPlaceHolder(lang.X("mail.bcc.hint", "opcional: una copia de cada correo a la oficina"))
 	s.rate = widget.NewEntry()
-	s.rate.SetPlaceHolder(strconv.Itoa(mailer.DefaultRate))
+	s.rate.SetPlaceHolder(example(strconv.Itoa(mailer.DefaultRate)))
 	s.save = widget.NewButtonWithIcon(lang.X("mail.save", "Guardar cuenta"), theme.DocumentSaveIcon(), s.onSave)
 	s.save.Importance = widget.HighImportance
 	s.test = widget.NewButtonWithIcon(lang.X("mail.test", "Enviar correo de prueba"), theme.MailSendIcon(), s.onTest)
+	s.outbox = widget.NewButtonWithIcon(lang.X("units.action.outbox", "Enviados"), theme.MailComposeIcon(), u.onOutbox)
+	s.outbox.Hide()
 	s.status = widget.NewLabel("")
 	s.status.Wrapping = fyne.TextWrapWord
 
@@ -127,7 +131,7 @@ func newMailSection(u *UI) *mailSection {
 	account := container.NewVBox(
 		widget.NewLabelWithStyle(lang.X("mail.account.title", "Cuenta de correo (SMTP)"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		form,
-		container.NewHBox(s.save, s.test),
+		container.NewHBox(s.save, s.test, s.outbox),
 		s.status,
 	)
 
@@ -278,6 +282,10 @@ func (s *mailSection) onSave() {
 			err = flows.SetPassword(ctx, c.ID, pass)
 		}
 		saved, _ := flows.HasPassword(ctx, c.ID)
+		// Saving only saves: notices left pending for want of an account
+		// wait for the administrator to send them (Enviados), once the
+		// test email has shown that the account works.
+		pending, _ := mailer.PendingNotices(ctx, st, c.ID)
 		fyne.Do(func() {
 			s.save.Enable()
 			if err != nil {
@@ -285,9 +293,14 @@ func (s *mailSection) onSave() {
 				return
 			}
 			s.show(set, saved)
-			s.status.SetText(lang.X("mail.saved", "Cuenta de correo guardada."))
-			// Notices left pending for want of an account can go now.
-			s.u.sendPendingNotices()
+			if len(pending) > 0 {
+				s.status.SetText(lang.X("mail.saved.pending", "Cuenta de correo guardada. Avisos a nuevos usuarios por enviar: {{.N}}. Pruebe la cuenta con «Enviar correo de prueba» y envíelos desde «Enviados».",
+					map[string]any{"N": len(pending)}))
+				s.outbox.Show()
+			} else {
+				s.status.SetText(lang.X("mail.saved", "Cuenta de correo guardada."))
+				s.outbox.Hide()
+			}
 		})
 	})
 }

@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"comunidad/app/letter"
@@ -176,6 +178,50 @@ func TestMailSectionSavesAccountAndSendsTest(t *testing.T) {
 	}
 }
 
+// The account's empty fields show examples, marked «p. ej.» or «opcional»
+// and drawn in the placeholder colour, never what looks like another
+// community's real data.
+func TestMailPlaceholdersReadAsExamples(t *testing.T) {
+	u, w, _, _, _ := mailUI(t)
+	s := mailSectionOf(t, u)
+	eventually(t, "the section loaded", func() bool { return s.loads > 0 })
+	fyne.DoAndWait(func() {
+		w.SetContent(s.content())
+		w.Resize(fyne.NewSize(1024, 768))
+	})
+	th := fyne.CurrentApp().Settings().Theme()
+	v := fyne.CurrentApp().Settings().ThemeVariant()
+	ph, fg := th.Color(theme.ColorNamePlaceHolder, v), th.Color(theme.ColorNameForeground, v)
+	for name, e := range map[string]*widget.Entry{"Servidor SMTP": s.host, "Usuario": s.username, "Correo del remitente": s.from,
+		"Nombre del remitente": s.fromName, "Responder a": s.replyTo, "Copia oculta": s.bcc} {
+		if e.Text != "" {
+			t.Fatalf("%s is not empty: %q", name, e.Text)
+		}
+		p := e.PlaceHolder
+		if !strings.HasPrefix(p, "p. ej. ") && !strings.HasPrefix(p, "opcional") {
+			t.Errorf("%s: placeholder %q does not read as an example", name, p)
+		}
+		if low := strings.ToLower(p); strings.Contains(low, "alamos") || strings.Contains(low, "álamos") {
+			t.Errorf("%s: placeholder %q is another community's data", name, p)
+		}
+		var drawn *canvas.Text
+		walkTree(e, func(o fyne.CanvasObject) bool {
+			if tx, ok := o.(*canvas.Text); ok && tx.Text == p && tx.Visible() {
+				drawn = tx
+			}
+			return true
+		})
+		if drawn == nil {
+			t.Errorf("%s: placeholder %q not drawn", name, p)
+		} else if drawn.Color != ph || drawn.Color == fg {
+			t.Errorf("%s: placeholder drawn in %v, want the placeholder colour %v", name, drawn.Color, ph)
+		}
+	}
+	if s.username.PlaceHolder != "p. ej. correo@suadministracion.cl" {
+		t.Errorf("Usuario: %q", s.username.PlaceHolder)
+	}
+}
+
 func TestNoticeEditorSavesAndRestores(t *testing.T) {
 	u, w, st, c, _ := mailUI(t)
 	s := mailSectionOf(t, u)
@@ -328,7 +374,7 @@ func TestOutboxViewRetriesFailed(t *testing.T) {
 
 func TestNewUserNoticeWaitsForTheAccount(t *testing.T) {
 	srv := startSMTP(t)
-	u, _, st, c, ids := mailUI(t)
+	u, w, st, c, ids := mailUI(t)
 	ctx := context.Background()
 	person, err := st.AddLocalUser(ctx, ids["u101"], data.LocalUser{FirstNames: "José", LastNames: "Muñoz", Email: "jose@example.cl"})
 	if err != nil {
@@ -339,9 +385,12 @@ func TestNewUserNoticeWaitsForTheAccount(t *testing.T) {
 	if ms, _ := st.ListOutbox(ctx, c.ID, data.OutboxFilter{Kinds: []string{data.OutboxNewUser}}); len(ms) != 1 || ms[0].State != data.OutboxPending {
 		t.Fatalf("notice: %+v", ms)
 	}
-	// Saving the account sends what was owed.
+	// Saving the account only saves: it says what waits and where to send it.
 	s := mailSectionOf(t, u)
 	eventually(t, "the section loaded", func() bool { return s.loads > 0 && s.port.Text == "587" })
+	if s.outbox.Visible() {
+		t.Fatal("«Enviados» shown before the account was saved")
+	}
 	fyne.DoAndWait(func() {
 		s.host.SetText("127.0.0.1")
 		s.port.SetText(strconv.Itoa(srv.Port))
@@ -350,8 +399,29 @@ func TestNewUserNoticeWaitsForTheAccount(t *testing.T) {
 		s.password.SetText(smtpPass)
 		s.from.SetText("administracion@alamos.cl")
 	})
-	before := u.units.loads
 	test.Tap(s.save)
+	eventually(t, "the account saved", func() bool {
+		return strings.HasPrefix(s.status.Text, "Cuenta de correo guardada. Avisos a nuevos usuarios por enviar: 1.") && s.outbox.Visible()
+	})
+	time.Sleep(300 * time.Millisecond)
+	if srv.Total() != 0 {
+		t.Fatalf("saving the account sent %d emails", srv.Total())
+	}
+	if ms, _ := st.ListOutbox(ctx, c.ID, data.OutboxFilter{Kinds: []string{data.OutboxNewUser}}); len(ms) != 1 || ms[0].State != data.OutboxPending || ms[0].Attempts != 0 {
+		t.Fatalf("notice after saving: %+v", ms)
+	}
+	// «Enviados» → «Reintentar fallidos y pendientes» sends what was owed, once.
+	test.Tap(s.outbox)
+	var retry *widget.Button
+	eventually(t, "Enviados", func() bool {
+		retry = nil
+		if top := w.Canvas().Overlays().Top(); top != nil {
+			retry = findButton(top, "Reintentar fallidos y pendientes")
+		}
+		return retry != nil && !retry.Disabled()
+	})
+	before := u.units.loads
+	test.Tap(retry)
 	eventually(t, "the notice delivered", func() bool { return srv.Count("jose@example.cl") == 1 && u.units.loads > before })
 	eventually(t, "the notice marked sent", func() bool {
 		rows, _ := st.UserRows(ctx, c.ID)
@@ -362,13 +432,73 @@ func TestNewUserNoticeWaitsForTheAccount(t *testing.T) {
 		}
 		return false
 	})
-	if ms, _ := st.ListOutbox(ctx, c.ID, data.OutboxFilter{Kinds: []string{data.OutboxNewUser}}); len(ms) != 1 || ms[0].Attempts != 1 {
-		t.Fatalf("notice row: %+v", ms)
-	}
 	// A second call sends nothing more.
 	fyne.DoAndWait(u.sendPendingNotices)
 	if srv.Count("jose@example.cl") != 1 {
 		t.Fatal("the notice went twice")
+	}
+}
+
+// «Enviar correo de prueba» goes at once while the outbox is held by a batch
+// (here, another computer's on the shared database) and notices wait: it is
+// not refused, and what waits stays waiting.
+func TestMailTestGoesWhileTheOutboxIsBusy(t *testing.T) {
+	srv := startSMTP(t)
+	u, _, st, c, ids := mailUI(t)
+	configureMail(t, st, c, srv)
+	ctx := context.Background()
+	if _, err := st.AddLocalUser(ctx, ids["u101"], data.LocalUser{FirstNames: "José", LastNames: "Muñoz", Email: "jose@example.cl"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := st.AcquireOutbox(ctx, c.ID, "otro-equipo:4242:abcdef", nil); err != nil {
+		t.Fatal(err)
+	}
+	s := mailSectionOf(t, u)
+	eventually(t, "the section loaded", func() bool { return s.loads > 0 && s.passState.Text == "guardada" })
+	fyne.DoAndWait(func() { s.sendTest("") })
+	eventually(t, "the test email", func() bool {
+		return strings.HasPrefix(s.status.Text, "Correo de prueba enviado a administracion@alamos.cl") || strings.HasPrefix(s.status.Text, "No se pudo")
+	})
+	if !strings.HasPrefix(s.status.Text, "Correo de prueba enviado") || srv.Count("administracion@alamos.cl") != 1 || srv.Total() != 1 {
+		t.Fatalf("status %q; the server got %d (total %d)", s.status.Text, srv.Count("administracion@alamos.cl"), srv.Total())
+	}
+	if ms, _ := st.ListOutbox(ctx, c.ID, data.OutboxFilter{Kinds: []string{data.OutboxNewUser}}); len(ms) != 1 || ms[0].State != data.OutboxPending {
+		t.Fatalf("notice after the test: %+v", ms)
+	}
+}
+
+// Enviados lists the newest first by the date it shows: a letter queued
+// first but sent last (a retry) is on top.
+func TestOutboxViewNewestFirst(t *testing.T) {
+	u, w, st, c, _ := mailUI(t)
+	ctx := context.Background()
+	var msgs []data.OutboxMessage
+	for _, to := range []string{"primera@example.cl", "segunda@example.cl", "tercera@example.cl"} {
+		msgs = append(msgs, data.OutboxMessage{CommunityID: c.ID, Kind: data.OutboxLetter, DedupeKey: "orden:" + to, ToAddr: to, Subject: "Carta", BodyText: "Hola"})
+	}
+	res, err := st.QueueOutbox(ctx, msgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := func(d int) string { return data.FormatTime(time.Date(2026, 11, d, 15, 0, 0, 0, time.UTC)) }
+	// primera: sent on the 20th (retried); segunda: the 10th; tercera: failed on the 15th.
+	for i, q := range []struct{ state, sent, updated string }{{"sent", day(20), day(20)}, {"sent", day(10), day(10)}, {"failed", "", day(15)}} {
+		if _, err := st.Writer().ExecContext(ctx, `UPDATE outbox SET state = ?, sent_at = nullif(?, ''), updated_at = ? WHERE id = ?`, q.state, q.sent, q.updated, res.IDs[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var v *outboxView
+	fyne.DoAndWait(func() { v = u.newOutboxView() })
+	eventually(t, "the outbox", func() bool { return v.loads > 0 })
+	var got []string
+	for _, m := range v.msgs {
+		got = append(got, m.ToAddr)
+	}
+	if strings.Join(got, " ") != "primera@example.cl tercera@example.cl segunda@example.cl" {
+		t.Fatalf("Enviados order: %v", got)
+	}
+	if !anyContains(overlayTexts(w), FormatDateTime(time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC))) {
+		t.Fatalf("the dates shown: %q", overlayTexts(w))
 	}
 }
 

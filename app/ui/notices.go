@@ -11,7 +11,7 @@ import (
 
 // sendPendingNotices sends, off the UI goroutine, the new-user notices
 // waiting in the outbox of the community on screen. Without a configured
-// account they silently stay pending (saving the account sends them); while
+// account they silently stay pending (Enviados sends them once there is one); while
 // another batch holds the outbox they wait for it to end (runSend calls this
 // again). The tab is refreshed afterwards so it shows each notice's state.
 func (u *UI) sendPendingNotices() {

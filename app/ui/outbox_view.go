@@ -3,6 +3,8 @@ package ui
 import (
 	"context"
 	"errors"
+	"sort"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -134,11 +136,7 @@ func (v *outboxView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 			s = lang.X("mail.state.uncertain", "Puede haber llegado")
 		}
 	case 1:
-		when := m.UpdatedAt
-		if !m.SentAt.IsZero() {
-			when = m.SentAt
-		}
-		s = FormatDateTime(when)
+		s = FormatDateTime(outboxWhen(m))
 	case 2:
 		s = kindLabel(m.Kind)
 	case 3:
@@ -154,6 +152,27 @@ func (v *outboxView) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 		s = m.LastError
 	}
 	l.SetText(s)
+}
+
+// outboxWhen is the date Enviados shows and sorts by: when the message was
+// sent, or for one not sent, when its state last changed.
+func outboxWhen(m data.OutboxMessage) time.Time {
+	if !m.SentAt.IsZero() {
+		return m.SentAt
+	}
+	return m.UpdatedAt
+}
+
+// sortOutbox puts the newest first by that date (a letter retried today
+// above one sent yesterday, though queued before it).
+func sortOutbox(msgs []data.OutboxMessage) {
+	sort.SliceStable(msgs, func(i, j int) bool {
+		a, b := outboxWhen(msgs[i]), outboxWhen(msgs[j])
+		if !a.Equal(b) {
+			return a.After(b)
+		}
+		return msgs[i].ID > msgs[j].ID
+	})
 }
 
 func (v *outboxView) updateButtons() {
@@ -204,6 +223,7 @@ func (v *outboxView) reload() {
 				v.u.showError(err)
 				return
 			}
+			sortOutbox(msgs)
 			v.msgs = msgs
 			v.selected = -1
 			v.table.UnselectAll()

@@ -154,7 +154,7 @@ func (s *Service) RetryUncertain(ctx context.Context, c data.Community, ids []in
 
 // PendingNotices is the batch of new-user notices waiting in the outbox,
 // or nil when there is none or the account cannot send yet (no account or
-// no password: they wait, and saving the account sends them).
+// no password: they wait until Enviados sends them, or the next batch).
 func (s *Service) PendingNotices(ctx context.Context, c data.Community) (*Batch, error) {
 	ids, err := mailer.PendingNotices(ctx, s.Store, c.ID)
 	if err != nil || len(ids) == 0 {
