@@ -28,12 +28,13 @@ type letterDownload struct {
 	c       data.Community
 	unitIDs []int64
 
+	choices    *letterChoices
 	template   *widget.Select
-	recipients *widget.RadioGroup
+	recipients *widget.RadioGroup // choices.recipients
 	output     *widget.RadioGroup
 	summary    *widget.Label
 	holes      *missingBox   // the settings the letter would print empty
-	all        *widget.Check // with no unit selected: the explicit «Todas las unidades (N)»
+	all        *widget.Check // choices.all: with no unit selected, the explicit «Todas las unidades (N)»
 	newcomers  bool          // only the people who arrived with the latest import
 	skipped    *widget.Label
 	generate   *widget.Button
@@ -69,43 +70,49 @@ func (u *UI) newLetterDownload(unitIDs []int64) *letterDownload {
 // the people of those units who arrived with the latest import.
 func (u *UI) newLetterDownloadFor(unitIDs []int64, newcomers bool) *letterDownload {
 	d := &letterDownload{u: u, c: u.community, unitIDs: unitIDs, newcomers: newcomers, loaded: make(chan struct{}), done: make(chan struct{})}
-	d.template = widget.NewSelect(nil, func(string) { d.update() })
+	d.choices = newLetterChoices(u, "download", unitIDs, newcomers, func() { d.update() })
+	d.recipients, d.all = d.choices.recipients, d.choices.all
+	d.template = widget.NewSelect(nil, func(name string) {
+		d.choices.templateChanged(name)
+		d.update()
+	})
 	d.template.PlaceHolder = lang.X("letter.template.choose", "Elegir plantilla") // Fyne's is English
-	d.recipients = widget.NewRadioGroup([]string{
-		lang.X("letter.download.main", "Cuenta principal de cada unidad"),
-		lang.X("letter.download.all", "Todos los usuarios de cada unidad"),
-	}, func(string) { d.update() })
-	d.recipients.Required = true
-	d.recipients.SetSelected(d.recipients.Options[0])
 	d.output = widget.NewRadioGroup([]string{
 		lang.X("letter.download.folder", "Un PDF por destinatario, en una carpeta"),
 		lang.X("letter.download.combined", "Un solo PDF con todas las cartas (para imprimir)"),
-	}, nil)
+	}, func(string) {
+		if !d.choices.restoring && d.output != nil {
+			out := "folder"
+			if d.combined() {
+				out = "combined"
+			}
+			d.choices.setPref("output", out)
+		}
+	})
 	d.output.Required = true
+	d.choices.restoring = true
 	d.output.SetSelected(d.output.Options[0])
+	if d.choices.pref("output") == "combined" {
+		d.output.SetSelected(d.output.Options[1])
+	}
+	d.choices.restoring = false
 	d.summary = widget.NewLabel(lang.X("letter.download.counting", "Calculando destinatarios…"))
 	d.summary.Wrapping = fyne.TextWrapWord
 	d.skipped = widget.NewLabel("")
 	d.skipped.Wrapping = fyne.TextWrapWord
 	d.generate = widget.NewButtonWithIcon(lang.X("letter.download.go", "Generar PDF…"), theme.DocumentSaveIcon(), d.onGenerate)
 	d.generate.Disable()
-	d.all = allUnitsCheck(func(bool) { d.update() })
 	if len(unitIDs) > 0 {
 		d.generate.Importance = widget.HighImportance
-		d.all.Hide()
 	}
 	cancel := widget.NewButton(lang.X("letter.cancel", "Cancelar"), func() { d.dlg.Hide() })
 
-	var items []*widget.FormItem
-	if len(unitIDs) == 0 {
-		items = append(items, widget.NewFormItem(lang.X("letter.download.units", "Unidades"), d.all))
-	}
-	items = append(items,
+	form := widget.NewForm(
+		widget.NewFormItem(lang.X("letter.download.units", "Unidades"), d.choices.unitsRow()),
 		widget.NewFormItem(lang.X("letter.download.template", "Plantilla"), d.template),
-		widget.NewFormItem(lang.X("letter.download.recipients", "Destinatarios"), d.recipients),
+		widget.NewFormItem(lang.X("letter.download.recipients", "Destinatarios"), d.choices.recipientsRow()),
 		widget.NewFormItem(lang.X("letter.download.output", "Archivos"), d.output),
 	)
-	form := widget.NewForm(items...)
 	d.holes = newMissingBox(d.u)
 	d.holes.close = func() { d.dlg.Hide() }
 	body := container.NewBorder(container.NewVBox(form, widget.NewSeparator(), d.summary, d.holes.box), nil, nil, nil,
@@ -121,30 +128,26 @@ func (u *UI) newLetterDownloadFor(unitIDs []int64, newcomers bool) *letterDownlo
 // load reads the templates (the suggested ones the first time), the letter
 // settings and the users off the UI goroutine.
 func (d *letterDownload) load() {
-	flows, c := d.u.flows(), d.c
+	flows, c, st := d.u.flows(), d.c, d.u.st
 	go func() {
 		ld, err := flows.LoadLetterData(context.Background(), c.ID)
+		n, nerr := countUnits(context.Background(), st, c.ID)
 		ts, set, rows, acc, news := ld.Templates, ld.Settings, ld.Rows, ld.Accounts, ld.Newcomers
 		fyne.Do(func() {
 			defer close(d.loaded)
-			if err != nil {
+			if err = errors.Join(err, nerr); err != nil {
 				d.summary.SetText(errorText(err))
 				return
 			}
 			d.templates, d.settings, d.rows, d.accounts, d.news = ts, set, rows, acc, news
-			setAllUnitsCount(d.all, letter.SelectRecipients(rows, nil, letter.AllUsers).Units())
-			chooseTemplates(d.template, ts)
+			d.choices.setAllUnits(n)
+			d.choices.chooseTemplate(d.template, ts)
 			d.update()
 		})
 	}()
 }
 
-func (d *letterDownload) who() letter.Recipients {
-	if d.recipients.Selected == d.recipients.Options[1] {
-		return letter.AllUsers
-	}
-	return letter.MainAccount
-}
+func (d *letterDownload) who() letter.Recipients { return d.choices.who() }
 
 func (d *letterDownload) combined() bool { return d.output.Selected == d.output.Options[1] }
 

@@ -113,20 +113,6 @@ func casesText(n map[letter.Account]int) string {
 		map[string]any{"Has": n[letter.HasAccount], "Will": n[letter.WillAccount], "No": n[letter.NoAccount]})
 }
 
-// allUnitsCheck is the explicit choice a dialog opened with no unit
-// selected asks for: nothing goes to the whole community by default. It
-// stays hidden when units were selected.
-func allUnitsCheck(onChange func(bool)) *widget.Check {
-	c := widget.NewCheck(lang.X("letter.all.units.counting", "Todas las unidades de la comunidad"), onChange)
-	return c
-}
-
-// setAllUnitsCount names the count on the check: "Todas las unidades (240)".
-func setAllUnitsCount(c *widget.Check, n int) {
-	c.Text = lang.X("letter.all.units", "Todas las unidades de la comunidad ({{.N}})", map[string]any{"N": n})
-	c.Refresh()
-}
-
 // noUnitsText is what a dialog with no units selected says until «Todas
 // las unidades» is checked.
 func noUnitsText() string {

@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"comunidad/app/letter"
 	"comunidad/app/mailer"
 	"comunidad/app/workflow"
 	"comunidad/data"
@@ -30,12 +29,13 @@ type letterSend struct {
 	c       data.Community
 	unitIDs []int64
 
+	choices    *letterChoices
 	template   *widget.Select
-	recipients *widget.RadioGroup
+	recipients *widget.RadioGroup // choices.recipients
 	subject    *widget.Entry
 	attach     *widget.Check
 	resend     *widget.Check // shown when someone already got the letter
-	all        *widget.Check // with no unit selected: the explicit «Todas las unidades (N)»
+	all        *widget.Check // choices.all: with no unit selected, the explicit «Todas las unidades (N)»
 	newcomers  bool          // only the people who arrived with the latest import
 	summary    *widget.Label
 	missing    *widget.Label
@@ -55,19 +55,26 @@ func (u *UI) newLetterSend(unitIDs []int64) *letterSend { return u.newLetterSend
 // la última importación» on in the table).
 func (u *UI) newLetterSendFor(unitIDs []int64, newcomers bool) *letterSend {
 	d := &letterSend{u: u, c: u.community, unitIDs: unitIDs, newcomers: newcomers}
-	d.template = widget.NewSelect(nil, func(string) { d.replan() })
+	d.choices = newLetterChoices(u, "send", unitIDs, newcomers, func() { d.replan() })
+	d.recipients, d.all = d.choices.recipients, d.choices.all
+	d.template = widget.NewSelect(nil, func(name string) {
+		d.choices.templateChanged(name)
+		d.replan()
+	})
 	d.template.PlaceHolder = lang.X("letter.template.choose", "Elegir plantilla") // Fyne's is English
-	d.recipients = widget.NewRadioGroup([]string{
-		lang.X("mail.send.main", "Cuentas principales"),
-		lang.X("mail.send.all", "Todos los usuarios"),
-	}, func(string) { d.replan() })
-	d.recipients.Horizontal = true
-	d.recipients.Required = true
-	d.recipients.SetSelected(d.recipients.Options[0])
 	d.subject = widget.NewEntry()
 	d.subject.SetPlaceHolder(lang.X("mail.send.subject.hint", "el título de la carta; admite campos como {comunidad}"))
 	d.subject.OnChanged = func(string) { d.replan() }
-	d.attach = widget.NewCheck(lang.X("mail.send.attach", "Adjuntar la carta en PDF"), nil)
+	// The plan carries the attachment: checking it plans again.
+	d.attach = widget.NewCheck(lang.X("mail.send.attach", "Adjuntar la carta en PDF"), func(on bool) {
+		if !d.choices.restoring {
+			d.choices.setBoolPref("attach", on)
+		}
+		d.replan()
+	})
+	d.choices.restoring = true
+	d.attach.SetChecked(d.choices.boolPref("attach"))
+	d.choices.restoring = false
 	d.resend = widget.NewCheck(lang.X("mail.send.resend", "Enviarla de nuevo a quienes ya la recibieron"), func(bool) { d.replan() })
 	d.resend.Hide()
 	d.summary = widget.NewLabel(lang.X("mail.send.counting", "Calculando destinatarios…"))
@@ -76,26 +83,20 @@ func (u *UI) newLetterSendFor(unitIDs []int64, newcomers bool) *letterSend {
 	d.missing.Wrapping = fyne.TextWrapWord
 	d.send = widget.NewButton(lang.X("mail.send.go", "Enviar"), d.onSend)
 	d.send.Disable()
-	d.all = allUnitsCheck(func(bool) { d.replan() })
 	if len(unitIDs) > 0 {
 		d.send.Importance = widget.HighImportance
-		d.all.Hide()
 	}
 	// A whole-community send is never the default button: Enviar stays a
 	// plain button, after an explicit «Todas las unidades (N)».
 	cancel := widget.NewButton(lang.X("mail.cancel", "Cancelar"), func() { d.dlg.Hide() })
 
-	var items []*widget.FormItem
-	if len(unitIDs) == 0 {
-		items = append(items, widget.NewFormItem(lang.X("mail.send.units", "Unidades"), d.all))
-	}
-	items = append(items,
+	form := widget.NewForm(
+		widget.NewFormItem(lang.X("mail.send.units", "Unidades"), d.choices.unitsRow()),
 		widget.NewFormItem(lang.X("mail.send.template", "Plantilla"), d.template),
-		widget.NewFormItem(lang.X("mail.send.recipients", "Destinatarios"), d.recipients),
+		widget.NewFormItem(lang.X("mail.send.recipients", "Destinatarios"), d.choices.recipientsRow()),
 		widget.NewFormItem(lang.X("mail.send.subject", "Asunto"), d.subject),
 		widget.NewFormItem("", d.attach),
 	)
-	form := widget.NewForm(items...)
 	d.holes = newMissingBox(u)
 	d.holes.close = func() { d.dlg.Hide() }
 	body := container.NewBorder(container.NewVBox(form, widget.NewSeparator(), d.summary, d.holes.box, d.resend), nil, nil, nil,
@@ -120,18 +121,14 @@ func (d *letterSend) load() {
 				d.summary.SetText(errorText(err))
 				return
 			}
-			setAllUnitsCount(d.all, n)
-			chooseTemplates(d.template, ts) // replans
+			d.choices.setAllUnits(n)
+			d.choices.chooseTemplate(d.template, ts) // replans
 		})
 	})
 }
 
 func (d *letterSend) request() mailer.LetterRequest {
-	who := letter.MainAccount
-	if d.recipients.Selected == d.recipients.Options[1] {
-		who = letter.AllUsers
-	}
-	return mailer.LetterRequest{UnitIDs: d.unitIDs, Template: d.template.Selected, Recipients: who,
+	return mailer.LetterRequest{UnitIDs: d.unitIDs, Template: d.template.Selected, Recipients: d.choices.who(),
 		Subject: d.subject.Text, AttachPDF: d.attach.Checked, Resend: d.resend.Checked, AllUnits: d.all.Checked, New: d.newcomers}
 }
 

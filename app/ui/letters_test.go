@@ -383,7 +383,7 @@ func TestLetterDownloadWritesFiles(t *testing.T) {
 	// No unit selected: nothing is generated for the whole community until
 	// «Todas las unidades (4)» is chosen, and Generar is not the default button.
 	if !d.generate.Disabled() || d.generate.Importance == widget.HighImportance || !d.all.Visible() || d.all.Checked ||
-		d.all.Text != "Todas las unidades de la comunidad (4)" || !strings.HasPrefix(d.summary.Text, "No hay unidades seleccionadas") {
+		d.all.Text != "Todas las unidades (4)" || !strings.HasPrefix(d.summary.Text, "No hay unidades seleccionadas") {
 		t.Fatalf("with no selection: generate disabled %v, %q, %q", d.generate.Disabled(), d.all.Text, d.summary.Text)
 	}
 	test.Tap(d.all)

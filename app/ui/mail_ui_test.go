@@ -259,7 +259,7 @@ func TestLetterSendDialogSendsOnce(t *testing.T) {
 	// No unit selected: nothing is planned for the whole community until
 	// «Todas las unidades (4)» is chosen, and Enviar is not the default button.
 	eventually(t, "the question", func() bool {
-		return d.all.Text == "Todas las unidades de la comunidad (4)" && strings.HasPrefix(d.summary.Text, "No hay unidades seleccionadas") &&
+		return d.all.Text == "Todas las unidades (4)" && strings.HasPrefix(d.summary.Text, "No hay unidades seleccionadas") &&
 			d.send.Disabled() && d.send.Importance != widget.HighImportance
 	})
 	test.Tap(d.all)
