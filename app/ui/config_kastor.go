@@ -34,7 +34,7 @@ type kastorSection struct {
 	browse   *widget.Button
 	forget   *widget.Button
 	runs     []data.SyncReport
-	history  *widget.List
+	history  *wrapList
 	empty    *widget.Label
 	top      *fyne.Container
 	box      fyne.CanvasObject
@@ -57,15 +57,7 @@ func newKastorSection(u *UI) *kastorSection {
 	s.save = widget.NewButton(lang.X("action.save", "Guardar"), s.onSave)
 	s.save.Importance = widget.HighImportance
 	s.empty = widget.NewLabel(lang.X("kastor.history.empty", "Todavía no se ha importado nada en esta comunidad."))
-	s.history = widget.NewList(
-		func() int { return len(s.runs) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
-		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(historyLine(s.runs[i])) },
-	)
+	s.history = newWrapList(func() int { return len(s.runs) }, func(i int) string { return historyLine(s.runs[i]) })
 	form := widget.NewForm(
 		widget.NewFormItem(lang.X("kastor.config.source", "Exportación de Kastor"), container.NewBorder(nil, nil, nil, s.browse, s.source)),
 		widget.NewFormItem(lang.X("kastor.config.token", "Token de acceso (URL)"), container.NewBorder(nil, nil, nil, s.forget, s.token)),
@@ -207,11 +199,11 @@ func (s *kastorSection) onForgetToken() {
 // historyLine is one import in the history: when, from where, what changed.
 func historyLine(r data.SyncReport) string {
 	return lang.X("kastor.history.line",
-		"{{.When}} · {{.Source}} · unidades: {{.UN}} nuevas, {{.UU}} actualizadas, {{.UA}} archivadas · usuarios: {{.PN}} nuevos, {{.PU}} actualizados, {{.PA}} archivados · {{.Problems}} observaciones",
+		"{{.When}} · {{.Source}} · unidades: {{.UN}} nuevas, {{.UU}} actualizadas, {{.UA}} archivadas · usuarios: {{.PN}} nuevos, {{.PU}} actualizados, {{.PA}} archivados · {{.Problems}}",
 		map[string]any{
 			"When": FormatDateTime(r.FinishedAt), "Source": sourceName(r.Source),
 			"UN": r.Units.New, "UU": r.Units.Updated, "UA": r.Units.Archived,
 			"PN": r.Users.New, "PU": r.Users.Updated, "PA": r.Users.Archived,
-			"Problems": len(r.Problems),
+			"Problems": plural(len(r.Problems), "kastor.history.problem", "{{.N}} observación", "kastor.history.problems", "{{.N}} observaciones"),
 		})
 }

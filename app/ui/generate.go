@@ -261,17 +261,7 @@ func (r *generateRun) showResult() {
 	var body fyne.CanvasObject = container.NewVBox(top...)
 	if n := len(rep.Excluded); n > 0 {
 		head := widget.NewLabelWithStyle(lang.X("userfile.result.excluded", "Sin cuenta ({{.N}}):", map[string]any{"N": n}), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		list := widget.NewList(
-			func() int { return len(rep.Excluded) },
-			func() fyne.CanvasObject {
-				l := widget.NewLabel("")
-				l.Truncation = fyne.TextTruncateEllipsis
-				return l
-			},
-			func(i widget.ListItemID, o fyne.CanvasObject) {
-				o.(*widget.Label).SetText(exclusionLine(rep.Excluded[i]))
-			},
-		)
+		list := newWrapList(func() int { return len(rep.Excluded) }, func(i int) string { return exclusionLine(rep.Excluded[i]) })
 		body = container.NewBorder(container.NewVBox(append(top, head)...), nil, nil, nil, list)
 	}
 	closeBtn := widget.NewButton(lang.X("userfile.close", "Cerrar"), nil)

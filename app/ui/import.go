@@ -314,15 +314,7 @@ func (u *UI) showImportReport(rep data.SyncReport, res *kastor.Result, news ...d
 	} else {
 		lines = append(lines, widget.NewLabelWithStyle(lang.X("kastor.report.problems", "Observaciones ({{.N}}):", map[string]any{"N": n}), fyne.TextAlignLeading, bold))
 		shown := rep.Problems[:min(n, maxShownProblems)]
-		list := widget.NewList(
-			func() int { return len(shown) },
-			func() fyne.CanvasObject {
-				l := widget.NewLabel("")
-				l.Truncation = fyne.TextTruncateEllipsis
-				return l
-			},
-			func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(problemText(shown[i])) },
-		)
+		list := newWrapList(func() int { return len(shown) }, func(i int) string { return problemText(shown[i]) })
 		var foot fyne.CanvasObject = widget.NewLabel("")
 		if n > len(shown) {
 			foot = widget.NewLabel(lang.X("kastor.report.more", "… y {{.N}} más (comunidad sync --json las lista todas).", map[string]any{"N": n - len(shown)}))

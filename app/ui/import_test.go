@@ -389,7 +389,7 @@ func TestKastorSectionSavesSourceTokenAndShowsHistory(t *testing.T) {
 		t.Fatalf("history: %d runs", len(s.runs))
 	}
 	line := historyLine(s.runs[0])
-	if !strings.Contains(line, "brisas.csv") || !strings.Contains(line, "unidades: 2 nuevas") || !strings.Contains(line, "1 observaciones") {
+	if !strings.Contains(line, "brisas.csv") || !strings.Contains(line, "unidades: 2 nuevas") || !strings.HasSuffix(line, " · 1 observación") {
 		t.Fatalf("history line: %q", line)
 	}
 	if got := strings.Join(texts(s.content()), "\n"); !strings.Contains(got, "Historial de importaciones") || !strings.Contains(got, "Opcional: solo si la dirección lo pide.") {
