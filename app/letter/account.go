@@ -2,8 +2,8 @@ package letter
 
 import (
 	"fmt"
+	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"comunidad/data"
 )
@@ -118,40 +118,105 @@ func (f Fields) Case() Account {
 }
 
 // CheckLetter is Check for a welcome letter: besides the template's own
-// problems, {usuario} where a recipient without an account would read it
-// (the title, the text outside {si_cuenta} and {si_cuenta_por_crear}) is
-// one. Such a letter would tell them «Usuario: sin cuenta en el portal»;
-// like a letter with holes it is refused (the new-user email, which goes
-// only to account holders, is checked with Check).
+// problems, a field of one account case where a recipient of another case
+// would read it is one: {usuario} in the title or outside {si_cuenta} and
+// {si_cuenta_por_crear} (someone without an account would read «Usuario:
+// sin cuenta en el portal»), {motivo_sin_cuenta} in the title or outside
+// {si_sin_cuenta} (it is blank for whoever has or will have an account).
+// Like a letter with holes such a letter is refused, at the field's line
+// and column (the new-user email, which goes only to account holders, is
+// checked with CheckNotice).
 func CheckLetter(t Template) []Problem {
-	return append(Check(t), loginProblems(t)...)
+	return append(Check(t), caseProblems(t, Accounts, "la carta")...)
 }
 
 // CompileLetter is Compile for a welcome letter (CheckLetter's problems).
 func CompileLetter(t Template) (*Compiled, error) {
+	return compileFor(t, Accounts, "la carta")
+}
+
+// CheckNotice is Check for the new-user email, which only people who have
+// an account get: {motivo_sin_cuenta} where they would read it (the
+// subject, the text outside {si_sin_cuenta}) is blank there, and refused.
+func CheckNotice(t Template) []Problem {
+	return append(Check(t), caseProblems(t, []Account{HasAccount}, "el correo")...)
+}
+
+// CompileNotice is Compile for the new-user email (CheckNotice's problems).
+func CompileNotice(t Template) (*Compiled, error) {
+	return compileFor(t, []Account{HasAccount}, "el correo")
+}
+
+func compileFor(t Template, readers []Account, what string) (*Compiled, error) {
 	c, err := Compile(t)
 	if err != nil {
 		return nil, err
 	}
-	if probs := loginProblems(t); len(probs) > 0 {
+	if probs := caseProblems(t, readers, what); len(probs) > 0 {
 		return nil, &TemplateError{probs}
 	}
 	return c, nil
 }
 
-const loginField = "{usuario}"
+// caseField is a merge field that only makes sense in some account cases:
+// in any other it prints a stand-in ({usuario}: «sin cuenta en el
+// portal») or nothing ({motivo_sin_cuenta}).
+type caseField struct {
+	name  string
+	cases []Account // the cases whose letters may print it
+	// msg says why it is refused where a reader of another case sees
+	// it; %s is what the reader gets («la carta», «el correo»).
+	msg string
+}
 
-func loginProblems(t Template) []Problem {
-	msg := fmt.Sprintf("%s fuera de una sección {si_cuenta} o {si_cuenta_por_crear}: a quien no tiene cuenta la carta le diría «%s»; póngalo dentro de una de esas secciones",
-		loginField, NoAccountLogin)
+var caseFields = []caseField{
+	{"usuario", []Account{HasAccount, WillAccount},
+		"{usuario} fuera de una sección {si_cuenta} o {si_cuenta_por_crear}: a quien no tiene cuenta %s le diría «" + NoAccountLogin + "»; póngalo dentro de una de esas secciones"},
+	{"motivo_sin_cuenta", []Account{NoAccount},
+		"{motivo_sin_cuenta} fuera de una sección {si_sin_cuenta}: a quien tiene o tendrá cuenta %s se lo dejaría en blanco; póngalo dentro de esa sección"},
+}
+
+// caseProblems finds the fields of caseFields where a reader of another
+// case would read them: readers are the cases the template is merged for
+// (every case for a letter; an account holder for the new-user email). The
+// title is read in every case; a section's text, only in its own.
+func caseProblems(t Template, readers []Account, what string) []Problem {
 	var probs []Problem
-	if i := strings.Index(t.Title, loginField); i >= 0 {
-		probs = append(probs, Problem{Part: PartTitle, Line: 1, Col: utf8.RuneCountInString(t.Title[:i]) + 1, Msg: msg})
+	check := func(part string, line int, toks []token, cond Account) {
+		read := readers
+		if cond != "" {
+			read = nil
+			if slices.Contains(readers, cond) {
+				read = []Account{cond}
+			}
+		}
+		for _, tk := range toks {
+			if tk.kind != tokField {
+				continue
+			}
+			for _, cf := range caseFields {
+				if cf.name != tk.field {
+					continue
+				}
+				for _, r := range read {
+					if !slices.Contains(cf.cases, r) {
+						probs = append(probs, Problem{Part: part, Line: line, Col: tk.col, Msg: fmt.Sprintf(cf.msg, what)})
+						break
+					}
+				}
+			}
+		}
 	}
+	// Scanned as compile scans them, so the columns are the ones its own
+	// problems give; its problems are not repeated here.
+	var discard []Problem
+	title := strings.Join(strings.Fields(strings.ReplaceAll(t.Title, "\r", "")), " ")
+	check(PartTitle, 1, scanLine(title, PartTitle, 1, 1, &discard, false), "")
 	body := strings.ReplaceAll(strings.ReplaceAll(t.Body, "\r\n", "\n"), "\r", "\n")
 	var cond Account
 	for n, line := range strings.Split(body, "\n") {
-		trimmed := strings.TrimSpace(line)
+		line = strings.TrimRight(line, " \t")
+		trimmed := strings.TrimLeft(line, " \t")
 		if open, ok := sectionOpen[trimmed]; ok {
 			cond = open
 			continue
@@ -160,12 +225,7 @@ func loginProblems(t Template) []Problem {
 			cond = ""
 			continue
 		}
-		if cond == HasAccount || cond == WillAccount {
-			continue
-		}
-		if i := strings.Index(line, loginField); i >= 0 {
-			probs = append(probs, Problem{Part: PartBody, Line: n + 1, Col: utf8.RuneCountInString(line[:i]) + 1, Msg: msg})
-		}
+		check(PartBody, n+1, scanLine(line, PartBody, n+1, 1, &discard, true), cond)
 	}
 	return probs
 }

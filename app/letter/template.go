@@ -329,6 +329,7 @@ type token struct {
 	kind  tokKind
 	text  string
 	field string
+	col   int // a field's column, 1-based, in characters
 }
 
 // scanLine splits one line into text, fields and emphasis markers, and
@@ -382,7 +383,7 @@ func scanLine(s, part string, line, col0 int, probs *[]Problem, markdown bool) [
 				report(i, msg)
 			} else {
 				flush()
-				toks = append(toks, token{kind: tokField, field: name})
+				toks = append(toks, token{kind: tokField, field: name, col: col0 + i})
 			}
 			i = end
 		case r == '}':

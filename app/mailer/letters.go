@@ -43,8 +43,9 @@ func Notice(ctx context.Context, st NoticeStore, community int64) (letter.Templa
 	return letter.Template{Title: sub, Body: body}, true, nil
 }
 
-// SaveNotice checks the new-user email (an unknown field is refused, with
-// its place) and stores it.
+// SaveNotice checks the new-user email (an unknown field, or
+// {motivo_sin_cuenta} where account holders would read it blank, is refused
+// with its place) and stores it.
 func SaveNotice(ctx context.Context, st NoticeStore, community int64, t letter.Template) error {
 	if strings.TrimSpace(t.Title) == "" {
 		return errors.New("el correo de aviso necesita un asunto")
@@ -52,7 +53,7 @@ func SaveNotice(ctx context.Context, st NoticeStore, community int64, t letter.T
 	if strings.ContainsAny(t.Title, "\r\n") {
 		return errors.New("el asunto debe ser una sola línea")
 	}
-	if _, err := letter.Compile(t); err != nil {
+	if _, err := letter.CompileNotice(t); err != nil {
 		return err
 	}
 	return st.SaveNoticeTemplate(ctx, community, t.Title, t.Body)

@@ -252,6 +252,14 @@ func TestNoticeTemplateEditing(t *testing.T) {
 	if err := SaveNotice(ctx, st, c.ID, letter.Template{Title: "Hola {nombres}", Body: "x"}); err == nil || !strings.Contains(err.Error(), "{nombres}") {
 		t.Fatalf("unknown field accepted: %v", err)
 	}
+	// Only account holders get it: why someone has no account would be blank.
+	if err := SaveNotice(ctx, st, c.ID, letter.Template{Title: "Bienvenido, {nombre}", Body: "Su usuario: {usuario}\nMotivo: {motivo_sin_cuenta}"}); err == nil ||
+		!strings.Contains(err.Error(), "línea 2, columna 9: {motivo_sin_cuenta} fuera de una sección {si_sin_cuenta}") {
+		t.Fatalf("{motivo_sin_cuenta} accepted: %v", err)
+	}
+	if _, own, _ := Notice(ctx, st, c.ID); own {
+		t.Fatal("a refused notice was saved")
+	}
 	if err := SaveNotice(ctx, st, c.ID, letter.Template{Title: "Bienvenido, {nombre}", Body: "Su unidad: {unidad}"}); err != nil {
 		t.Fatal(err)
 	}
@@ -312,5 +320,28 @@ func TestSettingsValidation(t *testing.T) {
 	}
 	if err := SetKey(ctx, st, c.ID, KeyHost, "smtp.gmail.com"); err == nil {
 		t.Fatal("moved an unencrypted account to a remote host")
+	}
+}
+
+// TestLettersPlanRefusesAFieldOfAnotherCase: a letter that prints
+// {motivo_sin_cuenta} outside {si_sin_cuenta} (blank for Ana and José,
+// who have or will have an account), or {usuario} outside the account
+// sections, is not planned: the send refuses it, naming the line and column.
+func TestLettersPlanRefusesAFieldOfAnotherCase(t *testing.T) {
+	st, c, _ := lettersFixture(t)
+	ctx := context.Background()
+	for _, tc := range []struct{ name, body, want string }{
+		{"Motivo suelto", "Hola {nombre}.\nNo tiene cuenta porque {motivo_sin_cuenta}.\n",
+			"línea 2, columna 24: {motivo_sin_cuenta} fuera de una sección {si_sin_cuenta}: a quien tiene o tendrá cuenta la carta se lo dejaría en blanco"},
+		{"Usuario suelto", "Hola {nombre}.\n{si_sin_cuenta}\nUsuario: {usuario}\n{fin_si}\n",
+			"línea 3, columna 10: {usuario} fuera de una sección {si_cuenta} o {si_cuenta_por_crear}"},
+	} {
+		if _, err := st.SaveTemplate(ctx, data.Template{CommunityID: c.ID, Kind: data.TemplateLetter, Name: tc.name, Title: "Bienvenida", Body: tc.body}); err != nil {
+			t.Fatal(err)
+		}
+		plan, err := PlanLetters(ctx, st, c, LetterRequest{Recipients: letter.AllUsers, Template: tc.name})
+		if err == nil || !strings.Contains(err.Error(), tc.want) || len(plan.Messages) != 0 {
+			t.Errorf("%s: %d messages, %v", tc.name, len(plan.Messages), err)
+		}
 	}
 }

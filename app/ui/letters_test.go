@@ -799,3 +799,46 @@ func TestLetterPreviewShowsEachAccountCase(t *testing.T) {
 		t.Fatalf("without an account:\n%s", p)
 	}
 }
+
+// A field of one account case where another case would read it
+// ({motivo_sin_cuenta} outside {si_sin_cuenta}, blank for account holders;
+// {usuario} in the title) keeps Guardar off in the editor, at its place;
+// the download dialog refuses a stored template that has one.
+func TestLetterFieldOfAnotherCaseIsRefused(t *testing.T) {
+	u, w, st := letterTestUI(t)
+	u.opts.PreviewNow = true
+	s := openLetterSection(t, u, w)
+	fyne.DoAndWait(func() {
+		s.body.SetText("Hola {nombre}:\n\n{si_sin_cuenta}\nSin cuenta: {motivo_sin_cuenta}.\n{fin_si}\nSu situación: {motivo_sin_cuenta}\n")
+	})
+	want := "Línea 6, columna 15: {motivo_sin_cuenta} fuera de una sección {si_sin_cuenta}: a quien tiene o tendrá cuenta la carta se lo dejaría en blanco; póngalo dentro de esa sección"
+	if s.problems.Text != want || !s.save.Disabled() || !s.goToErr.Visible() || !contains(texts(w.Content()), want) {
+		t.Fatalf("problem %q, save disabled %v", s.problems.Text, s.save.Disabled())
+	}
+	test.Tap(s.goToErr)
+	if s.body.CursorRow != 5 || s.body.CursorColumn != 14 {
+		t.Fatalf("Ir al error: cursor at %d:%d", s.body.CursorRow, s.body.CursorColumn)
+	}
+	fyne.DoAndWait(func() { s.body.SetText(strings.Replace(s.body.Text, "Su situación: {motivo_sin_cuenta}\n", "", 1)) })
+	if s.problems.Text != "" || s.save.Disabled() {
+		t.Fatalf("inside its section: %q, save disabled %v", s.problems.Text, s.save.Disabled())
+	}
+	fyne.DoAndWait(func() { s.titleEntry.SetText("Su cuenta {usuario}") })
+	if !strings.HasPrefix(s.problems.Text, "Título, columna 11: {usuario} fuera de una sección") || !s.save.Disabled() {
+		t.Fatalf("title: %q, save disabled %v", s.problems.Text, s.save.Disabled())
+	}
+
+	// Stored anyway (by an older version, or by hand): the download refuses it.
+	ctx := context.Background()
+	if _, err := st.SaveTemplate(ctx, data.Template{CommunityID: u.community.ID, Kind: data.TemplateLetter, Name: "Motivo suelto",
+		Title: "Bienvenida", Body: "Hola {nombre}. Sin cuenta porque {motivo_sin_cuenta}.\n"}); err != nil {
+		t.Fatal(err)
+	}
+	var d *letterDownload
+	fyne.DoAndWait(func() { d = u.newLetterDownload([]int64{1}) })
+	<-d.loaded
+	fyne.DoAndWait(func() { d.template.SetSelected("Motivo suelto") })
+	if !d.generate.Disabled() || d.summary.Text != "La plantilla «Motivo suelto» tiene errores: corríjala en Configuración → Carta de bienvenida." {
+		t.Fatalf("download: %q, generate disabled %v", d.summary.Text, d.generate.Disabled())
+	}
+}

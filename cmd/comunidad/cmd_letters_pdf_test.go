@@ -158,6 +158,49 @@ func TestLettersPDFErrors(t *testing.T) {
 	}
 }
 
+// TestLettersPDFRefusesAFieldOfAnotherCase: a letter that would print
+// {motivo_sin_cuenta} blank for account holders (outside {si_sin_cuenta})
+// or a login to someone who has none is refused at its place, and writes
+// nothing.
+func TestLettersPDFRefusesAFieldOfAnotherCase(t *testing.T) {
+	db := seedLetterDB(t)
+	st, err := data.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range map[string]string{
+		"Motivo": "Hola {nombre}.\n\n{si_cuenta}\nSu usuario: {usuario}\n{fin_si}\nSin cuenta porque {motivo_sin_cuenta}.\n",
+		"Login":  "Hola {nombre}.\n{si_sin_cuenta}\n- Usuario: {usuario}\n{fin_si}\n",
+	} {
+		if _, err := st.SaveTemplate(context.Background(), data.Template{CommunityID: 1, Kind: data.TemplateLetter, Name: name, Title: "Bienvenida", Body: body}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.Close()
+	for name, want := range map[string]string{
+		"Motivo": "línea 6, columna 19: {motivo_sin_cuenta} fuera de una sección {si_sin_cuenta}: a quien tiene o tendrá cuenta la carta se lo dejaría en blanco; póngalo dentro de esa sección",
+		"Login":  "línea 3, columna 12: {usuario} fuera de una sección {si_cuenta} o {si_cuenta_por_crear}",
+	} {
+		dir := t.TempDir()
+		for _, combined := range []bool{false, true} {
+			args := []string{"--db", db, "letters", "pdf", "--all", "--out", dir, "--template", name}
+			if combined {
+				args = append(args[:6], filepath.Join(dir, "cartas.pdf"), "--combined", "--template", name)
+			}
+			code, stdout, errOut := runCLI(t, "", args...)
+			lines := strings.Split(strings.TrimSuffix(errOut, "\n"), "\n")
+			last := lines[len(lines)-1]
+			if code != 1 || !strings.HasPrefix(last, "comunidad: letters pdf: la plantilla \""+name+"\": ") || !strings.Contains(last, want) ||
+				strings.Count(errOut, "comunidad:") != 1 || strings.Contains(stdout, "(plantilla") {
+				t.Errorf("%s (combined %v): exit %d, stdout %q, stderr %q, want %q", name, combined, code, stdout, errOut, want)
+			}
+		}
+		if left, _ := os.ReadDir(dir); len(left) != 0 {
+			t.Errorf("%s: a refused letter wrote %d files", name, len(left))
+		}
+	}
+}
+
 func TestLettersPDFOneLetterSaysSo(t *testing.T) {
 	db := seedLetterDB(t)
 	out := filepath.Join(t.TempDir(), "una.pdf")
