@@ -320,7 +320,7 @@ func (d *letterDownload) showResult(total int, err error) {
 	})
 	printBtn := widget.NewButtonWithIcon(lang.X("letter.download.print", "Imprimir"), theme.DocumentPrintIcon(), nil)
 	picker := widget.NewSelect(nil, nil)
-	picker.PlaceHolder = lang.X("letter.print.finding", "Buscando impresoras…")
+	picker.PlaceHolder = printText(printers.Finding())
 	picker.Disable()
 	printBtn.Disable()
 	d.printer, d.printBtn = picker, printBtn
@@ -354,21 +354,16 @@ func (d *letterDownload) showResult(total int, err error) {
 	// update the picker while the test goroutine reads widgets.
 	background(func() {
 		list, err := printers.Printers(context.Background())
+		p := printers.ForPicker(list, err, last) // which words, for this system: app/printers
 		fyne.Do(func() {
-			if err != nil {
-				picker.PlaceHolder = lang.X("letter.print.none", "Sin impresoras")
+			if !p.Ready() {
+				picker.PlaceHolder = printText(p.Empty)
 				picker.Refresh()
-				status.SetText(printersError(err).Error())
+				status.SetText(p.Say(printText))
 				return
 			}
-			if len(list.Names) == 0 {
-				picker.PlaceHolder = lang.X("letter.print.none", "Sin impresoras")
-				picker.Refresh()
-				status.SetText(lang.X("letter.print.noprinters", "Este equipo no tiene impresoras instaladas: agregue una en la configuración del sistema, o abra el PDF e imprímalo desde su visor."))
-				return
-			}
-			picker.SetOptions(list.Names)
-			picker.SetSelected(list.Choose(last))
+			picker.SetOptions(p.Names)
+			picker.SetSelected(p.Selected)
 			picker.Enable()
 			printBtn.Enable()
 		})

@@ -32,7 +32,7 @@ func printFiles(ctx context.Context, printer string, paths []string) error {
 	}
 	name, args := printCommand(printer, paths)
 	if name == "" {
-		return errors.New(lang.X("letter.print.nosystem", "No se encontró el sistema de impresión (lp o lpr): instale CUPS o imprima el PDF desde su visor."))
+		return errors.New(printText(printers.ErrorMessage(printers.ErrNoSystem)))
 	}
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Env = append(cmd.Environ(), "LANG=C", "LC_ALL=C") // messages we can recognise
@@ -67,16 +67,9 @@ func printCommand(printer string, paths []string) (string, []string) {
 // computer, not of the community: printers belong to the machine).
 const prefPrinter = "letter.printer"
 
-// printersError puts the printer list's errors into the user's words.
-func printersError(err error) error {
-	switch {
-	case errors.Is(err, printers.ErrNoSystem):
-		return errors.New(lang.X("letter.print.nosystem", "No se encontró el sistema de impresión (lp o lpr): instale CUPS o imprima el PDF desde su visor."))
-	case errors.Is(err, printers.ErrNoScheduler):
-		return errors.New(lang.X("letter.print.noscheduler", "El servicio de impresión (CUPS) no está funcionando: inícielo o imprima el PDF desde su visor."))
-	}
-	return fmt.Errorf("%s %v", lang.X("letter.print.list", "No se pudo obtener la lista de impresoras:"), err)
-}
+// printText puts a sentence of the printer picker (app/printers decides
+// which one) into the user's language.
+func printText(m printers.Message) string { return lang.X(m.Key, m.Text) }
 
 // printError turns the print system's answer into a message for the user.
 func printError(out string, err error, printer string) error {
@@ -88,7 +81,7 @@ func printError(out string, err error, printer string) error {
 	case strings.Contains(low, "does not exist"), strings.Contains(low, "unknown destination"), strings.Contains(low, "unknown printer"):
 		return errors.New(lang.X("letter.print.unknown", "No existe la impresora «{{.Name}}».", map[string]any{"Name": printer}))
 	case strings.Contains(low, "scheduler is not running"), strings.Contains(low, "unable to connect"):
-		return errors.New(lang.X("letter.print.noscheduler", "El servicio de impresión (CUPS) no está funcionando: inícielo o imprima el PDF desde su visor."))
+		return errors.New(printText(printers.ErrorMessage(printers.ErrNoScheduler)))
 	}
 	msg := strings.TrimSpace(out)
 	if msg == "" {
