@@ -172,7 +172,7 @@ func (f *letterSettingsForm) onPickLogo() {
 		f.setLogo(b)
 	}, f.s.u.win)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".png", ".jpg", ".jpeg", ".PNG", ".JPG", ".JPEG"}))
-	d.Show()
+	f.s.u.showFileDialog(d)
 }
 
 // settings reads the form; the first invalid field gives the error.

@@ -40,7 +40,7 @@ func (u *UI) chooseExportFile(onChosen func(path string)) {
 	}, u.win)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx", ".csv", ".XLSX", ".CSV"}))
 	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
+	u.showFileDialog(d)
 }
 
 // importStepDone tells Options.ImportStep (tests) what the import shows.

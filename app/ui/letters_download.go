@@ -234,7 +234,7 @@ func (d *letterDownload) onGenerate() {
 		}
 		d.run(l.Path())
 	}, d.u.win)
-	fd.Show()
+	d.u.showFileDialog(fd)
 }
 
 // run writes the letters to dest (a folder, or the combined file) off the

@@ -128,7 +128,7 @@ func (s *saveAs) onBrowse() {
 		fd.SetLocation(l)
 	}
 	fd.Resize(fyne.NewSize(min(900, s.u.win.Canvas().Size().Width-40), min(600, s.u.win.Canvas().Size().Height-40)))
-	fd.Show()
+	s.u.showFileDialog(fd)
 }
 
 // showWriteError says, in Spanish, that the file could not be written and
