@@ -1,6 +1,8 @@
 package workflow
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -54,4 +56,18 @@ type NoNewcomersError struct{}
 
 func (e *NoNewcomersError) Error() string {
 	return "la última importación no trajo personas nuevas: no hay a quién escribir"
+}
+
+// cancelled is err, or the cancel when ctx was cancelled: once the context
+// is done, database/sql rolls the transaction back by itself, and the
+// statement an import was about to run fails with «sql: statement is
+// closed» or «sql: transaction has already been committed or rolled back»
+// (SQLite, with «interrupted»), in English and saying nothing of what
+// happened. The import was cancelled: that is its error, which the window
+// and the command line say as «cancelado».
+func cancelled(ctx context.Context, err error) error {
+	if err == nil || ctx.Err() == nil || errors.Is(err, ctx.Err()) {
+		return err
+	}
+	return ctx.Err()
 }

@@ -101,6 +101,11 @@ func (r ImportRequest) progress(f float64) {
 // ReadImport reads the export (with the community's saved token for a
 // URL), without writing anything.
 func (s *Service) ReadImport(ctx context.Context, req ImportRequest) (*Import, error) {
+	r, err := s.readImport(ctx, req)
+	return r, cancelled(ctx, err)
+}
+
+func (s *Service) readImport(ctx context.Context, req ImportRequest) (*Import, error) {
 	req.Source = s.fullSource(ctx, req.CommunityID, req.Source)
 	opts := kastor.Options{Token: req.Token}
 	if opts.Token == "" && req.CommunityID != 0 && kastor.IsURL(req.Source) {
@@ -128,6 +133,11 @@ func (s *Service) ReadImport(ctx context.Context, req ImportRequest) (*Import, e
 // name when there is none), or the only one there is. Otherwise it is empty
 // and Import.Target settles it once the export is read.
 func (s *Service) ImportTarget(ctx context.Context, name string) (data.SyncTarget, error) {
+	r, err := s.importTarget(ctx, name)
+	return r, cancelled(ctx, err)
+}
+
+func (s *Service) importTarget(ctx context.Context, name string) (data.SyncTarget, error) {
 	var t data.SyncTarget
 	if name != "" {
 		c, err := s.Store.CommunityByName(ctx, name)
@@ -155,6 +165,11 @@ func (s *Service) ImportTarget(ctx context.Context, name string) (data.SyncTarge
 // named none and the database holds several: the one the export's title
 // names, or a *SeveralCommunitiesError. Any other target is returned as it is.
 func (im *Import) Target(ctx context.Context, t data.SyncTarget) (data.SyncTarget, error) {
+	r, err := im.target(ctx, t)
+	return r, cancelled(ctx, err)
+}
+
+func (im *Import) target(ctx context.Context, t data.SyncTarget) (data.SyncTarget, error) {
 	if t.CommunityID != 0 || strings.TrimSpace(t.CommunityName) != "" {
 		return t, nil
 	}
@@ -190,6 +205,11 @@ func (im *Import) Target(ctx context.Context, t data.SyncTarget) (data.SyncTarge
 //
 // A cancelled ctx at any step leaves the database as it was.
 func (im *Import) Save(ctx context.Context, target data.SyncTarget) (data.SyncReport, error) {
+	r, err := im.save(ctx, target)
+	return r, cancelled(ctx, err)
+}
+
+func (im *Import) save(ctx context.Context, target data.SyncTarget) (data.SyncReport, error) {
 	st := im.s.Store
 	cs, err := st.Communities(ctx)
 	if err != nil {

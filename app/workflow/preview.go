@@ -62,6 +62,11 @@ func (e *GuardError) Error() string {
 // Preview computes what Save would write into target now, and the guard
 // rails it trips. It writes nothing.
 func (im *Import) Preview(ctx context.Context, target data.SyncTarget) (*Preview, error) {
+	pv, err := im.preview(ctx, target)
+	return pv, cancelled(ctx, err)
+}
+
+func (im *Import) preview(ctx context.Context, target data.SyncTarget) (*Preview, error) {
 	st := im.s.Store
 	plan, err := kastor.Preview(ctx, st, target, im.Source, im.Result)
 	if err != nil {
