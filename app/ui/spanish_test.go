@@ -158,7 +158,9 @@ func TestEveryViewSpeaksSpanish(t *testing.T) {
 
 	// Herramientas, with its forms.
 	fyne.DoAndWait(func() { u.units.openModal(ids["u101"]) })
-	eventually(t, "the modal", func() bool { return anyContains(overlayTexts(w), "Agregar usuario") && !anyContains(overlayTexts(w), "Cargando") })
+	eventually(t, "the modal", func() bool {
+		return anyContains(overlayTexts(w), "Agregar usuario") && !anyContains(overlayTexts(w), "Cargando")
+	})
 	settle()
 	var m *unitModal
 	fyne.DoAndWait(func() { m = u.units.modal })
@@ -238,7 +240,9 @@ func TestEveryViewSpeaksSpanish(t *testing.T) {
 	fyne.DoAndWait(func() { u.onGenerateUsers(nil) })
 	settle()
 	s.top("Generar usuarios")
-	fyne.DoAndWait(func() { u.showSaveAs("Guardar el archivo de usuarios", "", "usuarios.xlsx", ".xlsx", func(string) {}, nil) })
+	fyne.DoAndWait(func() {
+		u.showSaveAs("Guardar el archivo de usuarios", "", "usuarios.xlsx", ".xlsx", func(string) {}, nil)
+	})
 	s.top("Guardar como")
 	fyne.DoAndWait(func() { dialog.ShowConfirm("Restaurar", "¿Restaurar?", func(bool) {}, w) })
 	s.top("confirmación")
