@@ -583,7 +583,11 @@ func TestSendBehindAndCloseWhileSending(t *testing.T) {
 		t.Fatal("Seguir enviando stopped the batch")
 	}
 	// "Detener y cerrar": the message in flight is delivered, the other
-	// cancelled, then the window closes.
+	// cancelled, then the window closes. In flight: the server has its text
+	// and holds its answer. (The batch's first progress comes before it
+	// connects: stopped then, under load, no message was in flight yet and
+	// both were rightly cancelled.)
+	eventually(t, "the first message at the server", func() bool { return srv.Held() == 1 })
 	fyne.DoAndWait(u.onCloseRequest)
 	letterTapOverlayButton(t, w, "Detener y cerrar")
 	release()

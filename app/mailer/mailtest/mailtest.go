@@ -28,6 +28,7 @@ type Server struct {
 	got        map[string]int // messages per recipient
 	refuse     map[string]bool
 	hold       chan struct{} // while set, each message waits for it to close
+	held       int           // messages waiting for hold to close
 	faults     map[string][]Fault
 	nested     int // MAIL commands answered "503 nested MAIL command"
 	msgs       map[string][][]byte
@@ -137,6 +138,15 @@ func (s *Server) Hold(t testing.TB) (release func()) {
 	return release
 }
 
+// Held is how many messages are waiting for Hold's release: their whole
+// text arrived, and the sender waits for the answer to the end of DATA
+// (the message is in flight).
+func (s *Server) Held() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.held
+}
+
 type session struct {
 	s    *Server
 	conn *smtp.Conn
@@ -203,7 +213,13 @@ func (x *session) Data(r io.Reader) error {
 	hold := x.s.hold
 	x.s.mu.Unlock()
 	if hold != nil {
+		x.s.mu.Lock()
+		x.s.held++
+		x.s.mu.Unlock()
 		<-hold
+		x.s.mu.Lock()
+		x.s.held--
+		x.s.mu.Unlock()
 	}
 	x.s.mu.Lock()
 	defer x.s.mu.Unlock()
