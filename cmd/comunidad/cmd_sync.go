@@ -69,6 +69,11 @@ type syncOutput struct {
 	Sheet  string `json:"sheet,omitempty"`
 }
 
+// syncProgress, when set, is told how far «sync» got (0..1; from 0.5 on
+// it writes, inside its one transaction). Only tests set it: a helper
+// process stops there to be killed mid-write (TestKilledMidSync).
+var syncProgress func(float64)
+
 func runSync(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet("sync")
 	name := fs.String("community", "", "comunidad a la que importar: la nombrada (se crea si no existe) o la única que hay")
@@ -103,7 +108,7 @@ func runSync(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	req := workflow.ImportRequest{Source: source, CommunityID: target.CommunityID, Token: *token, AcceptGuards: *yes}
+	req := workflow.ImportRequest{Source: source, CommunityID: target.CommunityID, Token: *token, AcceptGuards: *yes, Progress: syncProgress}
 	if req.Token == "" {
 		req.Token = os.Getenv(envKastorToken)
 	}
