@@ -148,7 +148,7 @@ func (s *Store) PlanAccounts(ctx context.Context, community int64, unitIDs []int
 // given units (all of them when unitIDs is empty) and reports what it did.
 func (s *Store) CreateAccounts(ctx context.Context, community int64, unitIDs []int64) (AccountsReport, error) {
 	var rep AccountsReport
-	err := s.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.Tx(ctx, func(tx *DBTx) error {
 		var err error
 		rep, err = CreateAccountsTx(ctx, tx, community, unitIDs, time.Now())
 		return err

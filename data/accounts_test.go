@@ -2,7 +2,6 @@ package data
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"reflect"
@@ -48,6 +47,9 @@ func seedAccounts(t *testing.T, s *Store) Community {
 			t.Fatal(err)
 		}
 	}
+	if err := s.ResyncIDs(ctx); err != nil {
+		t.Fatal(err)
+	}
 	return c
 }
 
@@ -75,7 +77,7 @@ func TestCreateAccounts(t *testing.T) {
 
 	now := time.Date(2026, 11, 27, 14, 5, 0, 0, time.UTC)
 	var rep AccountsReport
-	if err := s.Tx(ctx, func(tx *sql.Tx) error {
+	if err := s.Tx(ctx, func(tx *DBTx) error {
 		rep, err = CreateAccountsTx(ctx, tx, c.ID, nil, now)
 		return err
 	}); err != nil {
@@ -206,7 +208,7 @@ func TestCreateAccountsAllOrNothing(t *testing.T) {
 	// A failure after the inserts (here: the caller's own work in the same
 	// transaction) leaves no account behind.
 	boom := errors.New("disco lleno")
-	err := s.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.Tx(ctx, func(tx *DBTx) error {
 		if _, err := CreateAccountsTx(ctx, tx, c.ID, nil, time.Now()); err != nil {
 			return err
 		}
@@ -256,17 +258,17 @@ func BenchmarkCreateAccounts(b *testing.B) {
 // seedBenchUsers fills a community with units units of perUnit owners each,
 // every one with an email, in one transaction.
 func seedBenchUsers(ctx context.Context, s *Store, name string, units, perUnit int) error {
-	return s.Tx(ctx, func(tx *sql.Tx) error {
+	return s.Tx(ctx, func(tx *DBTx) error {
 		c, err := EnsureCommunity(ctx, tx, name)
 		if err != nil {
 			return err
 		}
-		unit, err := tx.PrepareContext(ctx, `INSERT INTO units (community_id, code, name, assigned, sector) VALUES (?, ?, ?, ?, ?)`)
+		unit, err := tx.PrepareContext(ctx, `INSERT INTO units (community_id, code, name, assigned, sector) VALUES (?, ?, ?, ?, ?) RETURNING id`)
 		if err != nil {
 			return err
 		}
 		person, err := tx.PrepareContext(ctx, `INSERT INTO people (community_id, kastor_key, first_names, last_names, rut, email, phone, user_type, origin)
-			VALUES (?, ?, ?, ?, ?, ?, ?, 'propietario', 'kastor')`)
+			VALUES (?, ?, ?, ?, ?, ?, ?, 'propietario', 'kastor') RETURNING id`)
 		if err != nil {
 			return err
 		}
@@ -277,19 +279,17 @@ func seedBenchUsers(ctx context.Context, s *Store, name string, units, perUnit i
 		n := 0
 		for u := 1; u <= units; u++ {
 			code := fmt.Sprintf("%d", 1000+u)
-			res, err := unit.ExecContext(ctx, c.ID, code, "Depto "+code, "Depto "+code+", Bod. "+code, fmt.Sprintf("Torre %c", 'A'+u%4))
-			if err != nil {
+			var uid int64
+			if err := unit.QueryRowContext(ctx, c.ID, code, "Depto "+code, "Depto "+code+", Bod. "+code, fmt.Sprintf("Torre %c", 'A'+u%4)).Scan(&uid); err != nil {
 				return err
 			}
-			uid, _ := res.LastInsertId()
 			for p := 0; p < perUnit; p++ {
 				n++
-				res, err := person.ExecContext(ctx, c.ID, fmt.Sprintf("k%d", n), "Nombre", fmt.Sprintf("Apellido %d", n),
-					fmt.Sprintf("%d-%d", 10000000+n, n%10), fmt.Sprintf("persona%d@example.cl", n), fmt.Sprintf("09%08d", n))
-				if err != nil {
+				var pid int64
+				if err := person.QueryRowContext(ctx, c.ID, fmt.Sprintf("k%d", n), "Nombre", fmt.Sprintf("Apellido %d", n),
+					fmt.Sprintf("%d-%d", 10000000+n, n%10), fmt.Sprintf("persona%d@example.cl", n), fmt.Sprintf("09%08d", n)).Scan(&pid); err != nil {
 					return err
 				}
-				pid, _ := res.LastInsertId()
 				role := "additional"
 				if p == 0 {
 					role = "main"

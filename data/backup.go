@@ -147,7 +147,7 @@ func (s *Store) backup(ctx context.Context, reason string) (BackupInfo, error) {
 		now = now.Add(time.Millisecond)
 	}
 	tmp := filepath.Join(dir, "."+filepath.Base(final)+".tmp")
-	info, err := copyDatabase(ctx, s.r, tmp)
+	info, err := copyDatabase(ctx, s.r.DB, tmp)
 	if err != nil {
 		removeDB(tmp)
 		return BackupInfo{}, fmt.Errorf("copia de seguridad en %s: %w", dir, err)

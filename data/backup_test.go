@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -14,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"comunidad/internal/enginetest"
 	"time"
 )
 
@@ -21,22 +22,20 @@ import (
 func fill(t testing.TB, s *Store, name string, n int) {
 	t.Helper()
 	ctx := context.Background()
-	err := s.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.Tx(ctx, func(tx *DBTx) error {
 		c, err := EnsureCommunity(ctx, tx, name)
 		if err != nil {
 			return err
 		}
 		for i := 1; i <= n; i++ {
-			res, err := tx.ExecContext(ctx, `INSERT INTO units (community_id, code, name) VALUES (?, ?, ?)`, c.ID, fmt.Sprintf("U%04d", i), fmt.Sprintf("Depto %d", i))
+			unit, err := insertID(ctx, tx, `INSERT INTO units (community_id, code, name) VALUES (?, ?, ?)`, c.ID, fmt.Sprintf("U%04d", i), fmt.Sprintf("Depto %d", i))
 			if err != nil {
 				return err
 			}
-			unit, _ := res.LastInsertId()
-			res, err = tx.ExecContext(ctx, `INSERT INTO people (community_id, kastor_key, first_names, last_names, email, origin) VALUES (?, ?, 'Ana María', 'Núñez Pérez', ?, 'kastor')`, c.ID, fmt.Sprintf("k%d", i), fmt.Sprintf("ana%d@example.cl", i))
+			person, err := insertID(ctx, tx, `INSERT INTO people (community_id, kastor_key, first_names, last_names, email, origin) VALUES (?, ?, 'Ana María', 'Núñez Pérez', ?, 'kastor')`, c.ID, fmt.Sprintf("k%d", i), fmt.Sprintf("ana%d@example.cl", i))
 			if err != nil {
 				return err
 			}
-			person, _ := res.LastInsertId()
 			if _, err := tx.ExecContext(ctx, `INSERT INTO memberships (unit_id, person_id, role, origin) VALUES (?, ?, 'main', 'kastor')`, unit, person); err != nil {
 				return err
 			}
@@ -50,7 +49,7 @@ func fill(t testing.TB, s *Store, name string, n int) {
 
 // fingerprint hashes every row of every table, so two databases compare
 // equal only when they hold the same data.
-func fingerprint(t testing.TB, db *sql.DB) string {
+func fingerprint(t testing.TB, db *DB) string {
 	t.Helper()
 	ctx := context.Background()
 	rows, err := db.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
@@ -88,6 +87,7 @@ func fingerprint(t testing.TB, db *sql.DB) string {
 }
 
 func TestBackupAndRestoreRoundTrip(t *testing.T) {
+	enginetest.SQLiteOnly(t, "copias de seguridad del archivo")
 	s := openTemp(t)
 	ctx := context.Background()
 	fill(t, s, "Edificio Los Álamos", 40)
@@ -163,6 +163,7 @@ func TestBackupAndRestoreRoundTrip(t *testing.T) {
 }
 
 func TestBackupWhileWriting(t *testing.T) {
+	enginetest.SQLiteOnly(t, "copias de seguridad del archivo")
 	s := openTemp(t)
 	ctx := context.Background()
 	fill(t, s, "Edificio Los Álamos", 20)
@@ -196,6 +197,7 @@ func TestBackupWhileWriting(t *testing.T) {
 }
 
 func TestBackupKeepsTheLastN(t *testing.T) {
+	enginetest.SQLiteOnly(t, "copias de seguridad del archivo")
 	s := openTemp(t)
 	ctx := context.Background()
 	fill(t, s, "Edificio Los Álamos", 3)
@@ -260,6 +262,7 @@ func paths(l []BackupInfo) []string {
 }
 
 func TestBackupIfDue(t *testing.T) {
+	enginetest.SQLiteOnly(t, "copias de seguridad del archivo")
 	s := openTemp(t)
 	ctx := context.Background()
 	if _, done, err := s.BackupIfDue(ctx, ReasonDaily, 24*time.Hour); err != nil || done {
@@ -282,6 +285,7 @@ func TestBackupIfDue(t *testing.T) {
 }
 
 func TestBackupNames(t *testing.T) {
+	enginetest.SQLiteOnly(t, "copias de seguridad del archivo")
 	tm := time.Date(2026, 11, 27, 13, 45, 0, 123e6, time.UTC)
 	tests := []struct {
 		stem, name string
@@ -332,6 +336,7 @@ func damage(t *testing.T, path string) {
 }
 
 func TestRecoverFromBackup(t *testing.T) {
+	enginetest.SQLiteOnly(t, "copias de seguridad del archivo")
 	ctx := context.Background()
 	s := openTemp(t)
 	fill(t, s, "Edificio Los Álamos", 300)
@@ -401,6 +406,7 @@ func TestRecoverFromBackup(t *testing.T) {
 // than SQLite's page cache holds (so uncommitted pages are in the WAL file),
 // and keeps writing until it is killed.
 func TestKillHelperLongTransaction(t *testing.T) {
+	enginetest.SQLiteOnly(t, "copias de seguridad del archivo")
 	path := os.Getenv("COMUNIDAD_KILL_HELPER_DB")
 	if path == "" {
 		t.Skip("helper process for TestKilledMidTransaction")
@@ -411,7 +417,7 @@ func TestKillHelperLongTransaction(t *testing.T) {
 		fmt.Println("error:", err)
 		os.Exit(3)
 	}
-	err = s.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.Tx(ctx, func(tx *DBTx) error {
 		c, err := EnsureCommunity(ctx, tx, "Comunidad a medio escribir")
 		if err != nil {
 			return err
@@ -437,6 +443,7 @@ func TestKillHelperLongTransaction(t *testing.T) {
 }
 
 func TestKilledMidTransaction(t *testing.T) {
+	enginetest.SQLiteOnly(t, "copias de seguridad del archivo")
 	if testing.Short() {
 		t.Skip("writes ~40 MB")
 	}

@@ -44,7 +44,7 @@ func scanCommunity(row scanner) (Community, error) {
 
 // Communities lists every community by name.
 func (s *Store) Communities(ctx context.Context) ([]Community, error) {
-	cs, err := queryAll(ctx, s.r, scanCommunity, `SELECT `+communityCols+` FROM communities ORDER BY name COLLATE NOCASE`)
+	cs, err := queryAll(ctx, s.r, scanCommunity, `SELECT `+communityCols+` FROM communities ORDER BY lower(name), id`)
 	if err != nil {
 		return nil, fmt.Errorf("list communities: %w", err)
 	}
@@ -83,7 +83,7 @@ func getCommunity(ctx context.Context, q Querier, where string, arg any) (Commun
 // CreateCommunity adds a community and returns it with its id.
 func (s *Store) CreateCommunity(ctx context.Context, name string) (Community, error) {
 	var c Community
-	err := s.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.Tx(ctx, func(tx *DBTx) error {
 		var err error
 		c, err = EnsureCommunity(ctx, tx, name)
 		return err
@@ -98,17 +98,19 @@ func EnsureCommunity(ctx context.Context, tx Querier, name string) (Community, e
 	if name == "" {
 		return Community{}, ErrCommunityName
 	}
-	c, err := getCommunity(ctx, tx, `name = ? COLLATE NOCASE`, name)
+	c, err := getCommunity(ctx, tx, `lower(name) = lower(?)`, name)
 	if err == nil {
 		return c, nil
 	}
 	if !errors.Is(err, ErrNotFound) {
 		return c, err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO communities (name) VALUES (?)`, name); err != nil {
+	// Another desktop may create the same name at the same moment: the
+	// unique index decides, and both get the one community.
+	if _, err := tx.ExecContext(ctx, `INSERT INTO communities (name) VALUES (?) ON CONFLICT DO NOTHING`, name); err != nil {
 		return c, fmt.Errorf("create community %q: %w", name, err)
 	}
-	return getCommunity(ctx, tx, `name = ? COLLATE NOCASE`, name)
+	return getCommunity(ctx, tx, `lower(name) = lower(?)`, name)
 }
 
 // UpdateCommunity saves the community's name, address and source.

@@ -22,22 +22,16 @@ const InstallationSettingKey = keyInstallation
 // undoing an import compares them with the ones taken right after it to
 // tell whether, and where, anything changed since.
 func (s *Store) ContentHashes(ctx context.Context) (map[string]uint64, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+	all, err := s.tables(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("content hashes: %w", err)
 	}
 	var tables []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			rows.Close()
-			return nil, err
-		}
+	for _, n := range all {
 		if n != "sync_runs" && n != "outbox_lock" {
 			tables = append(tables, n)
 		}
 	}
-	rows.Close()
 	sort.Strings(tables)
 	out := make(map[string]uint64, len(tables))
 	for _, t := range tables {

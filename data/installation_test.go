@@ -4,9 +4,12 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
+
+	"comunidad/internal/enginetest"
 )
 
 func TestInstallationIDIsTheDatabasesOwnAndStays(t *testing.T) {
+	enginetest.SQLiteOnly(t, "abre archivos por su ruta")
 	ctx := context.Background()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "a.db")

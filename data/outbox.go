@@ -73,7 +73,7 @@ func (m OutboxMessage) Uncertain() bool {
 
 // uncertainSQL is Uncertain as a condition on outbox rows (databases written
 // before committed_at was kept on failed rows still carry the message).
-const uncertainSQL = `(state = 'failed' AND (committed_at IS NOT NULL OR substr(last_error, 1, length(?)) = ?))`
+const uncertainSQL = `(state = 'failed' AND (committed_at IS NOT NULL OR substr(last_error, 1, length(CAST(? AS TEXT))) = ?))`
 
 const outboxCols = `o.id, o.community_id, o.kind, o.dedupe_key, coalesce(o.person_id, 0), coalesce(o.unit_id, 0),
 	o.to_addr, o.to_name, o.subject, o.body_html, o.body_text, o.attach_pdf, coalesce(o.template_id, 0),
@@ -119,7 +119,7 @@ type QueueResult struct {
 // or cancelled one is armed again with the new content.
 func (s *Store) QueueOutbox(ctx context.Context, msgs []OutboxMessage) (QueueResult, error) {
 	var res QueueResult
-	err := s.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.Tx(ctx, func(tx *DBTx) error {
 		res = QueueResult{}
 		for _, m := range msgs {
 			id, state, how, err := QueueOutboxTx(ctx, tx, m)
@@ -161,7 +161,7 @@ func QueueOutboxTx(ctx context.Context, q Querier, m OutboxMessage) (id int64, s
 	err = q.QueryRowContext(ctx, `SELECT id, state FROM outbox WHERE dedupe_key = ?`, m.DedupeKey).Scan(&id, &state)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		r, err := q.ExecContext(ctx, `INSERT INTO outbox (community_id, kind, dedupe_key, person_id, unit_id, to_addr, to_name,
+		id, err = insertID(ctx, q, `INSERT INTO outbox (community_id, kind, dedupe_key, person_id, unit_id, to_addr, to_name,
 			subject, body_html, body_text, attach_pdf, template_id, state, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`,
 			m.CommunityID, m.Kind, m.DedupeKey, nullID(m.PersonID), nullID(m.UnitID), m.ToAddr, m.ToName,
@@ -169,8 +169,7 @@ func QueueOutboxTx(ctx context.Context, q Querier, m OutboxMessage) (id int64, s
 		if err != nil {
 			return 0, "", "", fmt.Errorf("queue mail to %s: %w", m.ToAddr, err)
 		}
-		id, err = r.LastInsertId()
-		return id, OutboxPending, "queued", err
+		return id, OutboxPending, "queued", nil
 	case err != nil:
 		return 0, "", "", fmt.Errorf("queue mail to %s: %w", m.ToAddr, err)
 	}
@@ -216,7 +215,7 @@ func (s *Store) OutboxByID(ctx context.Context, id int64) (OutboxMessage, error)
 // accepted them (committed_at NULL), failed with OutboxInterrupted otherwise.
 // It returns how many rows went each way.
 func (s *Store) AcquireOutbox(ctx context.Context, community int64, owner string, takeOver func(holder string, heartbeat time.Time) bool) (requeued, interrupted int, err error) {
-	err = s.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.Tx(ctx, func(tx *DBTx) error {
 		var holder, beat string
 		err := tx.QueryRowContext(ctx, `SELECT owner, heartbeat FROM outbox_lock WHERE community_id = ?`, community).Scan(&holder, &beat)
 		switch {
@@ -274,7 +273,7 @@ func (s *Store) ClaimOutbox(ctx context.Context, community int64, only []int64) 
 			args = append(args, id)
 		}
 	}
-	err = s.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.Tx(ctx, func(tx *DBTx) error {
 		var err error
 		m, err = scanOutbox(tx.QueryRowContext(ctx, `SELECT `+outboxCols+outboxFrom+`WHERE `+where+` ORDER BY o.id LIMIT 1`, args...))
 		if errors.Is(err, sql.ErrNoRows) {
@@ -411,7 +410,7 @@ func (s *Store) RetryUncertainOutbox(ctx context.Context, community, id int64) (
 
 func (s *Store) rearm(ctx context.Context, where string, args []any) ([]int64, error) {
 	var out []int64
-	err := s.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.Tx(ctx, func(tx *DBTx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT id FROM outbox WHERE `+where+` ORDER BY id`, args...)
 		if err != nil {
 			return err

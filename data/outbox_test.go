@@ -17,16 +17,14 @@ func outboxFixture(t *testing.T) (*Store, int64, int64, int64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := s.w.ExecContext(ctx, `INSERT INTO units (community_id, code, name) VALUES (?, 'D-101', 'Depto 101')`, c.ID)
+	unit, err := insertID(ctx, s.w, `INSERT INTO units (community_id, code, name) VALUES (?, 'D-101', 'Depto 101')`, c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	unit, _ := r.LastInsertId()
-	r, err = s.w.ExecContext(ctx, `INSERT INTO people (community_id, first_names, last_names, email, origin) VALUES (?, 'Ana', 'Pérez', 'ana@example.cl', 'local')`, c.ID)
+	person, err := insertID(ctx, s.w, `INSERT INTO people (community_id, first_names, last_names, email, origin) VALUES (?, 'Ana', 'Pérez', 'ana@example.cl', 'local')`, c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	person, _ := r.LastInsertId()
 	if _, err := s.w.ExecContext(ctx, `INSERT INTO memberships (unit_id, person_id, role, origin) VALUES (?, ?, 'additional', 'local')`, unit, person); err != nil {
 		t.Fatal(err)
 	}

@@ -530,7 +530,7 @@ func (s *Store) AddLocalUser(ctx context.Context, unitID int64, in LocalUser) (i
 		return 0, err
 	}
 	var personID int64
-	err = s.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.Tx(ctx, func(tx *DBTx) error {
 		u, err := unitByID(ctx, tx, unitID)
 		if err != nil {
 			return err
@@ -550,18 +550,14 @@ func (s *Store) AddLocalUser(ctx context.Context, unitID int64, in LocalUser) (i
 			personID = p.ID
 			if p.RUT == "" && in.RUT != "" || p.Phone == "" && in.Phone != "" {
 				if _, err := tx.ExecContext(ctx, `UPDATE people SET rut = CASE WHEN rut = '' THEN ? ELSE rut END,
-					phone = CASE WHEN phone = '' THEN ? ELSE phone END, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-					WHERE id = ?`, in.RUT, in.Phone, p.ID); err != nil {
+					phone = CASE WHEN phone = '' THEN ? ELSE phone END, updated_at = ?
+					WHERE id = ?`, in.RUT, in.Phone, now(), p.ID); err != nil {
 					return fmt.Errorf("update person: %w", err)
 				}
 			}
 		} else {
-			res, err := tx.ExecContext(ctx, `INSERT INTO people (community_id, first_names, last_names, rut, email, phone, user_type, origin)
-				VALUES (?, ?, ?, ?, ?, ?, ?, 'local')`, u.CommunityID, in.FirstNames, in.LastNames, in.RUT, in.Email, in.Phone, string(in.Type))
-			if err != nil {
-				return fmt.Errorf("add person: %w", err)
-			}
-			if personID, err = res.LastInsertId(); err != nil {
+			if personID, err = insertID(ctx, tx, `INSERT INTO people (community_id, first_names, last_names, rut, email, phone, user_type, origin)
+				VALUES (?, ?, ?, ?, ?, ?, ?, 'local')`, u.CommunityID, in.FirstNames, in.LastNames, in.RUT, in.Email, in.Phone, string(in.Type)); err != nil {
 				return fmt.Errorf("add person: %w", err)
 			}
 		}
@@ -672,7 +668,7 @@ func (s *Store) UpdateLocalUser(ctx context.Context, unitID, personID int64, in 
 	if err != nil {
 		return err
 	}
-	return s.Tx(ctx, func(tx *sql.Tx) error {
+	return s.Tx(ctx, func(tx *DBTx) error {
 		p, u, err := localPerson(ctx, tx, unitID, personID)
 		if err != nil {
 			return err
@@ -683,13 +679,13 @@ func (s *Store) UpdateLocalUser(ctx context.Context, unitID, personID int64, in 
 			}
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE people SET first_names = ?, last_names = ?, rut = ?, email = ?, phone = ?,
-			user_type = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ? AND origin = 'local'`,
-			in.FirstNames, in.LastNames, in.RUT, in.Email, in.Phone, string(in.Type), p.ID); err != nil {
+			user_type = ?, updated_at = ? WHERE id = ? AND origin = 'local'`,
+			in.FirstNames, in.LastNames, in.RUT, in.Email, in.Phone, string(in.Type), now(), p.ID); err != nil {
 			return fmt.Errorf("update person: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET to_addr = ?, to_name = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET to_addr = ?, to_name = ?, updated_at = ?
 			WHERE person_id = ? AND kind = 'new_user' AND state IN ('pending', 'failed')`,
-			in.Email, in.FirstNames+" "+in.LastNames, p.ID); err != nil {
+			in.Email, in.FirstNames+" "+in.LastNames, now(), p.ID); err != nil {
 			return fmt.Errorf("readdress notification: %w", err)
 		}
 		return nil
@@ -700,7 +696,7 @@ func (s *Store) UpdateLocalUser(ctx context.Context, unitID, personID int64, in 
 // person left without units is deleted, and a notification not sent yet is
 // cancelled.
 func (s *Store) RemoveLocalUser(ctx context.Context, unitID, personID int64) error {
-	return s.Tx(ctx, func(tx *sql.Tx) error {
+	return s.Tx(ctx, func(tx *DBTx) error {
 		p, _, err := localPerson(ctx, tx, unitID, personID)
 		if err != nil {
 			return err
@@ -715,8 +711,8 @@ func (s *Store) RemoveLocalUser(ctx context.Context, unitID, personID int64) err
 		if left > 0 {
 			return nil
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'cancelled', updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-			WHERE person_id = ? AND kind = 'new_user' AND state IN ('pending', 'failed')`, p.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'cancelled', updated_at = ?
+			WHERE person_id = ? AND kind = 'new_user' AND state IN ('pending', 'failed')`, now(), p.ID); err != nil {
 			return fmt.Errorf("cancel notification: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM people WHERE id = ? AND origin = 'local'`, p.ID); err != nil {
@@ -746,7 +742,7 @@ func (s *Store) AddSecondaryEmail(ctx context.Context, unitID int64, email, labe
 		return 0, err
 	}
 	var id int64
-	err = s.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.Tx(ctx, func(tx *DBTx) error {
 		u, err := unitByID(ctx, tx, unitID)
 		if err != nil {
 			return err
@@ -754,12 +750,11 @@ func (s *Store) AddSecondaryEmail(ctx context.Context, unitID int64, email, labe
 		if err := emailTaken(ctx, tx, u.CommunityID, e, 0, 0); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO secondary_emails (unit_id, email, label) VALUES (?, ?, ?)`, unitID, e, label)
+		id, err = insertID(ctx, tx, `INSERT INTO secondary_emails (unit_id, email, label) VALUES (?, ?, ?)`, unitID, e, label)
 		if err != nil {
 			return fmt.Errorf("add secondary email: %w", err)
 		}
-		id, err = res.LastInsertId()
-		return err
+		return nil
 	})
 	return id, err
 }
@@ -773,7 +768,7 @@ func (s *Store) UpdateSecondaryEmail(ctx context.Context, id int64, email, label
 	if label, err = ValidateLabel(label); err != nil {
 		return err
 	}
-	return s.Tx(ctx, func(tx *sql.Tx) error {
+	return s.Tx(ctx, func(tx *DBTx) error {
 		var community int64
 		err := tx.QueryRowContext(ctx, `SELECT u.community_id FROM secondary_emails s JOIN units u ON u.id = s.unit_id WHERE s.id = ?`, id).Scan(&community)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -794,7 +789,7 @@ func (s *Store) UpdateSecondaryEmail(ctx context.Context, id int64, email, label
 
 // RemoveSecondaryEmail deletes a secondary email.
 func (s *Store) RemoveSecondaryEmail(ctx context.Context, id int64) error {
-	return s.Tx(ctx, func(tx *sql.Tx) error {
+	return s.Tx(ctx, func(tx *DBTx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM secondary_emails WHERE id = ?`, id)
 		if err != nil {
 			return fmt.Errorf("remove secondary email: %w", err)

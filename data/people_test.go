@@ -33,6 +33,9 @@ func seedPeople(t *testing.T) (*Store, Community) {
 			t.Fatal(err)
 		}
 	}
+	if err := s.ResyncIDs(ctx); err != nil {
+		t.Fatal(err)
+	}
 	return s, c
 }
 

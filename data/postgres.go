@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -26,6 +27,36 @@ func (s *Store) Engine() string {
 	return s.engine
 }
 
+// IsPostgresURL reports whether a --db value names an office database
+// (postgres:// or postgresql://) rather than a file.
+func IsPostgresURL(s string) bool {
+	l := strings.ToLower(strings.TrimSpace(s))
+	return strings.HasPrefix(l, "postgres://") || strings.HasPrefix(l, "postgresql://")
+}
+
+// OpenURL opens the database a --db value names: an office PostgreSQL
+// database for a postgres:// URL, the SQLite file at that path otherwise.
+func OpenURL(ctx context.Context, db string) (*Store, error) {
+	if IsPostgresURL(db) {
+		return OpenPostgres(ctx, db)
+	}
+	return Open(ctx, db)
+}
+
+// OpenPostgres opens the office database at dsn (a postgres:// URL or a
+// libpq key=value string) and brings its schema up to date; a schema newer
+// than this build is refused (ErrNewerSchema) and left untouched. The
+// store's reads and writes share one pool of connections: the server, not
+// a single writer, keeps many desktops' writes apart.
+func OpenPostgres(ctx context.Context, dsn string) (*Store, error) {
+	db, pool, err := openPostgresSchema(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	w := &DB{DB: db, pg: true}
+	return &Store{engine: EnginePostgres, w: w, r: w, pool: pool}, nil
+}
+
 // pgMigrationsDir holds PostgreSQL's own migrations. They share SQLite's
 // version numbers: a version means the same schema on both engines.
 const pgMigrationsDir = "migrations_pg"
@@ -40,10 +71,6 @@ const pgSchemaLock = 0x636f6d756e696461 // "comunida"
 // A database whose schema is newer than this build is refused with
 // ErrNewerSchema wrapped and left untouched; a connection that fails is
 // returned wrapped (a *pgconn.PgError or a net error inside).
-//
-// It is not yet a Store: the repository's queries are written with SQLite's
-// placeholders, and running them on PostgreSQL is the next step (see
-// /work/notes/pg.md). Until then nothing outside data can open one.
 func openPostgresSchema(ctx context.Context, dsn string) (*sql.DB, *pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {

@@ -5,20 +5,23 @@ import (
 	"errors"
 	"testing"
 
+	"comunidad/internal/enginetest"
 	"comunidad/internal/pgtest"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+func TestMain(m *testing.M) { enginetest.Main(m) }
 
 // Both engines' migrations reach the same version: a schema change made for
 // one engine and not the other fails here.
 func TestPostgresMigrationsMatchSQLite(t *testing.T) {
+	enginetest.PostgresOnly(t)
 	if got, want := LatestPostgresVersion(), LatestVersion(); got != want {
 		t.Fatalf("PostgreSQL's migrations reach version %d, SQLite's %d", got, want)
 	}
 }
 
 func TestPostgresSchemaMigratesOnceAndRefusesNewer(t *testing.T) {
+	enginetest.PostgresOnly(t)
 	ctx := context.Background()
 	dsn := pgtest.DSN(t)
 	db, pool, err := openPostgresSchema(ctx, dsn)
@@ -69,6 +72,7 @@ func TestPostgresSchemaMigratesOnceAndRefusesNewer(t *testing.T) {
 }
 
 func TestPostgresServerDownIsAnError(t *testing.T) {
+	enginetest.PostgresOnly(t)
 	// A port nobody listens on: an error, wrapped, not a panic.
 	_, _, err := openPostgresSchema(context.Background(), "postgres://postgres@127.0.0.1:1/comunidad?sslmode=disable&connect_timeout=5")
 	if err == nil {
@@ -77,6 +81,7 @@ func TestPostgresServerDownIsAnError(t *testing.T) {
 }
 
 func TestEngineOfAFileIsSQLite(t *testing.T) {
+	enginetest.SQLiteOnly(t, "abre un archivo")
 	if got := openTemp(t).Engine(); got != EngineSQLite {
 		t.Fatalf("Engine() = %q, want %q", got, EngineSQLite)
 	}

@@ -61,7 +61,7 @@ const userRowsSQL = `
 SELECT c.id, c.name, u.id, u.code, u.name, u.assigned, u.sector, u.floor, u.factor, u.archived,
        coalesce(p.id, 0), 0, coalesce(m.role, ''), coalesce(m.origin, ''),
        coalesce(p.first_names, ''), coalesce(p.last_names, ''), coalesce(p.rut, ''), coalesce(p.email, ''),
-       coalesce(p.phone, ''), coalesce(p.user_type, ''), coalesce(max(p.archived, m.archived), 0),
+       coalesce(p.phone, ''), coalesce(p.user_type, ''), coalesce(CASE WHEN p.archived > m.archived THEN p.archived ELSE m.archived END, 0),
        coalesce(a.status, ''), coalesce(a.created_at, ''), coalesce(m.position, 0),
        coalesce(ol.sent_at, ''), coalesce(onu.state, '')
 FROM units u
@@ -71,8 +71,9 @@ LEFT JOIN people p ON p.id = m.person_id
 LEFT JOIN accounts a ON a.community_id = u.community_id AND a.email = p.email AND p.email <> ''
 LEFT JOIN (SELECT person_id, max(sent_at) AS sent_at FROM outbox
            WHERE community_id = ?1 AND kind = 'letter' AND state = 'sent' GROUP BY person_id) ol ON ol.person_id = p.id
-LEFT JOIN (SELECT person_id, state, max(id) FROM outbox
-           WHERE community_id = ?1 AND kind = 'new_user' GROUP BY person_id) onu ON onu.person_id = p.id
+LEFT JOIN (SELECT person_id, state FROM outbox WHERE id IN
+             (SELECT max(id) FROM outbox WHERE community_id = ?1 AND kind = 'new_user' GROUP BY person_id)) onu
+          ON onu.person_id = p.id
 WHERE u.community_id = ?1
   AND (m.unit_id IS NOT NULL OR NOT EXISTS (SELECT 1 FROM secondary_emails s WHERE s.unit_id = u.id))
 UNION ALL

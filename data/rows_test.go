@@ -32,6 +32,9 @@ func TestUserRows(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	if err := s.ResyncIDs(ctx); err != nil {
+		t.Fatal(err)
+	}
 	rows, err := s.UserRows(ctx, c.ID)
 	if err != nil {
 		t.Fatal(err)

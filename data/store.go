@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
 )
 
@@ -35,8 +36,9 @@ var (
 type Store struct {
 	engine string // EngineSQLite or EnginePostgres
 	path   string
-	w      *sql.DB // exactly one connection: every write goes through it
-	r      *sql.DB // query-only connections for listings
+	w      *DB           // SQLite: exactly one connection, every write goes through it
+	r      *DB           // SQLite: query-only connections for listings (PostgreSQL: w)
+	pool   *pgxpool.Pool // PostgreSQL: the connections under w
 }
 
 // sqliteHeader starts every SQLite 3 database file.
@@ -69,10 +71,11 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err := createPrivate(abs); err != nil {
 		return nil, fmt.Errorf("abrir %s: %w", abs, err)
 	}
-	w, err := sql.Open("sqlite3", dsn(abs, false))
+	wdb, err := sql.Open("sqlite3", dsn(abs, false))
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", abs, err)
 	}
+	w := &DB{DB: wdb}
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
@@ -91,7 +94,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("open database %s: %w", abs, err)
 	}
 	r.SetMaxOpenConns(4)
-	s.r = r
+	s.r = &DB{DB: r}
 	return s, nil
 }
 
@@ -188,16 +191,20 @@ func (s *Store) Path() string { return s.path }
 // Close closes both pools.
 func (s *Store) Close() error {
 	var errR error
-	if s.r != nil {
+	if s.r != nil && s.r != s.w {
 		errR = s.r.Close()
 	}
-	return errors.Join(s.w.Close(), errR)
+	err := errors.Join(s.w.Close(), errR)
+	if s.pool != nil {
+		s.pool.Close()
+	}
+	return err
 }
 
 // Writer and Reader expose the two pools to packages that need their own
 // statements (the sync and the outbox keep theirs next to their logic).
-func (s *Store) Writer() *sql.DB { return s.w }
-func (s *Store) Reader() *sql.DB { return s.r }
+func (s *Store) Writer() *DB { return s.w }
+func (s *Store) Reader() *DB { return s.r }
 
 // Querier is what *sql.DB and *sql.Tx have in common.
 type Querier interface {
@@ -209,7 +216,7 @@ type Querier interface {
 // Tx runs fn inside one write transaction: everything fn did is committed
 // when it returns nil, and nothing is left behind when it returns an error,
 // panics, or ctx is cancelled.
-func (s *Store) Tx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
+func (s *Store) Tx(ctx context.Context, fn func(tx *DBTx) error) (err error) {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
@@ -275,6 +282,9 @@ func LatestVersion() int {
 
 // SchemaVersion is the version the open database is at.
 func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
+	if s.w.pg {
+		return postgresSchemaVersion(ctx, s.w)
+	}
 	var v int
 	err := s.w.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v)
 	return v, err
@@ -291,7 +301,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		if m.version <= cur {
 			continue
 		}
-		err := s.Tx(ctx, func(tx *sql.Tx) error {
+		err := s.Tx(ctx, func(tx *DBTx) error {
 			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 				return fmt.Errorf("migration %s: %w", m.name, err)
 			}

@@ -8,12 +8,21 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"comunidad/internal/enginetest"
 )
 
-// openTemp opens a fresh database file in the test's temporary folder.
-func openTemp(t *testing.T) *Store {
+// openTemp opens a fresh database of the pass's engine (enginetest): a file
+// in the test's temporary folder, or a new database on the test cluster.
+func openTemp(t testing.TB) *Store {
 	t.Helper()
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "comunidad.db"))
+	var s *Store
+	var err error
+	if enginetest.IsPostgres() {
+		s, err = OpenPostgres(context.Background(), enginetest.PostgresDSN(t))
+	} else {
+		s, err = Open(context.Background(), filepath.Join(t.TempDir(), "comunidad.db"))
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -22,6 +31,7 @@ func openTemp(t *testing.T) *Store {
 }
 
 func TestOpenCreatesSchemaInWAL(t *testing.T) {
+	enginetest.SQLiteOnly(t, "el archivo de la base de datos")
 	s := openTemp(t)
 	ctx := context.Background()
 	v, err := s.SchemaVersion(ctx)
@@ -45,6 +55,7 @@ func TestOpenCreatesSchemaInWAL(t *testing.T) {
 }
 
 func TestReopenKeepsData(t *testing.T) {
+	enginetest.SQLiteOnly(t, "el archivo de la base de datos")
 	path := filepath.Join(t.TempDir(), "c.db")
 	ctx := context.Background()
 	s, err := Open(ctx, path)
@@ -67,6 +78,7 @@ func TestReopenKeepsData(t *testing.T) {
 }
 
 func TestOpenUpgradesOlderSchemaInPlace(t *testing.T) {
+	enginetest.SQLiteOnly(t, "el archivo de la base de datos")
 	path := filepath.Join(t.TempDir(), "old.db")
 	ctx := context.Background()
 	// A database as version 1 left it, before any later migration.
@@ -96,6 +108,7 @@ func TestOpenUpgradesOlderSchemaInPlace(t *testing.T) {
 }
 
 func TestOpenRefusesWithoutTouching(t *testing.T) {
+	enginetest.SQLiteOnly(t, "el archivo de la base de datos")
 	dir := t.TempDir()
 	ctx := context.Background()
 
@@ -162,7 +175,7 @@ func TestFailedTransactionLeavesNothing(t *testing.T) {
 	s := openTemp(t)
 	ctx := context.Background()
 	boom := errors.New("boom")
-	err := s.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.Tx(ctx, func(tx *DBTx) error {
 		if _, err := EnsureCommunity(ctx, tx, "A medias"); err != nil {
 			return err
 		}
@@ -172,7 +185,7 @@ func TestFailedTransactionLeavesNothing(t *testing.T) {
 		t.Fatalf("Tx = %v", err)
 	}
 	cctx, cancel := context.WithCancel(ctx)
-	err = s.Tx(cctx, func(tx *sql.Tx) error {
+	err = s.Tx(cctx, func(tx *DBTx) error {
 		if _, err := EnsureCommunity(cctx, tx, "Cancelada"); err != nil {
 			return err
 		}
@@ -184,7 +197,7 @@ func TestFailedTransactionLeavesNothing(t *testing.T) {
 	}
 	func() {
 		defer func() { recover() }()
-		s.Tx(ctx, func(tx *sql.Tx) error {
+		s.Tx(ctx, func(tx *DBTx) error {
 			EnsureCommunity(ctx, tx, "Pánico")
 			panic("boom")
 		})
@@ -220,6 +233,7 @@ func TestConstraints(t *testing.T) {
 	must(exec(`INSERT INTO people (id, community_id, email, origin, kastor_key) VALUES (1, ?, 'ana@example.cl', 'kastor', 'k1')`, c.ID))
 	must(exec(`INSERT INTO people (id, community_id, email, origin, kastor_key) VALUES (2, ?, 'beto@example.cl', 'kastor', 'k2')`, c.ID))
 	must(exec(`INSERT INTO memberships (unit_id, person_id, role, origin) VALUES (1, 1, 'main', 'kastor')`))
+	must(s.ResyncIDs(ctx))
 
 	bad := []struct {
 		name string

@@ -125,7 +125,7 @@ func (s *Store) SyncState(ctx context.Context, target SyncTarget) (*SyncState, e
 		c, err = getCommunity(ctx, s.r, `id = ?`, target.CommunityID)
 	} else {
 		name := strings.TrimSpace(target.CommunityName)
-		c, err = getCommunity(ctx, s.r, `name = ? COLLATE NOCASE`, name)
+		c, err = getCommunity(ctx, s.r, `lower(name) = lower(?)`, name)
 		if errors.Is(err, ErrNotFound) {
 			return &SyncState{Community: Community{Name: name}}, nil
 		}
@@ -196,14 +196,16 @@ func (s *Store) Sync(ctx context.Context, target SyncTarget, source string, plan
 	// bigger cache for the sync and its own size back afterwards.
 	var oldCache int64
 	cacheSet := false
-	err := s.Tx(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&oldCache); err != nil {
-			return fmt.Errorf("cache size: %w", err)
+	err := s.Tx(ctx, func(tx *DBTx) error {
+		if !tx.Postgres() {
+			if err := tx.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&oldCache); err != nil {
+				return fmt.Errorf("cache size: %w", err)
+			}
+			if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = %d`, syncCacheSize)); err != nil {
+				return fmt.Errorf("cache size: %w", err)
+			}
+			cacheSet = true
 		}
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = %d`, syncCacheSize)); err != nil {
-			return fmt.Errorf("cache size: %w", err)
-		}
-		cacheSet = true
 		var c Community
 		var err error
 		if target.CommunityID != 0 {
@@ -234,7 +236,7 @@ func (s *Store) Sync(ctx context.Context, target SyncTarget, source string, plan
 		if err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO sync_runs (community_id, source, started_at, finished_at,
+		rep.ID, err = insertID(ctx, tx, `INSERT INTO sync_runs (community_id, source, started_at, finished_at,
 			units_new, units_updated, units_unchanged, units_archived,
 			users_new, users_updated, users_unchanged, users_archived, problems)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -243,9 +245,6 @@ func (s *Store) Sync(ctx context.Context, target SyncTarget, source string, plan
 			rep.Users.New, rep.Users.Updated, rep.Users.Unchanged, rep.Users.Archived, string(problems))
 		if err != nil {
 			return fmt.Errorf("save sync run: %w", err)
-		}
-		if rep.ID, err = res.LastInsertId(); err != nil {
-			return err
 		}
 		// The first source used is remembered for "Importar datos".
 		if _, err := tx.ExecContext(ctx, `UPDATE communities SET last_sync_at = ?, last_sync_source = ?,
@@ -282,7 +281,7 @@ func nonNil(p []SyncProblem) []SyncProblem {
 // planWriter writes one plan inside the sync's transaction.
 type planWriter struct {
 	ctx       context.Context
-	tx        *sql.Tx
+	tx        *DBTx
 	community int64
 	plan      *SyncPlan
 	progress  func(float64)
@@ -330,7 +329,7 @@ func (w *planWriter) idsBy(query string) (map[string]int64, error) {
 }
 
 // exec runs a prepared statement once per item.
-func execEach[T any](ctx context.Context, tx *sql.Tx, query string, items []T, args func(T) []any) error {
+func execEach[T any](ctx context.Context, tx *DBTx, query string, items []T, args func(T) []any) error {
 	if len(items) == 0 {
 		return nil
 	}
@@ -536,7 +535,7 @@ const batchRows = 200
 // batcher inserts rows many at a time with one multi-row INSERT.
 type batcher struct {
 	ctx    context.Context
-	tx     *sql.Tx
+	tx     *DBTx
 	prefix string // "INSERT INTO t (a, b) VALUES "
 	row    string // "(?, ?)"
 	cols   int
@@ -544,7 +543,7 @@ type batcher struct {
 	full   *sql.Stmt // prepared for batchRows rows
 }
 
-func newBatcher(ctx context.Context, tx *sql.Tx, prefix, row string) *batcher {
+func newBatcher(ctx context.Context, tx *DBTx, prefix, row string) *batcher {
 	return &batcher{ctx: ctx, tx: tx, prefix: prefix, row: row, cols: strings.Count(row, "?")}
 }
 

@@ -62,7 +62,7 @@ func TemplatesTx(ctx context.Context, q Querier, community int64, kind string) (
 		return nil, err
 	}
 	ts, err := queryAll(ctx, q, scanTemplate, `SELECT `+templateCols+` FROM templates
-		WHERE community_id = ? AND kind = ? ORDER BY is_default DESC, name COLLATE NOCASE, id`, community, kind)
+		WHERE community_id = ? AND kind = ? ORDER BY is_default DESC, lower(name), id`, community, kind)
 	if err != nil {
 		return nil, fmt.Errorf("list templates: %w", err)
 	}
@@ -112,7 +112,7 @@ func (s *Store) DefaultTemplate(ctx context.Context, community int64, kind strin
 // Default takes the mark from the others.
 func (s *Store) SaveTemplate(ctx context.Context, t Template) (Template, error) {
 	var out Template
-	err := s.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.Tx(ctx, func(tx *DBTx) error {
 		var err error
 		out, err = SaveTemplateTx(ctx, tx, t)
 		return err
@@ -161,17 +161,16 @@ func SaveTemplateTx(ctx context.Context, tx Querier, t Template) (Template, erro
 		def = 1
 	}
 	if t.ID == 0 {
-		res, err := tx.ExecContext(ctx, `INSERT INTO templates (community_id, kind, name, title, body, is_default, updated_at)
+		t.ID, err = insertID(ctx, tx, `INSERT INTO templates (community_id, kind, name, title, body, is_default, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, t.CommunityID, t.Kind, t.Name, t.Title, t.Body, def, now)
 		if err != nil {
 			return t, fmt.Errorf("save template %q: %w", t.Name, err)
 		}
-		t.ID, _ = res.LastInsertId()
 	} else {
 		// Keep the default mark unless the caller sets it: an edit never
 		// leaves the kind without a default.
 		_, err := tx.ExecContext(ctx, `UPDATE templates SET name = ?, title = ?, body = ?,
-			is_default = max(is_default, ?), updated_at = ? WHERE id = ?`, t.Name, t.Title, t.Body, def, now, t.ID)
+			is_default = CASE WHEN ? = 1 THEN 1 ELSE is_default END, updated_at = ? WHERE id = ?`, t.Name, t.Title, t.Body, def, now, t.ID)
 		if err != nil {
 			return t, fmt.Errorf("save template %q: %w", t.Name, err)
 		}
@@ -190,7 +189,7 @@ func getTemplate(ctx context.Context, q Querier, id int64) (Template, error) {
 // RenameTemplate gives a template a new name.
 func (s *Store) RenameTemplate(ctx context.Context, id int64, name string) (Template, error) {
 	var out Template
-	err := s.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.Tx(ctx, func(tx *DBTx) error {
 		t, err := getTemplate(ctx, tx, id)
 		if err != nil {
 			return err
@@ -205,7 +204,7 @@ func (s *Store) RenameTemplate(ctx context.Context, id int64, name string) (Temp
 // DuplicateTemplate copies a template under a new name (not the default).
 func (s *Store) DuplicateTemplate(ctx context.Context, id int64, name string) (Template, error) {
 	var out Template
-	err := s.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.Tx(ctx, func(tx *DBTx) error {
 		t, err := getTemplate(ctx, tx, id)
 		if err != nil {
 			return err
@@ -219,12 +218,12 @@ func (s *Store) DuplicateTemplate(ctx context.Context, id int64, name string) (T
 
 // SetDefaultTemplate makes a template the default of its kind.
 func (s *Store) SetDefaultTemplate(ctx context.Context, id int64) error {
-	return s.Tx(ctx, func(tx *sql.Tx) error {
+	return s.Tx(ctx, func(tx *DBTx) error {
 		t, err := getTemplate(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE templates SET is_default = (id = ?)
+		if _, err := tx.ExecContext(ctx, `UPDATE templates SET is_default = CASE WHEN id = ? THEN 1 ELSE 0 END
 			WHERE community_id = ? AND kind = ?`, id, t.CommunityID, t.Kind); err != nil {
 			return fmt.Errorf("set default template: %w", err)
 		}
@@ -235,7 +234,7 @@ func (s *Store) SetDefaultTemplate(ctx context.Context, id int64) error {
 // DeleteTemplate removes a template; when it was the default, the first
 // remaining one (by name) takes its place.
 func (s *Store) DeleteTemplate(ctx context.Context, id int64) error {
-	return s.Tx(ctx, func(tx *sql.Tx) error {
+	return s.Tx(ctx, func(tx *DBTx) error {
 		t, err := getTemplate(ctx, tx, id)
 		if err != nil {
 			return err
@@ -247,7 +246,7 @@ func (s *Store) DeleteTemplate(ctx context.Context, id int64) error {
 			return nil
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE templates SET is_default = 1 WHERE id =
-			(SELECT id FROM templates WHERE community_id = ? AND kind = ? ORDER BY name COLLATE NOCASE, id LIMIT 1)`,
+			(SELECT id FROM templates WHERE community_id = ? AND kind = ? ORDER BY lower(name), id LIMIT 1)`,
 			t.CommunityID, t.Kind)
 		if err != nil {
 			return fmt.Errorf("delete template: %w", err)

@@ -2,7 +2,6 @@ package data
 
 import (
 	"context"
-	"database/sql"
 	"time"
 )
 
@@ -22,7 +21,7 @@ type Tx interface {
 // wrote through tx is committed when it returns nil, and nothing is left
 // behind when it returns an error, panics, or ctx is cancelled.
 func (s *Store) InTx(ctx context.Context, fn func(tx Tx) error) error {
-	return s.Tx(ctx, func(t *sql.Tx) error { return fn(sqlTx{t}) })
+	return s.Tx(ctx, func(t *DBTx) error { return fn(sqlTx{t}) })
 }
 
 // sqlTx is Tx on one SQLite transaction.

@@ -6,9 +6,12 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+
+	"comunidad/internal/enginetest"
 )
 
 func TestFileURI(t *testing.T) {
+	enginetest.SQLiteOnly(t, "rutas de archivo")
 	tests := []struct{ path, want string }{
 		{"/home/ana/comunidad.db", "file:///home/ana/comunidad.db?mode=ro"},
 		{"/home/José Pérez/a#b?c%d.db", "file:///home/Jos%C3%A9%20P%C3%A9rez/a%23b%3Fc%25d.db?mode=ro"},
@@ -31,6 +34,7 @@ func TestFileURI(t *testing.T) {
 // a URI gives a meaning to opens, reopens (the second start of the app),
 // and backs up: on Windows the path has a drive letter.
 func TestOpenReopenBackupAwkwardPath(t *testing.T) {
+	enginetest.SQLiteOnly(t, "rutas de archivo")
 	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "José Pérez", "Mis documentos #1 (50% listo)")
 	path := filepath.Join(dir, "comunidad.db")

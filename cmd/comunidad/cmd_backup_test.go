@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/csv"
 	"encoding/hex"
 	"errors"
@@ -32,7 +31,7 @@ func newDB(t *testing.T, n int, names ...string) string {
 	}
 	defer st.Close()
 	for _, name := range names {
-		err := st.Tx(ctx, func(tx *sql.Tx) error {
+		err := st.Tx(ctx, func(tx *data.DBTx) error {
 			c, err := data.EnsureCommunity(ctx, tx, name)
 			if err != nil {
 				return err
@@ -266,7 +265,7 @@ func TestHelperKilledWriter(t *testing.T) {
 		fmt.Println("error:", err)
 		os.Exit(3)
 	}
-	err = st.Tx(ctx, func(tx *sql.Tx) error {
+	err = st.Tx(ctx, func(tx *data.DBTx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE units SET name = 'a medio cambiar'`); err != nil {
 			return err
 		}
@@ -355,7 +354,7 @@ func kastorCSV(t *testing.T, path string, units int) {
 }
 
 // dbFingerprint hashes every row of every table of the database at path.
-func dbFingerprint(t *testing.T, db *sql.DB) string {
+func dbFingerprint(t *testing.T, db *data.DB) string {
 	t.Helper()
 	rows, err := db.Query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
 	if err != nil {

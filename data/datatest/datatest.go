@@ -12,16 +12,28 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"comunidad/data"
+	"comunidad/internal/enginetest"
 )
 
-// Open opens a new database in the test's temporary folder, closed when the
-// test ends.
+// Open opens a new database of the pass's engine (internal/enginetest): a
+// file in the test's temporary folder on SQLite's pass, a new database on
+// the test cluster on PostgreSQL's; closed when the test ends. A package
+// whose tests use it runs them on both engines with
+//
+//	func TestMain(m *testing.M) { enginetest.Main(m) }
 func Open(tb testing.TB) *data.Store {
 	tb.Helper()
-	st, err := data.Open(context.Background(), filepath.Join(tb.TempDir(), "comunidad.db"))
+	var st *data.Store
+	var err error
+	if enginetest.IsPostgres() {
+		st, err = data.OpenPostgres(context.Background(), enginetest.PostgresDSN(tb))
+	} else {
+		st, err = data.Open(context.Background(), filepath.Join(tb.TempDir(), "comunidad.db"))
+	}
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -44,22 +56,34 @@ func New(tb testing.TB, st *data.Store) *Fixture {
 	return &Fixture{TB: tb, Store: st}
 }
 
-func (f *Fixture) exec(query string, args ...any) int64 {
+// insert writes one row into table and returns its id: the given one, or
+// the one the database chose when id is 0.
+func (f *Fixture) insert(table string, id int64, cols string, args ...any) int64 {
 	f.TB.Helper()
-	res, err := f.Store.Writer().ExecContext(context.Background(), query, args...)
-	if err != nil {
-		f.TB.Fatalf("datatest: %v", err)
+	ctx := context.Background()
+	marks := strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ")
+	if id != 0 {
+		cols, marks, args = "id, "+cols, "?, "+marks, append([]any{id}, args...)
 	}
-	id, _ := res.LastInsertId()
-	return id
+	var got int64
+	q := "INSERT INTO " + table + " (" + cols + ") VALUES (" + marks + ") RETURNING id"
+	if err := f.Store.Writer().QueryRowContext(ctx, q, args...).Scan(&got); err != nil {
+		f.TB.Fatalf("datatest: %s: %v", table, err)
+	}
+	if id != 0 {
+		if err := f.Store.ResyncIDs(ctx); err != nil {
+			f.TB.Fatalf("datatest: %v", err)
+		}
+	}
+	return got
 }
 
-// nullID is id for an INSERT, NULL (the database chooses) when 0.
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
+// flag is a boolean as the schema stores it (0 or 1).
+func flag(b bool) int {
+	if b {
+		return 1
 	}
-	return id
+	return 0
 }
 
 // Community creates a community.
@@ -78,8 +102,8 @@ func (f *Fixture) Units(c data.Community, us ...data.Unit) []data.Unit {
 	for i := range us {
 		u := &us[i]
 		u.CommunityID = c.ID
-		u.ID = f.exec(`INSERT INTO units (id, community_id, code, name, assigned, sector, floor, factor, archived) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			nullID(u.ID), c.ID, u.Code, u.Name, u.Assigned, u.Sector, u.Floor, u.Factor, u.Archived)
+		u.ID = f.insert("units", u.ID, "community_id, code, name, assigned, sector, floor, factor, archived",
+			c.ID, u.Code, u.Name, u.Assigned, u.Sector, u.Floor, u.Factor, flag(u.Archived))
 	}
 	return us
 }
@@ -110,9 +134,8 @@ func (f *Fixture) People(c data.Community, ps ...data.Person) []data.Person {
 			}
 			key = p.KastorKey
 		}
-		p.ID = f.exec(`INSERT INTO people (id, community_id, kastor_key, first_names, last_names, rut, email, phone, user_type, origin, archived)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			nullID(p.ID), c.ID, key, p.FirstNames, p.LastNames, p.RUT, p.Email, p.Phone, string(p.Type), string(p.Origin), p.Archived)
+		p.ID = f.insert("people", p.ID, "community_id, kastor_key, first_names, last_names, rut, email, phone, user_type, origin, archived",
+			c.ID, key, p.FirstNames, p.LastNames, p.RUT, p.Email, p.Phone, string(p.Type), string(p.Origin), flag(p.Archived))
 	}
 	return ps
 }
@@ -130,8 +153,10 @@ func (f *Fixture) Members(ms ...data.Membership) {
 		if m.Origin == "" {
 			m.Origin = data.OriginKastor
 		}
-		f.exec(`INSERT INTO memberships (unit_id, person_id, role, origin, position, archived) VALUES (?, ?, ?, ?, ?, ?)`,
-			m.UnitID, m.PersonID, string(m.Role), string(m.Origin), m.Position, m.Archived)
+		if _, err := f.Store.Writer().ExecContext(context.Background(), `INSERT INTO memberships (unit_id, person_id, role, origin, position, archived) VALUES (?, ?, ?, ?, ?, ?)`,
+			m.UnitID, m.PersonID, string(m.Role), string(m.Origin), m.Position, flag(m.Archived)); err != nil {
+			f.TB.Fatalf("datatest: memberships: %v", err)
+		}
 	}
 }
 
@@ -145,8 +170,7 @@ func (f *Fixture) Member(u data.Unit, p data.Person, role data.Role) {
 func (f *Fixture) SecondaryEmails(es ...data.SecondaryEmail) []data.SecondaryEmail {
 	f.TB.Helper()
 	for i := range es {
-		es[i].ID = f.exec(`INSERT INTO secondary_emails (id, unit_id, email, label) VALUES (?, ?, ?, ?)`,
-			nullID(es[i].ID), es[i].UnitID, es[i].Email, es[i].Label)
+		es[i].ID = f.insert("secondary_emails", es[i].ID, "unit_id, email, label", es[i].UnitID, es[i].Email, es[i].Label)
 	}
 	return es
 }

@@ -67,15 +67,32 @@ var (
 // exits with the tests' code.
 func Main(m *testing.M) {
 	code := m.Run()
-	if shared != nil {
-		if err := shared.Stop(); err != nil {
-			fmt.Fprintln(os.Stderr, "pgtest:", err)
-			if code == 0 {
-				code = 1
-			}
+	if err := StopShared(); err != nil {
+		fmt.Fprintln(os.Stderr, "pgtest:", err)
+		if code == 0 {
+			code = 1
 		}
 	}
 	os.Exit(code)
+}
+
+// StopShared stops the test binary's cluster if one was started (Main does
+// it; a TestMain of its own calls it before exiting).
+func StopShared() error {
+	if shared == nil {
+		return nil
+	}
+	return shared.Stop()
+}
+
+// Available reports whether this machine can start a test cluster: not
+// Windows (see Shared), and PostgreSQL's server programs installed.
+func Available() bool {
+	if runtime.GOOS == "windows" {
+		return false
+	}
+	_, err := findBin()
+	return err == nil
 }
 
 // DSN returns the connection string of a fresh, empty database on the
