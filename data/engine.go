@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -219,4 +220,13 @@ func resyncIDs(ctx context.Context, q Querier, pg bool) error {
 		}
 	}
 	return nil
+}
+
+// limitSQL is a LIMIT clause for at most n rows, none when n <= 0 (SQLite
+// reads LIMIT -1 as no limit; PostgreSQL refuses it).
+func limitSQL(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return " LIMIT " + strconv.Itoa(n)
 }

@@ -54,7 +54,30 @@ func OpenPostgres(ctx context.Context, dsn string) (*Store, error) {
 		return nil, err
 	}
 	w := &DB{DB: db, pg: true}
-	return &Store{engine: EnginePostgres, w: w, r: w, pool: pool}, nil
+	return &Store{engine: EnginePostgres, dsn: dsn, w: w, r: w, pool: pool}, nil
+}
+
+// MigratePostgres brings the schema of the office database at dsn up to
+// date, as OpenPostgres does, and closes its connections.
+func MigratePostgres(dsn string) error {
+	db, pool, err := openPostgresSchema(context.Background(), dsn)
+	if err != nil {
+		return err
+	}
+	db.Close()
+	pool.Close()
+	return nil
+}
+
+// Source is what the store was opened from, to open it again (another
+// process, a test's child): the file's path, or the office database's
+// connection string as given, password included. It is never shown: show
+// Path, or officedb.Redact of it.
+func (s *Store) Source() string {
+	if s.Engine() == EnginePostgres {
+		return s.dsn
+	}
+	return s.path
 }
 
 // pgMigrationsDir holds PostgreSQL's own migrations. They share SQLite's

@@ -34,8 +34,9 @@ var (
 // Store is the application's database: one writer connection and a pool of
 // query-only readers on the same file.
 type Store struct {
-	engine string // EngineSQLite or EnginePostgres
-	path   string
+	engine string        // EngineSQLite or EnginePostgres
+	path   string        // SQLite: the file
+	dsn    string        // PostgreSQL: the connection string it was opened with
 	w      *DB           // SQLite: exactly one connection, every write goes through it
 	r      *DB           // SQLite: query-only connections for listings (PostgreSQL: w)
 	pool   *pgxpool.Pool // PostgreSQL: the connections under w

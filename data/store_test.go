@@ -19,7 +19,7 @@ func openTemp(t testing.TB) *Store {
 	var s *Store
 	var err error
 	if enginetest.IsPostgres() {
-		s, err = OpenPostgres(context.Background(), enginetest.PostgresDSN(t))
+		s, err = OpenPostgres(context.Background(), enginetest.PostgresSchemaDSN(t, MigratePostgres))
 	} else {
 		s, err = Open(context.Background(), filepath.Join(t.TempDir(), "comunidad.db"))
 	}

@@ -595,9 +595,6 @@ func (b *batcher) close() {
 
 // SyncRuns lists a community's imports, newest first (at most limit; all when limit <= 0).
 func (s *Store) SyncRuns(ctx context.Context, community int64, limit int) ([]SyncReport, error) {
-	if limit <= 0 {
-		limit = -1
-	}
 	out, err := queryAll(ctx, s.r, func(row scanner) (SyncReport, error) {
 		var r SyncReport
 		var started, finished, problems string
@@ -615,7 +612,7 @@ func (s *Store) SyncRuns(ctx context.Context, community int64, limit int) ([]Syn
 		units_new, units_updated, units_unchanged, units_archived,
 		users_new, users_updated, users_unchanged, users_archived, problems
 		FROM sync_runs r JOIN communities c ON c.id = r.community_id
-		WHERE r.community_id = ? ORDER BY r.id DESC LIMIT ?`, community, limit)
+		WHERE r.community_id = ? ORDER BY r.id DESC`+limitSQL(limit), community)
 	if err != nil {
 		return nil, fmt.Errorf("list sync runs: %w", err)
 	}

@@ -15,6 +15,7 @@ import (
 
 	"comunidad/app/kastor/internal/fixture"
 	"comunidad/data"
+	"comunidad/internal/enginetest"
 )
 
 // Benchmark sizes: the 10,000 inmuebles and 30,000 people.
@@ -31,7 +32,7 @@ var (
 
 // TestMain removes the generated export after the run.
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := enginetest.Run(m)
 	if benchPath != "" {
 		os.RemoveAll(filepath.Dir(benchPath))
 	}

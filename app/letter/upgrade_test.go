@@ -10,7 +10,10 @@ import (
 	"comunidad/assets"
 	"comunidad/data"
 	"comunidad/data/datatest"
+	"comunidad/internal/enginetest"
 )
+
+func TestMain(m *testing.M) { enginetest.Main(m) }
 
 // TestUpgradeStoredSuggestedLetters: communities of before keep a stored
 // copy of the old suggested letters (no account sections, "ubicada"). The

@@ -35,7 +35,7 @@ func TestCrashMidBatchThenResume(t *testing.T) {
 
 	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.count=1")
 	cmd.Env = append(os.Environ(),
-		"MAILER_CRASH_DB="+st.Path(),
+		"MAILER_CRASH_DB="+st.Source(),
 		"MAILER_CRASH_COMMUNITY="+strconv.FormatInt(c.ID, 10),
 		"MAILER_CRASH_PORT="+strconv.Itoa(ts.port),
 		"MAILER_CRASH_USER="+ts.user,
@@ -91,7 +91,7 @@ func TestCrashChild(t *testing.T) {
 	port, _ := strconv.Atoi(os.Getenv("MAILER_CRASH_PORT"))
 	pool := x509.NewCertPool()
 	pool.AppendCertsFromPEM([]byte(os.Getenv("MAILER_CRASH_CA")))
-	st, err := data.Open(context.Background(), path)
+	st, err := data.OpenURL(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,13 +23,17 @@ func lettersFixture(t *testing.T) (*data.Store, data.Community, map[string]int64
 	w := st.Writer()
 	ids := map[string]int64{}
 	exec := func(name, q string, args ...any) {
-		r, err := w.ExecContext(ctx, q, args...)
-		if err != nil {
+		if name == "" {
+			if _, err := w.ExecContext(ctx, q, args...); err != nil {
+				t.Fatalf("%v", err)
+			}
+			return
+		}
+		var id int64
+		if err := w.QueryRowContext(ctx, q+" RETURNING id", args...).Scan(&id); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		if name != "" {
-			ids[name], _ = r.LastInsertId()
-		}
+		ids[name] = id
 	}
 	for _, code := range []string{"101", "102", "103"} {
 		exec("u"+code, `INSERT INTO units (community_id, code, name) VALUES (?, ?, ?)`, c.ID, code, "Depto "+code)

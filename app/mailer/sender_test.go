@@ -22,7 +22,10 @@ import (
 
 	"comunidad/data"
 	"comunidad/data/datatest"
+	"comunidad/internal/enginetest"
 )
+
+func TestMain(m *testing.M) { enginetest.Main(m) }
 
 func openStore(t testing.TB) (*data.Store, data.Community) {
 	t.Helper()

@@ -57,7 +57,7 @@ var _ Store = (*data.Store)(nil)
 
 // storePath is the file of a file store, "" for one that is no file.
 func storePath(st Store) string {
-	if l, ok := st.(workflow.Located); ok {
+	if l, ok := workflow.AsLocated(st); ok {
 		return l.Path()
 	}
 	return ""

@@ -17,7 +17,10 @@ import (
 
 	"comunidad/data"
 	"comunidad/data/datatest"
+	"comunidad/internal/enginetest"
 )
+
+func TestMain(m *testing.M) { enginetest.Main(m) }
 
 // chile is a fixed zone, so the expected dates do not depend on the machine.
 var chile = time.FixedZone("CLT", -3*60*60)

@@ -240,7 +240,7 @@ func (im *Import) save(ctx context.Context, target data.SyncTarget) (data.SyncRe
 		return data.SyncReport{}, &GuardError{Guards: pv.Guards}
 	}
 	backup := ""
-	if bk, ok := st.(Backuper); ok && len(cs) > 0 {
+	if bk, ok := AsBackuper(st); ok && len(cs) > 0 {
 		b, err := bk.Backup(ctx, data.ReasonSync)
 		if err != nil {
 			if errors.Is(err, context.Canceled) {

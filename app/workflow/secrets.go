@@ -70,7 +70,7 @@ func (s installationSecrets) Delete(k string) error {
 func (s *Service) Credentials(ctx context.Context) (mailer.Secrets, error) {
 	base := s.Secrets
 	if base == nil {
-		l, ok := s.Store.(Located)
+		l, ok := AsLocated(s.Store)
 		if !ok {
 			return nil, ErrNoSecrets
 		}
@@ -82,7 +82,7 @@ func (s *Service) Credentials(ctx context.Context) (mailer.Secrets, error) {
 	}
 	// The keys of before were those of a file on this machine; the demo's
 	// were the user's database's too, and stay the user's.
-	_, file := s.Store.(Located)
+	_, file := AsLocated(s.Store)
 	return installationSecrets{base: base, id: id, legacy: file && !s.Demo}, nil
 }
 

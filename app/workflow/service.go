@@ -49,6 +49,31 @@ type Backuper interface {
 // installation ids (bare keys such as «smtp.password:1») may be its own.
 type Located interface{ Path() string }
 
+// engined is a store that says which engine it runs on (data.Store.Engine).
+type engined interface{ Engine() string }
+
+// onFile reports whether st is a database file: a store that says it runs
+// on another engine (the office's PostgreSQL) is none, even though its type
+// has the file's methods.
+func onFile(st any) bool {
+	e, ok := st.(engined)
+	return !ok || e.Engine() == data.EngineSQLite
+}
+
+// AsBackuper is st as a Backuper when it keeps backups of itself: a file's
+// store; an office database's server keeps its own, and the app does not
+// pretend to back it up.
+func AsBackuper(st any) (Backuper, bool) {
+	b, ok := st.(Backuper)
+	return b, ok && onFile(st)
+}
+
+// AsLocated is st as a Located when it is a database file.
+func AsLocated(st any) (Located, bool) {
+	l, ok := st.(Located)
+	return l, ok && onFile(st)
+}
+
 // ErrNoSecrets is a secret to keep for a store that is no file and was
 // given no credential store (Service.Secrets).
 var ErrNoSecrets = errors.New("no hay un almacén de credenciales para esta base de datos")
@@ -83,7 +108,7 @@ type Service struct {
 func New(st Store) *Service { return &Service{Store: st} }
 
 func (s *Service) backuper() (Backuper, error) {
-	if b, ok := s.Store.(Backuper); ok {
+	if b, ok := AsBackuper(s.Store); ok {
 		return b, nil
 	}
 	return nil, ErrNoBackups

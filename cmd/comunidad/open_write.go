@@ -117,7 +117,7 @@ func lockForWrite(dbPath, command string) (unlock func(), err error) {
 // credentials' fallback file in the user's data folder, as the window does.
 func flows(st workflow.Store) *workflow.Service {
 	s := &workflow.Service{Store: st, TLSConfig: mailTLS, Demo: isDemo(st)}
-	if _, file := st.(workflow.Located); !file {
+	if _, file := workflow.AsLocated(st); !file {
 		if dir, err := dataDir(); err == nil {
 			s.Secrets = mailer.OpenSecretsIn(dir)
 		}
@@ -127,7 +127,7 @@ func flows(st workflow.Store) *workflow.Service {
 
 // isDemo tells the demo database (--demo) from the user's own and any --db.
 func isDemo(st workflow.Store) bool {
-	l, ok := st.(workflow.Located)
+	l, ok := workflow.AsLocated(st)
 	if !ok {
 		return false
 	}

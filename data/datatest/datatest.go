@@ -30,7 +30,7 @@ func Open(tb testing.TB) *data.Store {
 	var st *data.Store
 	var err error
 	if enginetest.IsPostgres() {
-		st, err = data.OpenPostgres(context.Background(), enginetest.PostgresDSN(tb))
+		st, err = data.OpenPostgres(context.Background(), enginetest.PostgresSchemaDSN(tb, data.MigratePostgres))
 	} else {
 		st, err = data.Open(context.Background(), filepath.Join(tb.TempDir(), "comunidad.db"))
 	}

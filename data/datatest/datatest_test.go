@@ -8,7 +8,10 @@ import (
 
 	"comunidad/data"
 	"comunidad/data/datatest"
+	"comunidad/internal/enginetest"
 )
+
+func TestMain(m *testing.M) { enginetest.Main(m) }
 
 // TestFactoryRowsReadBack: what the factory writes is what the store's own
 // listing reads, with the defaults it documents.

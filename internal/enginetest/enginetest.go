@@ -56,7 +56,11 @@ func Engines() []string {
 
 // Main runs the package's tests once per engine and exits with the worst
 // code; the PostgreSQL cluster, if started, is stopped at the end.
-func Main(m *testing.M) {
+func Main(m *testing.M) { os.Exit(Run(m)) }
+
+// Run is Main for a TestMain with work of its own after the tests: it
+// returns the code instead of exiting.
+func Run(m *testing.M) int {
 	code := 0
 	engines := Engines()
 	if len(engines) == 1 && engines[0] == SQLite && os.Getenv(Env) == "" {
@@ -80,7 +84,7 @@ func Main(m *testing.M) {
 			code = 1
 		}
 	}
-	os.Exit(code)
+	return code
 }
 
 // PostgresDSN is a fresh, empty database of the pass's cluster, dropped
@@ -88,6 +92,14 @@ func Main(m *testing.M) {
 func PostgresDSN(tb testing.TB) string {
 	tb.Helper()
 	return pgtest.DSN(tb)
+}
+
+// PostgresSchemaDSN is a fresh database of the pass's cluster holding the
+// application's schema: schema (given a DSN) migrates a template once per
+// test binary, and each test gets a copy of it. Dropped when the test ends.
+func PostgresSchemaDSN(tb testing.TB, schema func(dsn string) error) string {
+	tb.Helper()
+	return pgtest.DSNFrom(tb, "comunidad_schema", schema)
 }
 
 // SQLiteOnly skips the test on the PostgreSQL pass: what it tests is a

@@ -55,6 +55,11 @@ type Cluster struct {
 	port    int
 	runAs   string // "postgres" when started by root, else ""
 	dbCount atomic.Int64
+
+	tmplMu    sync.Mutex
+	templates map[string]error    // template name → how its setup went
+	free      map[string][]string // template name → emptied copies to reuse
+	drops     sync.WaitGroup      // databases being dropped in the background
 }
 
 var (
@@ -100,17 +105,151 @@ func Available() bool {
 // PostgreSQL is installed (fails under COMUNIDAD_REQUIRE_PG=1).
 func DSN(t testing.TB) string {
 	t.Helper()
+	return DSNFrom(t, "", nil)
+}
+
+// DSNFrom is DSN for a database made as a copy of the template called
+// name, which setup (given the template's DSN) fills the first time it is
+// asked for in the test binary: a schema migrated once, then copied, instead
+// of migrated for each test. When the test ends its copy is emptied (every
+// table but schema_version truncated, ids restarted) and given to the next
+// test that asks, which is much cheaper than a new database; a copy that
+// cannot be emptied is dropped. An empty name is DSN's empty database,
+// dropped in the background when the test ends (Stop waits for it).
+func DSNFrom(t testing.TB, name string, setup func(dsn string) error) string {
+	t.Helper()
 	c := Shared(t)
-	dsn, err := c.CreateDatabase(context.Background())
+	ctx := context.Background()
+	if name != "" {
+		if err := c.template(ctx, name, setup); err != nil {
+			t.Fatalf("pgtest: plantilla %s: %v", name, err)
+		}
+		if dsn, ok := c.reuse(name); ok {
+			t.Cleanup(func() { c.giveBack(name, dsn) })
+			return dsn
+		}
+	}
+	dsn, err := c.createDatabase(ctx, name)
 	if err != nil {
 		t.Fatalf("pgtest: %v", err)
 	}
-	t.Cleanup(func() {
-		if err := c.DropDatabase(context.Background(), dsn); err != nil {
-			t.Errorf("pgtest: %v", err)
-		}
-	})
+	if name != "" {
+		t.Cleanup(func() { c.giveBack(name, dsn) })
+		return dsn
+	}
+	t.Cleanup(func() { c.dropLater(dsn) })
 	return dsn
+}
+
+func (c *Cluster) reuse(name string) (string, bool) {
+	c.tmplMu.Lock()
+	defer c.tmplMu.Unlock()
+	l := c.free[name]
+	if len(l) == 0 {
+		return "", false
+	}
+	dsn := l[len(l)-1]
+	c.free[name] = l[:len(l)-1]
+	return dsn, true
+}
+
+// giveBack empties a template's copy for the next test, or drops it.
+func (c *Cluster) giveBack(name, dsn string) {
+	if err := c.empty(dsn); err != nil {
+		c.dropLater(dsn)
+		return
+	}
+	c.tmplMu.Lock()
+	defer c.tmplMu.Unlock()
+	if c.free == nil {
+		c.free = map[string][]string{}
+	}
+	c.free[name] = append(c.free[name], dsn)
+}
+
+// empty truncates every table of the database but schema_version, with
+// its ids restarted. A test that left a connection holding a lock makes it
+// fail (lock_timeout), not wait.
+func (c *Cluster) empty(dsn string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return err
+	}
+	conn, err := pgx.Connect(ctx, c.adminOf(strings.TrimPrefix(u.Path, "/")))
+	if err != nil {
+		return err
+	}
+	defer conn.Close(ctx)
+	// The test's connections are closed by then, but a server process
+	// ends a moment after its client leaves.
+	for i := 0; ; i++ {
+		var n int
+		if err := conn.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			break
+		}
+		if i == 100 {
+			return fmt.Errorf("%d conexiones siguen abiertas", n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	var tables string
+	if err := conn.QueryRow(ctx, `SELECT coalesce(string_agg(quote_ident(tablename), ', '), '') FROM pg_tables
+		WHERE schemaname = 'public' AND tablename <> 'schema_version'`).Scan(&tables); err != nil {
+		return err
+	}
+	if tables == "" {
+		return nil
+	}
+	_, err = conn.Exec(ctx, "SET lock_timeout = '2s'; TRUNCATE "+tables+" RESTART IDENTITY CASCADE")
+	return err
+}
+
+// dropLater drops a database in the background (Stop waits for it).
+func (c *Cluster) dropLater(dsn string) {
+	c.drops.Add(1)
+	go func() {
+		defer c.drops.Done()
+		if err := c.DropDatabase(context.Background(), dsn); err != nil {
+			fmt.Fprintln(os.Stderr, "pgtest:", err)
+		}
+	}()
+}
+
+// template makes the template database name once (setup fills it), and
+// marks it as a template no one connects to.
+func (c *Cluster) template(ctx context.Context, name string, setup func(dsn string) error) error {
+	c.tmplMu.Lock()
+	defer c.tmplMu.Unlock()
+	if err, done := c.templates[name]; done {
+		return err
+	}
+	if c.templates == nil {
+		c.templates = map[string]error{}
+	}
+	err := func() error {
+		conn, err := pgx.Connect(ctx, c.admin())
+		if err != nil {
+			return err
+		}
+		defer conn.Close(ctx)
+		if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
+			return err
+		}
+		if setup != nil {
+			if err := setup(c.URL(name)); err != nil {
+				return err
+			}
+		}
+		_, err = conn.Exec(ctx, "ALTER DATABASE "+pgx.Identifier{name}.Sanitize()+" WITH IS_TEMPLATE true ALLOW_CONNECTIONS false")
+		return err
+	}()
+	c.templates[name] = err
+	return err
 }
 
 // Shared returns the test binary's cluster, starting it on first use.
@@ -272,8 +411,11 @@ func (c *Cluster) run(prog string, args ...string) ([]byte, error) {
 const Password = "clave-de-prueba"
 
 // admin is the superuser's connection over the cluster's socket.
-func (c *Cluster) admin() string {
-	return fmt.Sprintf("host=%s port=%d user=postgres dbname=postgres sslmode=disable", c.dir, c.port)
+func (c *Cluster) admin() string { return c.adminOf("postgres") }
+
+// adminOf is the superuser's connection to database db over the socket.
+func (c *Cluster) adminOf(db string) string {
+	return fmt.Sprintf("host=%s port=%d user=postgres dbname=%s sslmode=disable", c.dir, c.port, db)
 }
 
 // Port is the cluster's TCP port on 127.0.0.1.
@@ -292,6 +434,12 @@ func (c *Cluster) URL(db string) string {
 
 // CreateDatabase creates a new empty database and returns its DSN.
 func (c *Cluster) CreateDatabase(ctx context.Context) (string, error) {
+	return c.createDatabase(ctx, "")
+}
+
+// createDatabase creates a new database, a copy of template (or an empty
+// one when template is ""), and returns its DSN.
+func (c *Cluster) createDatabase(ctx context.Context, template string) (string, error) {
 	name := fmt.Sprintf("t%d_%d", os.Getpid(), c.dbCount.Add(1))
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
@@ -300,7 +448,11 @@ func (c *Cluster) CreateDatabase(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("conectar al cluster de pruebas: %w", err)
 	}
 	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
+	q := "CREATE DATABASE " + pgx.Identifier{name}.Sanitize()
+	if template != "" {
+		q += " TEMPLATE " + pgx.Identifier{template}.Sanitize()
+	}
+	if _, err := conn.Exec(ctx, q); err != nil {
 		return "", fmt.Errorf("crear la base %s: %w", name, err)
 	}
 	return c.URL(name), nil
@@ -330,6 +482,7 @@ func (c *Cluster) DropDatabase(ctx context.Context, dsn string) error {
 // Stop stops the server (fast shutdown, then immediate) and removes its
 // folder.
 func (c *Cluster) Stop() error {
+	c.drops.Wait()
 	var errs []error
 	if out, err := c.run("pg_ctl", "-D", c.data(), "-m", "fast", "-w", "-t", "30", "stop"); err != nil {
 		if out2, err2 := c.run("pg_ctl", "-D", c.data(), "-m", "immediate", "-w", "stop"); err2 != nil {
