@@ -92,6 +92,7 @@ test-deb: package-deb test-deps
 # Windows, the packaged exe end to end, the installer.
 test-windows: installer-windows test-deps
 	@./scripts/install-deps.sh $(WINE_PKGS)
+	@./scripts/ensure-locale.sh es_CL.UTF-8
 	$(TEST_ENV) ./scripts/test-windows.sh build/Comunidad.exe build/Comunidad-Setup-$(VERSION).exe
 
 # The packaged Linux build, unpacked and started under Xvfb on a fresh data
@@ -115,6 +116,7 @@ screenshots: build test-deps
 # The packaged Windows exe's window under Wine, on the demo community.
 screenshot-windows: package-windows test-deps
 	@./scripts/install-deps.sh $(WINE_PKGS)
+	@./scripts/ensure-locale.sh es_CL.UTF-8
 	./scripts/screenshot-windows.sh build/Comunidad.exe build/screenshot-windows.png
 
 clean:

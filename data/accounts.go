@@ -149,6 +149,9 @@ func (s *Store) PlanAccounts(ctx context.Context, community int64, unitIDs []int
 func (s *Store) CreateAccounts(ctx context.Context, community int64, unitIDs []int64) (AccountsReport, error) {
 	var rep AccountsReport
 	err := s.Tx(ctx, func(tx *DBTx) error {
+		if err := lockCommunity(ctx, tx, community); err != nil {
+			return err
+		}
 		var err error
 		rep, err = CreateAccountsTx(ctx, tx, community, unitIDs, time.Now())
 		return err

@@ -216,6 +216,13 @@ func (s *Store) OutboxByID(ctx context.Context, id int64) (OutboxMessage, error)
 // It returns how many rows went each way.
 func (s *Store) AcquireOutbox(ctx context.Context, community int64, owner string, takeOver func(holder string, heartbeat time.Time) bool) (requeued, interrupted int, err error) {
 	err = s.Tx(ctx, func(tx *DBTx) error {
+		// Two desktops acquiring at once read, then write, the same row:
+		// on PostgreSQL they take turns.
+		if tx.pg {
+			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?, CAST(? AS INTEGER))`, lockOutbox, community); err != nil {
+				return fmt.Errorf("outbox lock: %w", err)
+			}
+		}
 		var holder, beat string
 		err := tx.QueryRowContext(ctx, `SELECT owner, heartbeat FROM outbox_lock WHERE community_id = ?`, community).Scan(&holder, &beat)
 		switch {
@@ -275,7 +282,12 @@ func (s *Store) ClaimOutbox(ctx context.Context, community int64, only []int64) 
 	}
 	err = s.Tx(ctx, func(tx *DBTx) error {
 		var err error
-		m, err = scanOutbox(tx.QueryRowContext(ctx, `SELECT `+outboxCols+outboxFrom+`WHERE `+where+` ORDER BY o.id LIMIT 1`, args...))
+		q := `SELECT ` + outboxCols + outboxFrom + `WHERE ` + where + ` ORDER BY o.id LIMIT 1`
+		if tx.pg {
+			// Each message to one sender only, whatever the lock above it.
+			q += ` FOR UPDATE OF o SKIP LOCKED`
+		}
+		m, err = scanOutbox(tx.QueryRowContext(ctx, q, args...))
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		}

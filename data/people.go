@@ -531,6 +531,9 @@ func (s *Store) AddLocalUser(ctx context.Context, unitID int64, in LocalUser) (i
 	}
 	var personID int64
 	err = s.Tx(ctx, func(tx *DBTx) error {
+		if err := lockUnitsCommunity(ctx, tx, unitID); err != nil {
+			return err
+		}
 		u, err := unitByID(ctx, tx, unitID)
 		if err != nil {
 			return err
@@ -669,6 +672,9 @@ func (s *Store) UpdateLocalUser(ctx context.Context, unitID, personID int64, in 
 		return err
 	}
 	return s.Tx(ctx, func(tx *DBTx) error {
+		if err := lockUnitsCommunity(ctx, tx, unitID); err != nil {
+			return err
+		}
 		p, u, err := localPerson(ctx, tx, unitID, personID)
 		if err != nil {
 			return err
@@ -697,6 +703,9 @@ func (s *Store) UpdateLocalUser(ctx context.Context, unitID, personID int64, in 
 // cancelled.
 func (s *Store) RemoveLocalUser(ctx context.Context, unitID, personID int64) error {
 	return s.Tx(ctx, func(tx *DBTx) error {
+		if err := lockUnitsCommunity(ctx, tx, unitID); err != nil {
+			return err
+		}
 		p, _, err := localPerson(ctx, tx, unitID, personID)
 		if err != nil {
 			return err
@@ -743,6 +752,9 @@ func (s *Store) AddSecondaryEmail(ctx context.Context, unitID int64, email, labe
 	}
 	var id int64
 	err = s.Tx(ctx, func(tx *DBTx) error {
+		if err := lockUnitsCommunity(ctx, tx, unitID); err != nil {
+			return err
+		}
 		u, err := unitByID(ctx, tx, unitID)
 		if err != nil {
 			return err
@@ -773,6 +785,9 @@ func (s *Store) UpdateSecondaryEmail(ctx context.Context, id int64, email, label
 		err := tx.QueryRowContext(ctx, `SELECT u.community_id FROM secondary_emails s JOIN units u ON u.id = s.unit_id WHERE s.id = ?`, id).Scan(&community)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("correo secundario %d: %w", id, ErrNotFound)
+		}
+		if err == nil {
+			err = lockCommunity(ctx, tx, community)
 		}
 		if err != nil {
 			return fmt.Errorf("secondary email %d: %w", id, err)

@@ -49,7 +49,14 @@ func OpenURL(ctx context.Context, db string) (*Store, error) {
 // store's reads and writes share one pool of connections: the server, not
 // a single writer, keeps many desktops' writes apart.
 func OpenPostgres(ctx context.Context, dsn string) (*Store, error) {
-	db, pool, err := openPostgresSchema(ctx, dsn)
+	return OpenPostgresPassword(ctx, dsn, "")
+}
+
+// OpenPostgresPassword is OpenPostgres with the password given apart (kept
+// in the credential store, never in the address); "" leaves dsn's own, or
+// PGPASSWORD's, or none.
+func OpenPostgresPassword(ctx context.Context, dsn, password string) (*Store, error) {
+	db, pool, err := openPostgresSchema(ctx, dsn, password)
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +67,7 @@ func OpenPostgres(ctx context.Context, dsn string) (*Store, error) {
 // MigratePostgres brings the schema of the office database at dsn up to
 // date, as OpenPostgres does, and closes its connections.
 func MigratePostgres(dsn string) error {
-	db, pool, err := openPostgresSchema(context.Background(), dsn)
+	db, pool, err := openPostgresSchema(context.Background(), dsn, "")
 	if err != nil {
 		return err
 	}
@@ -94,10 +101,13 @@ const pgSchemaLock = 0x636f6d756e696461 // "comunida"
 // A database whose schema is newer than this build is refused with
 // ErrNewerSchema wrapped and left untouched; a connection that fails is
 // returned wrapped (a *pgconn.PgError or a net error inside).
-func openPostgresSchema(ctx context.Context, dsn string) (*sql.DB, *pgxpool.Pool, error) {
+func openPostgresSchema(ctx context.Context, dsn, password string) (*sql.DB, *pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		return nil, nil, fmt.Errorf("abrir la base de datos de la oficina: %w", err)
+	}
+	if password != "" {
+		cfg.ConnConfig.Password = password
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

@@ -24,7 +24,7 @@ func TestPostgresSchemaMigratesOnceAndRefusesNewer(t *testing.T) {
 	enginetest.PostgresOnly(t)
 	ctx := context.Background()
 	dsn := pgtest.DSN(t)
-	db, pool, err := openPostgresSchema(ctx, dsn)
+	db, pool, err := openPostgresSchema(ctx, dsn, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func TestPostgresSchemaMigratesOnceAndRefusesNewer(t *testing.T) {
 	pool.Close()
 
 	// Opening again applies nothing and keeps the data.
-	db, pool, err = openPostgresSchema(ctx, dsn)
+	db, pool, err = openPostgresSchema(ctx, dsn, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +66,7 @@ func TestPostgresSchemaMigratesOnceAndRefusesNewer(t *testing.T) {
 	}
 	db.Close()
 	pool.Close()
-	if _, _, err := openPostgresSchema(ctx, dsn); !errors.Is(err, ErrNewerSchema) {
+	if _, _, err := openPostgresSchema(ctx, dsn, ""); !errors.Is(err, ErrNewerSchema) {
 		t.Fatalf("newer schema: err = %v, want ErrNewerSchema", err)
 	}
 }
@@ -74,7 +74,7 @@ func TestPostgresSchemaMigratesOnceAndRefusesNewer(t *testing.T) {
 func TestPostgresServerDownIsAnError(t *testing.T) {
 	enginetest.PostgresOnly(t)
 	// A port nobody listens on: an error, wrapped, not a panic.
-	_, _, err := openPostgresSchema(context.Background(), "postgres://postgres@127.0.0.1:1/comunidad?sslmode=disable&connect_timeout=5")
+	_, _, err := openPostgresSchema(context.Background(), "postgres://postgres@127.0.0.1:1/comunidad?sslmode=disable&connect_timeout=5", "")
 	if err == nil {
 		t.Fatal("opened a server that is not there")
 	}

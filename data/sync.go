@@ -211,9 +211,22 @@ func (s *Store) Sync(ctx context.Context, target SyncTarget, source string, plan
 		if target.CommunityID != 0 {
 			c, err = getCommunity(ctx, tx, `id = ?`, target.CommunityID)
 		} else {
+			// Another desktop importing the same new community: told so
+			// before either creates it.
+			if err := lockImportOf(ctx, tx, 0, strings.TrimSpace(target.CommunityName)); err != nil {
+				return err
+			}
 			c, err = EnsureCommunity(ctx, tx, target.CommunityName)
 		}
 		if err != nil {
+			return err
+		}
+		// One import at a time per community, and the community's other
+		// writes (an added user) wait for it (PostgreSQL; see writers.go).
+		if err := lockImportOf(ctx, tx, c.ID, c.Name); err != nil {
+			return err
+		}
+		if err := lockCommunity(ctx, tx, c.ID); err != nil {
 			return err
 		}
 		rep.CommunityID, rep.Community = c.ID, c.Name

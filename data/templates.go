@@ -113,6 +113,9 @@ func (s *Store) DefaultTemplate(ctx context.Context, community int64, kind strin
 func (s *Store) SaveTemplate(ctx context.Context, t Template) (Template, error) {
 	var out Template
 	err := s.Tx(ctx, func(tx *DBTx) error {
+		if err := lockCommunity(ctx, tx, t.CommunityID); err != nil {
+			return err
+		}
 		var err error
 		out, err = SaveTemplateTx(ctx, tx, t)
 		return err

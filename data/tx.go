@@ -24,13 +24,16 @@ func (s *Store) InTx(ctx context.Context, fn func(tx Tx) error) error {
 	return s.Tx(ctx, func(t *DBTx) error { return fn(sqlTx{t}) })
 }
 
-// sqlTx is Tx on one SQLite transaction.
-type sqlTx struct{ q Querier }
+// sqlTx is Tx on one transaction of either engine.
+type sqlTx struct{ q *DBTx }
 
 func (t sqlTx) SetSetting(ctx context.Context, community int64, key, value string) error {
 	return SetSettingTx(ctx, t.q, community, key, value)
 }
 
 func (t sqlTx) CreateAccounts(ctx context.Context, community int64, unitIDs []int64, now time.Time) (AccountsReport, error) {
+	if err := lockCommunity(ctx, t.q, community); err != nil {
+		return AccountsReport{}, err
+	}
 	return CreateAccountsTx(ctx, t.q, community, unitIDs, now)
 }

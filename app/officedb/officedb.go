@@ -142,6 +142,12 @@ func Redact(s string) string {
 
 var userinfoPassword = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9+.-]*://[^:/@]*):[^@/]*@`)
 
+// SecretKey is the key under which a desktop keeps the password of these
+// settings in its credential store: one per user, server and database.
+func (c Config) SecretKey() string {
+	return "officedb.password:" + c.User + "@" + net.JoinHostPort(c.Host, strconv.Itoa(c.Port)) + "/" + c.Database
+}
+
 // ConnConfig is pgx's configuration for these settings and password.
 func (c Config) ConnConfig(password string) (*pgx.ConnConfig, error) {
 	if err := c.Check(); err != nil {

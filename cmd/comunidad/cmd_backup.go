@@ -37,6 +37,9 @@ func init() {
 }
 
 func runBackupCreate(ctx context.Context, e *env, args []string) error {
+	if e.office() {
+		return errOfficeBackups
+	}
 	fs := newFlagSet("backup create")
 	reason := fs.String("reason", data.ReasonManual, "motivo que queda en el nombre de la copia")
 	if err := parseFlags(fs, args); err != nil {
@@ -60,6 +63,9 @@ func runBackupCreate(ctx context.Context, e *env, args []string) error {
 }
 
 func runBackupList(ctx context.Context, e *env, args []string) error {
+	if e.office() {
+		return errOfficeBackups
+	}
 	fs := newFlagSet("backup list")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -90,6 +96,9 @@ func runBackupList(ctx context.Context, e *env, args []string) error {
 }
 
 func runBackupRestore(ctx context.Context, e *env, args []string) error {
+	if e.office() {
+		return errOfficeBackups
+	}
 	fs := newFlagSet("backup restore")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -148,6 +157,9 @@ func runBackupRestore(ctx context.Context, e *env, args []string) error {
 }
 
 func runBackupKeep(ctx context.Context, e *env, args []string) error {
+	if e.office() {
+		return errOfficeBackups
+	}
 	fs := newFlagSet("backup keep")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -170,3 +182,9 @@ func runBackupKeep(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "se conservarán las últimas %d copias\n", n)
 	return nil
 }
+
+// errOfficeBackups is a backup command on the office database: its server
+// keeps the backups (the app does not pretend to), and db export writes a
+// copy Comunidad opens.
+var errOfficeBackups = userError{"la base de datos de la oficina (PostgreSQL) la respalda su servidor, no Comunidad: pida sus copias a quien lo administra (pg_dump); " +
+	"«comunidad db export ARCHIVO» guarda en un archivo una copia que Comunidad abre"}

@@ -2,12 +2,16 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"golang.org/x/term"
 
 	"comunidad/app/officedb"
+	"comunidad/data"
 )
 
 func init() {
@@ -70,4 +74,146 @@ func promptSecret(e *env, prompt string) (string, error) {
 		return string(b), nil
 	}
 	return readPassword(e.stdin)
+}
+
+func init() {
+	register(&command{
+		name:    "db copy",
+		args:    "--to postgres://USUARIO@SERVIDOR:5432/BASE",
+		summary: "copia esta base de datos (todas sus comunidades) a la base de datos de la oficina, vacía",
+		run:     runDBCopy,
+	})
+	register(&command{
+		name:    "db export",
+		args:    "ARCHIVO [--comunidad NOMBRE]",
+		summary: "guarda una copia de la base de datos (o de una comunidad) en un archivo que Comunidad abre",
+		run:     runDBExport,
+	})
+}
+
+// runDBCopy moves an office in: every community of the current database
+// (--db, or this computer's) with its history, outbox and settings, into an
+// empty PostgreSQL database, in one transaction, counted again before it
+// commits.
+func runDBCopy(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet("db copy")
+	to := fs.String("to", "", "base de datos de la oficina, vacía (postgres://...)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 || *to == "" {
+		return errorf("db copy: use comunidad db copy --to postgres://USUARIO@SERVIDOR:5432/BASE")
+	}
+	if !officedb.IsURL(*to) {
+		return errorf("db copy: --to es la base de datos de la oficina, postgres://USUARIO@SERVIDOR:5432/BASE («db export» guarda en un archivo)")
+	}
+	dstEnv := *e
+	dstEnv.dbPath, dstEnv.demo = *to, false
+	if e.office() && officedb.Redact(e.dbPath) == officedb.Redact(*to) {
+		return errorf("db copy: el origen y el destino son la misma base de datos")
+	}
+	src, done, err := e.openFor(ctx, true) // the file stays locked: nothing changes it meanwhile
+	if err != nil {
+		return err
+	}
+	defer done()
+	dst, err := dstEnv.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer dst.Close()
+	return copyReport(e, "copiado a "+officedb.Redact(*to), func() (data.CopyReport, error) {
+		return data.Copy(ctx, src, dst, nil, nil)
+	})
+}
+
+// runDBExport is «Exportar a archivo»: a SQLite copy of the database (or of
+// one community) that the app opens with --db, from either engine.
+func runDBExport(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet("db export")
+	name := fs.String("comunidad", "", "solo esta comunidad")
+	pos, err := parseWithArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return errorf("db export: indique el archivo nuevo, p. ej. comunidad db export copia.db")
+	}
+	out, err := filepath.Abs(pos[0])
+	if err != nil {
+		return userError{err.Error()}
+	}
+	if _, err := os.Stat(out); err == nil {
+		return errorf("db export: %s ya existe: elija un nombre nuevo (la copia no escribe sobre otro archivo)", out)
+	}
+	src, done, err := e.openFor(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer done()
+	var ids []int64
+	if *name != "" {
+		c, err := community(ctx, src, *name)
+		if err != nil {
+			return err
+		}
+		ids = []int64{c.ID}
+	}
+	tmp := out + ".exportando"
+	os.Remove(tmp)
+	dst, err := data.Open(ctx, tmp)
+	if err != nil {
+		return userError{data.UserMessage(err)}
+	}
+	err = copyReport(e, "exportado a "+out, func() (data.CopyReport, error) {
+		return data.Copy(ctx, src, dst, ids, nil)
+	})
+	if cerr := dst.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, out)
+	}
+	if err != nil {
+		for _, f := range []string{tmp, tmp + "-wal", tmp + "-shm"} {
+			os.Remove(f)
+		}
+		return err
+	}
+	return nil
+}
+
+// copyReport runs a copy and prints what it wrote, table by table.
+func copyReport(e *env, what string, copy func() (data.CopyReport, error)) error {
+	rep, err := copy()
+	if err != nil {
+		if errors.Is(err, data.ErrNotEmpty) {
+			return errorf("la base de datos de destino ya tiene comunidades: «db copy» escribe en una base vacía (cree una nueva en el servidor)")
+		}
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%s %s: %s (%s en total, verificadas):\n", count(len(rep.Communities), "comunidad", "comunidades"), what,
+		strings.Join(rep.Communities, ", "), count(rep.Rows(), "fila", "filas"))
+	for _, t := range rep.Tables {
+		name := tableNames[t.Table]
+		if name == "" {
+			name = t.Table
+		}
+		fmt.Fprintf(e.stdout, "  %-28s %d\n", name, t.Rows)
+	}
+	return nil
+}
+
+// tableNames are the tables as the report names them.
+var tableNames = map[string]string{
+	"communities":      "comunidades",
+	"units":            "unidades",
+	"people":           "personas",
+	"memberships":      "usuarios de unidades",
+	"secondary_emails": "correos secundarios",
+	"accounts":         "cuentas del portal",
+	"settings":         "configuración",
+	"templates":        "plantillas",
+	"sync_runs":        "importaciones",
+	"outbox":           "correos (enviados y por enviar)",
 }

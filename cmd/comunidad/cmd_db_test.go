@@ -62,7 +62,8 @@ func TestDBTestAgainstARealServer(t *testing.T) {
 }
 
 // A postgres:// --db is not taken for a file name: no file called
-// «postgres:» appears, and the message says how to test the connection.
+// «postgres:» appears, and a server that cannot be reached is said so in
+// Spanish, without the password.
 func TestPostgresAddressIsNoFile(t *testing.T) {
 	dir := t.TempDir()
 	wd, _ := os.Getwd()
@@ -70,8 +71,8 @@ func TestPostgresAddressIsNoFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer os.Chdir(wd)
-	code, _, errOut := runCLI(t, "", "--db", "postgres://ana:clave@servidor/comunidad", "communities")
-	if code != 1 || !strings.Contains(errOut, "comunidad db test postgres://ana@servidor/comunidad") || strings.Contains(errOut, "clave") {
+	code, _, errOut := runCLI(t, "", "--db", "postgres://ana:clave@servidor.invalid/comunidad?connect_timeout=5", "communities")
+	if code != 1 || !strings.Contains(errOut, "no se encontró el servidor «servidor.invalid»") || strings.Contains(errOut, "clave") {
 		t.Fatalf("code %d, err %q", code, errOut)
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {

@@ -165,6 +165,11 @@ func damaged(err error) bool {
 // instance lock, opens (for --demo, building the demo community), checks
 // its integrity, and starts the day's backup in the background.
 func openForWindow(ctx context.Context, e *env) (*data.Store, error) {
+	if e.office() {
+		// No instance lock (two windows on two desktops work at once), no
+		// integrity check of a file, no backups: the server keeps its own.
+		return e.open(ctx)
+	}
 	path, err := e.databasePath()
 	if err != nil {
 		return nil, err

@@ -25,6 +25,11 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
+// EnvDB is the environment variable naming the database when --db is not
+// given: a file, or the office's postgres://... (a scheduled task, a shell
+// profile).
+const EnvDB = "COMUNIDAD_DB"
+
 // env is what every subcommand gets: the streams, the database location and
 // the global options.
 type env struct {
@@ -94,6 +99,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		m := comunidad.AppMeta()
 		fmt.Fprintf(stdout, "%s %s (build %d)\n", m.Name, m.Version, m.Build)
 		return 0
+	}
+	if v := os.Getenv(EnvDB); e.dbPath == "" && !e.demo && v != "" {
+		e.dbPath = v
 	}
 	rest := fs.Args()
 	if len(rest) == 0 {
@@ -199,7 +207,9 @@ Uso:
 
 Opciones globales:
   --db ARCHIVO   base de datos a usar (por omisión, la de su carpeta de datos:
-                 `+defaultDBPathForHelp()+`)
+                 `+defaultDBPathForHelp()+`);
+                 la de la oficina es --db postgres://USUARIO@SERVIDOR:5432/BASE
+                 (o la variable COMUNIDAD_DB)
   --demo         usa la base de demostración (aparte de la suya), creándola si falta
   --version      muestra la versión
 
@@ -227,6 +237,9 @@ Código de salida: 0 si todo salió bien, 1 ante un error (con un mensaje de una
 // repairs it, opens it as it is. With --demo, the demo database is built
 // when it is missing, as the window does.
 func (e *env) open(ctx context.Context) (*data.Store, error) {
+	if e.office() {
+		return e.openOffice(ctx)
+	}
 	path, err := e.databasePath()
 	if err != nil {
 		return nil, err

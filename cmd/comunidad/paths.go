@@ -37,11 +37,6 @@ func (e *env) databasePath() (string, error) {
 	if e.dbPath != "" && e.demo {
 		return "", errors.New("use --db o --demo, no ambos")
 	}
-	if officedb.IsURL(e.dbPath) {
-		// Not a file name: without this, SQLite would create a file called
-		// «postgres:» in the current folder.
-		return "", errorf("esta versión de Comunidad todavía no trabaja sobre la base de datos de la oficina (PostgreSQL); «comunidad db test %s» prueba la conexión", officedb.Redact(e.dbPath))
-	}
 	if e.dbPath != "" {
 		return e.dbPath, nil
 	}
@@ -53,6 +48,23 @@ func (e *env) databasePath() (string, error) {
 		return filepath.Join(dir, "demo.db"), nil
 	}
 	return filepath.Join(dir, "comunidad.db"), nil
+}
+
+// office reports whether the database is the office's PostgreSQL (--db or
+// COMUNIDAD_DB postgres://...) rather than a file on this computer.
+func (e *env) office() bool { return !e.demo && officedb.IsURL(e.dbPath) }
+
+// shownDB is the database as messages name it: the file's path, or the
+// office database's address without its password.
+func (e *env) shownDB() string {
+	if e.office() {
+		return officedb.Redact(e.dbPath)
+	}
+	p, err := e.databasePath()
+	if err != nil {
+		return e.dbPath
+	}
+	return p
 }
 
 func defaultDBPathForHelp() string {

@@ -1,0 +1,148 @@
+package data
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/user"
+	"strings"
+)
+
+// Many writers. On SQLite one connection writes at a time, so a rule that
+// reads and then writes (at most five added users per unit, one person per
+// email, a template name once, one import at a time) holds by itself. On
+// PostgreSQL several desktops write at once: a transaction that applies
+// such a rule first locks its community's row, so the writes of one
+// community take turns while different communities do not wait for each
+// other; an import also holds an advisory lock on its community, tried
+// without waiting, so that the second desktop is told who holds it.
+
+// Advisory lock namespaces (the first key of the two-key form).
+const (
+	lockImport     = 0x636f6d01 // one import at a time per community (objid: its id)
+	lockImportName = 0x636f6d02 // ... per community name not created yet (objid: hashtext of its name)
+	lockOutbox     = 0x636f6d03 // AcquireOutbox's read-then-write, per community
+)
+
+// lockCommunity makes the transaction the community's only writer until it
+// ends (PostgreSQL; SQLite's single writer already is).
+func lockCommunity(ctx context.Context, tx *DBTx, community int64) error {
+	if !tx.pg {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `SELECT id FROM communities WHERE id = ? FOR UPDATE`, community); err != nil {
+		return fmt.Errorf("bloquear la comunidad %d: %w", community, err)
+	}
+	return nil
+}
+
+// lockUnitsCommunity is lockCommunity for the community of a unit.
+func lockUnitsCommunity(ctx context.Context, tx *DBTx, unitID int64) error {
+	if !tx.pg {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `SELECT c.id FROM communities c JOIN units u ON u.community_id = c.id WHERE u.id = ? FOR UPDATE OF c`, unitID); err != nil {
+		return fmt.Errorf("bloquear la comunidad de la unidad %d: %w", unitID, err)
+	}
+	return nil
+}
+
+// ImportBusyError is an import of a community another desktop is importing.
+type ImportBusyError struct {
+	Community string
+	User      string // the OS user of the desktop importing, "" when unknown
+	Host      string // its computer's name
+}
+
+func (e *ImportBusyError) Error() string {
+	who := e.User
+	if who == "" {
+		who = "Otra persona"
+	}
+	from := ""
+	if e.Host != "" {
+		from = " desde " + e.Host
+	}
+	return fmt.Sprintf("%s está importando %s%s: espere a que termine e intente de nuevo", who, e.Community, from)
+}
+
+// ErrImportBusy is what every ImportBusyError is (errors.Is).
+var ErrImportBusy = errors.New("otra importación de esta comunidad está en curso")
+
+func (e *ImportBusyError) Is(target error) bool { return target == ErrImportBusy }
+
+// lockImportOf takes, without waiting, the import lock of a community (by
+// id, or by name while it does not exist yet) for the rest of the
+// transaction; held by another desktop, it says who (ImportBusyError).
+func lockImportOf(ctx context.Context, tx *DBTx, id int64, name string) error {
+	if !tx.pg {
+		return nil
+	}
+	var ok bool
+	var err error
+	if id != 0 {
+		err = tx.QueryRowContext(ctx, `SELECT pg_try_advisory_xact_lock(?, CAST(? AS INTEGER))`, lockImport, id).Scan(&ok)
+	} else {
+		err = tx.QueryRowContext(ctx, `SELECT pg_try_advisory_xact_lock(?, hashtext(lower(CAST(? AS TEXT))))`, lockImportName, name).Scan(&ok)
+	}
+	if err != nil {
+		return fmt.Errorf("bloquear la importación: %w", err)
+	}
+	if ok {
+		return nil
+	}
+	busy := &ImportBusyError{Community: name}
+	var app string
+	q := `SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+		WHERE l.locktype = 'advisory' AND l.granted AND CAST(l.classid AS BIGINT) = ? AND CAST(l.objid AS BIGINT) = ? LIMIT 1`
+	if id != 0 {
+		err = tx.QueryRowContext(ctx, q, lockImport, id).Scan(&app)
+	} else {
+		err = tx.QueryRowContext(ctx, `SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+			WHERE l.locktype = 'advisory' AND l.granted AND CAST(l.classid AS BIGINT) = ?
+			AND CAST(l.objid AS BIGINT) = CAST(hashtext(lower(CAST(? AS TEXT))) AS BIGINT) & 4294967295 LIMIT 1`, lockImportName, name).Scan(&app)
+	}
+	if err == nil {
+		busy.User, busy.Host = parseAppName(app)
+	}
+	return busy
+}
+
+// appNamePrefix starts the application_name every connection of this
+// program gives the server, followed by user@host: who holds a lock is read
+// back from it (pg_stat_activity), and a server's administrator sees it.
+const appNamePrefix = "Comunidad "
+
+// Who is this desktop as the database records it: the operating system's
+// user (without its Windows domain) and the computer's name.
+func Who() (userName, host string) {
+	if u, err := user.Current(); err == nil {
+		userName = u.Username
+		if i := strings.LastIndexAny(userName, `\/`); i >= 0 {
+			userName = userName[i+1:]
+		}
+	}
+	host, _ = os.Hostname()
+	return userName, host
+}
+
+// appName is application_name for this desktop (at most 63 bytes, as the
+// server keeps).
+func appName() string {
+	u, h := Who()
+	s := appNamePrefix + u + "@" + h
+	if len(s) > 63 {
+		s = s[:63]
+	}
+	return s
+}
+
+func parseAppName(s string) (userName, host string) {
+	rest, ok := strings.CutPrefix(s, appNamePrefix)
+	if !ok {
+		return "", ""
+	}
+	u, h, _ := strings.Cut(rest, "@")
+	return u, h
+}
