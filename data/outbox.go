@@ -121,6 +121,17 @@ func (s *Store) QueueOutbox(ctx context.Context, msgs []OutboxMessage) (QueueRes
 	var res QueueResult
 	err := s.Tx(ctx, func(tx *DBTx) error {
 		res = QueueResult{}
+		// Two desktops queuing the same letters at once: the second finds
+		// the first's rows (dedupe_key) instead of colliding with them.
+		locked := map[int64]bool{}
+		for _, m := range msgs {
+			if !locked[m.CommunityID] {
+				if err := lockCommunity(ctx, tx, m.CommunityID); err != nil {
+					return err
+				}
+				locked[m.CommunityID] = true
+			}
+		}
 		for _, m := range msgs {
 			id, state, how, err := QueueOutboxTx(ctx, tx, m)
 			if err != nil {

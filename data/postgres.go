@@ -109,6 +109,11 @@ func openPostgresSchema(ctx context.Context, dsn, password string) (*sql.DB, *pg
 	if password != "" {
 		cfg.ConnConfig.Password = password
 	}
+	// Who this desktop is, for the server's list of connections and for
+	// another desktop told who holds an import (lockImportOf).
+	if _, set := cfg.ConnConfig.RuntimeParams["application_name"]; !set {
+		cfg.ConnConfig.RuntimeParams["application_name"] = appName()
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, nil, fmt.Errorf("abrir la base de datos de la oficina: %w", err)

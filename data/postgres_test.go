@@ -86,3 +86,19 @@ func TestEngineOfAFileIsSQLite(t *testing.T) {
 		t.Fatalf("Engine() = %q, want %q", got, EngineSQLite)
 	}
 }
+
+// Every connection says which desktop it is (application_name): the server
+// lists it so, and another desktop reads who holds an import from it.
+func TestPostgresConnectionsNameTheDesktop(t *testing.T) {
+	enginetest.PostgresOnly(t)
+	s := openTemp(t)
+	var app string
+	if err := s.r.QueryRow(`SELECT current_setting('application_name')`).Scan(&app); err != nil {
+		t.Fatal(err)
+	}
+	u, h := parseAppName(app)
+	wu, wh := Who()
+	if u != wu || h != wh || u == "" || h == "" {
+		t.Fatalf("application_name %q: %q@%q, want %q@%q", app, u, h, wu, wh)
+	}
+}

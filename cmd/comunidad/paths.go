@@ -54,19 +54,6 @@ func (e *env) databasePath() (string, error) {
 // COMUNIDAD_DB postgres://...) rather than a file on this computer.
 func (e *env) office() bool { return !e.demo && officedb.IsURL(e.dbPath) }
 
-// shownDB is the database as messages name it: the file's path, or the
-// office database's address without its password.
-func (e *env) shownDB() string {
-	if e.office() {
-		return officedb.Redact(e.dbPath)
-	}
-	p, err := e.databasePath()
-	if err != nil {
-		return e.dbPath
-	}
-	return p
-}
-
 func defaultDBPathForHelp() string {
 	dir, err := dataDir()
 	if err != nil {
