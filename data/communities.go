@@ -85,8 +85,10 @@ func (s *Store) CreateCommunity(ctx context.Context, name string) (Community, er
 	var c Community
 	err := s.Tx(ctx, func(tx *DBTx) error {
 		var err error
-		c, err = EnsureCommunity(ctx, tx, name)
-		return err
+		if c, err = EnsureCommunity(ctx, tx, name); err != nil {
+			return err
+		}
+		return notifyCommunity(ctx, tx, tx.pg, tx.token, c.ID)
 	})
 	return c, err
 }
@@ -123,6 +125,7 @@ func (s *Store) UpdateCommunity(ctx context.Context, c Community) error {
 	if err != nil {
 		return fmt.Errorf("update community %d: %w", c.ID, err)
 	}
+	_ = notifyCommunity(ctx, s.w, s.w.pg, s.token, c.ID)
 	return nil
 }
 

@@ -14,13 +14,15 @@ import (
 // Everything else is *sql.DB's.
 type DB struct {
 	*sql.DB
-	pg bool
+	pg    bool
+	token string // PostgreSQL: the store's mark on its notifications (live.go)
 }
 
 // DBTx is one transaction on a DB, with the same translation.
 type DBTx struct {
 	*sql.Tx
-	pg bool
+	pg    bool
+	token string
 }
 
 func bindFor(pg bool, q string) string {
@@ -66,7 +68,7 @@ func (d *DB) BeginTx(ctx context.Context, opts *sql.TxOptions) (*DBTx, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &DBTx{Tx: tx, pg: d.pg}, nil
+	return &DBTx{Tx: tx, pg: d.pg, token: d.token}, nil
 }
 
 // Begin is BeginTx with the background context.

@@ -374,6 +374,7 @@ func (s *Store) FinishOutbox(ctx context.Context, id int64, state, lastError str
 	if err != nil {
 		return fmt.Errorf("finish mail %d: %w", id, err)
 	}
+	s.notifyOutbox(ctx, id)
 	return nil
 }
 
@@ -385,6 +386,7 @@ func (s *Store) FailOutboxUncertain(ctx context.Context, id int64, lastError str
 	if err != nil {
 		return fmt.Errorf("finish mail %d: %w", id, err)
 	}
+	s.notifyOutbox(ctx, id)
 	return nil
 }
 
@@ -403,6 +405,7 @@ func (s *Store) CancelOutbox(ctx context.Context, community int64, ids []int64) 
 	if err != nil {
 		return 0, fmt.Errorf("cancel mail: %w", err)
 	}
+	_ = notifyCommunity(ctx, s.w, s.w.pg, s.token, community)
 	n, _ := r.RowsAffected()
 	return int(n), nil
 }

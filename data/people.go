@@ -805,6 +805,14 @@ func (s *Store) UpdateSecondaryEmail(ctx context.Context, id int64, email, label
 // RemoveSecondaryEmail deletes a secondary email.
 func (s *Store) RemoveSecondaryEmail(ctx context.Context, id int64) error {
 	return s.Tx(ctx, func(tx *DBTx) error {
+		if tx.pg {
+			var unit int64
+			if err := tx.QueryRowContext(ctx, `SELECT unit_id FROM secondary_emails WHERE id = ?`, id).Scan(&unit); err == nil {
+				if err := lockUnitsCommunity(ctx, tx, unit); err != nil {
+					return err
+				}
+			}
+		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM secondary_emails WHERE id = ?`, id)
 		if err != nil {
 			return fmt.Errorf("remove secondary email: %w", err)

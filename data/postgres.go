@@ -60,8 +60,8 @@ func OpenPostgresPassword(ctx context.Context, dsn, password string) (*Store, er
 	if err != nil {
 		return nil, err
 	}
-	w := &DB{DB: db, pg: true}
-	return &Store{engine: EnginePostgres, dsn: dsn, w: w, r: w, pool: pool}, nil
+	w := &DB{DB: db, pg: true, token: newToken()}
+	return &Store{engine: EnginePostgres, dsn: dsn, w: w, r: w, pool: pool, token: w.token, closed: make(chan struct{})}, nil
 }
 
 // MigratePostgres brings the schema of the office database at dsn up to

@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
@@ -40,6 +41,9 @@ type Store struct {
 	w      *DB           // SQLite: exactly one connection, every write goes through it
 	r      *DB           // SQLite: query-only connections for listings (PostgreSQL: w)
 	pool   *pgxpool.Pool // PostgreSQL: the connections under w
+	token  string        // PostgreSQL: w's mark on its notifications (live.go)
+	closed chan struct{} // PostgreSQL: closed by Close, ends Watch
+	once   sync.Once
 }
 
 // sqliteHeader starts every SQLite 3 database file.
@@ -194,6 +198,9 @@ func (s *Store) Close() error {
 	var errR error
 	if s.r != nil && s.r != s.w {
 		errR = s.r.Close()
+	}
+	if s.closed != nil {
+		s.once.Do(func() { close(s.closed) })
 	}
 	err := errors.Join(s.w.Close(), errR)
 	if s.pool != nil {

@@ -2,6 +2,7 @@ package data
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"os"
@@ -34,7 +35,9 @@ func lockCommunity(ctx context.Context, tx *DBTx, community int64) error {
 	if _, err := tx.ExecContext(ctx, `SELECT id FROM communities WHERE id = ? FOR UPDATE`, community); err != nil {
 		return fmt.Errorf("bloquear la comunidad %d: %w", community, err)
 	}
-	return nil
+	// Whoever writes a community under this lock changes what windows
+	// show of it (live.go).
+	return notifyCommunity(ctx, tx, true, tx.token, community)
 }
 
 // lockUnitsCommunity is lockCommunity for the community of a unit.
@@ -42,10 +45,14 @@ func lockUnitsCommunity(ctx context.Context, tx *DBTx, unitID int64) error {
 	if !tx.pg {
 		return nil
 	}
-	if _, err := tx.ExecContext(ctx, `SELECT c.id FROM communities c JOIN units u ON u.community_id = c.id WHERE u.id = ? FOR UPDATE OF c`, unitID); err != nil {
+	var community int64
+	if err := tx.QueryRowContext(ctx, `SELECT c.id FROM communities c JOIN units u ON u.community_id = c.id WHERE u.id = ? FOR UPDATE OF c`, unitID).Scan(&community); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil // no such unit: the caller says so
+		}
 		return fmt.Errorf("bloquear la comunidad de la unidad %d: %w", unitID, err)
 	}
-	return nil
+	return notifyCommunity(ctx, tx, true, tx.token, community)
 }
 
 // ImportBusyError is an import of a community another desktop is importing.

@@ -90,6 +90,8 @@ type UI struct {
 	sendStatus *sendStatus // its progress in the status line, once sent behind
 	quit       func()      // closes the window (tests watch it instead)
 	escapes    []*func()   // hide the dialogs Escape closes, topmost last
+
+	live liveState // other desktops' changes (live.go)
 }
 
 // New builds the window's content on w and loads the communities off the UI
@@ -119,6 +121,7 @@ func New(a fyne.App, w fyne.Window, opts Options) *UI {
 	w.SetCloseIntercept(u.onCloseRequest)
 	u.installMenu() // window.go: Archivo and Ayuda
 	u.Reload()
+	u.watch()
 	return u
 }
 
@@ -300,6 +303,7 @@ func (u *UI) useDemo(st Store) {
 	old := u.st
 	u.st, u.opts.Demo = st, true
 	u.community = data.Community{}
+	u.watch()
 	if old != nil && old != st {
 		old.Close()
 	}

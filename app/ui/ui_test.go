@@ -13,6 +13,7 @@ import (
 
 	"comunidad/data"
 	"comunidad/data/datatest"
+	"comunidad/internal/pgtest"
 )
 
 // newTestUI builds the window on a fresh database file, in a test app.
@@ -157,5 +158,9 @@ func TestWindowShowsTabsAndCommunity(t *testing.T) {
 // TestMain runs the views' loaders in line: see background.
 func TestMain(m *testing.M) {
 	background = func(f func()) { f() }
-	os.Exit(m.Run())
+	code := m.Run()
+	if err := pgtest.StopShared(); err != nil && code == 0 {
+		code = 1
+	}
+	os.Exit(code)
 }

@@ -2,7 +2,6 @@ package workflow
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"testing"
@@ -28,7 +27,7 @@ type cancelledBetweenStatements struct {
 }
 
 func (s *cancelledBetweenStatements) Sync(ctx context.Context, target data.SyncTarget, source string, plan func(*data.SyncState) (*data.SyncPlan, error), progress func(float64)) (data.SyncReport, error) {
-	err := s.Store.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.Store.Tx(ctx, func(tx *data.DBTx) error {
 		stmt, err := tx.PrepareContext(ctx, `INSERT INTO communities (name) VALUES (?)`)
 		if err != nil {
 			return err

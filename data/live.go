@@ -1,0 +1,119 @@
+package data
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Live changes. On the office database several desktops change the same
+// communities: every write that changes what a window shows of a community
+// (an import, an added or edited user, a secondary email, accounts, a
+// letter queued, sent or retried) notifies the channel liveChannel with the
+// community's id, delivered by the server when the write commits; Watch
+// listens to it. A SQLite file has one desktop: nothing to watch.
+
+// liveChannel is the LISTEN/NOTIFY channel of the office database.
+const liveChannel = "comunidad"
+
+// newToken is a store's own mark on what it notifies, so that Watch does
+// not report a window its own changes.
+func newToken() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// notifyCommunity tells the other desktops (when the transaction commits)
+// that community changed.
+func notifyCommunity(ctx context.Context, q Querier, pg bool, token string, community int64) error {
+	if !pg || community == 0 {
+		return nil
+	}
+	_, err := q.ExecContext(ctx, `SELECT pg_notify('`+liveChannel+`', ?)`, strconv.FormatInt(community, 10)+" "+token)
+	return err
+}
+
+// notifyOutbox is notifyCommunity for the community of an outbox row.
+func (s *Store) notifyOutbox(ctx context.Context, id int64) {
+	if !s.w.pg {
+		return
+	}
+	// Best effort: the row is written; a missed refresh is not an error.
+	_, _ = s.w.ExecContext(ctx, `SELECT pg_notify('`+liveChannel+`', CAST(community_id AS TEXT) || ' ' || ?) FROM outbox WHERE id = ?`, s.token, id)
+}
+
+// Live reports whether the store can tell of other desktops' changes
+// (Watch does something).
+func (s *Store) Live() bool { return s.Engine() == EnginePostgres }
+
+// Watch calls changed with the id of each community another desktop (or
+// another process, or another Store on this one) changes, until ctx ends;
+// the store's own changes are not reported. It returns at once on a SQLite
+// file. A dropped connection is taken again, and changed is then called
+// with 0: something may have changed meanwhile (reload everything).
+func (s *Store) Watch(ctx context.Context, changed func(community int64)) error {
+	if s.pool == nil {
+		return nil
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-s.closed: // the store closed: stop listening
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	backoff := 200 * time.Millisecond
+	first := true
+	for ctx.Err() == nil {
+		err := s.listen(ctx, changed, !first)
+		first = false
+		if ctx.Err() != nil {
+			return nil
+		}
+		_ = err // the connection dropped: wait, then listen again
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(backoff):
+		}
+		if backoff < 5*time.Second {
+			backoff *= 2
+		}
+	}
+	return nil
+}
+
+func (s *Store) listen(ctx context.Context, changed func(int64), again bool) error {
+	pc, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	// The connection will be LISTENing: it never goes back to the pool.
+	conn := pc.Hijack()
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(ctx, "LISTEN "+liveChannel); err != nil {
+		return err
+	}
+	if again {
+		changed(0)
+	}
+	for {
+		n, err := conn.WaitForNotification(ctx)
+		if err != nil {
+			return err
+		}
+		id, token, _ := strings.Cut(n.Payload, " ")
+		if token == s.token {
+			continue
+		}
+		if c, err := strconv.ParseInt(id, 10, 64); err == nil {
+			changed(c)
+		}
+	}
+}
