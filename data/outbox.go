@@ -291,13 +291,25 @@ func (s *Store) ClaimOutbox(ctx context.Context, community int64, only []int64) 
 			args = append(args, id)
 		}
 	}
+	if s.w.pg {
+		// One statement, one round trip to the server: the oldest pending
+		// message no other sender holds (SKIP LOCKED), claimed and read.
+		m, err = scanOutbox(s.w.QueryRowContext(ctx, `WITH c AS (
+			UPDATE outbox SET state = 'sending', attempts = attempts + 1, committed_at = NULL, updated_at = ?
+			WHERE id = (SELECT o.id FROM outbox o WHERE `+where+` ORDER BY o.id LIMIT 1 FOR UPDATE SKIP LOCKED)
+			RETURNING *)
+			SELECT `+outboxCols+` FROM c o LEFT JOIN units u ON u.id = o.unit_id`, append([]any{now()}, args...)...))
+		if errors.Is(err, sql.ErrNoRows) {
+			return m, false, nil
+		}
+		if err != nil {
+			return m, false, fmt.Errorf("claim mail: %w", err)
+		}
+		return m, true, nil
+	}
 	err = s.Tx(ctx, func(tx *DBTx) error {
 		var err error
 		q := `SELECT ` + outboxCols + outboxFrom + `WHERE ` + where + ` ORDER BY o.id LIMIT 1`
-		if tx.pg {
-			// Each message to one sender only, whatever the lock above it.
-			q += ` FOR UPDATE OF o SKIP LOCKED`
-		}
 		m, err = scanOutbox(tx.QueryRowContext(ctx, q, args...))
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
@@ -362,19 +374,24 @@ func committed(id int64, r sql.Result, err error) error {
 // time), failed with the server's answer, or pending again for a retry
 // (temporary failure) with the answer kept in last_error.
 func (s *Store) FinishOutbox(ctx context.Context, id int64, state, lastError string) error {
-	var err error
+	var q string
+	var args []any
 	switch state {
 	case OutboxSent:
-		_, err = s.w.ExecContext(ctx, `UPDATE outbox SET state = 'sent', sent_at = ?, last_error = '', updated_at = ? WHERE id = ?`, now(), now(), id)
+		q, args = `UPDATE outbox SET state = 'sent', sent_at = ?, last_error = '', updated_at = ? WHERE id = ?`, []any{now(), now(), id}
 	case OutboxFailed, OutboxPending:
-		_, err = s.w.ExecContext(ctx, `UPDATE outbox SET state = ?, last_error = ?, committed_at = NULL, updated_at = ? WHERE id = ?`, state, lastError, now(), id)
+		q, args = `UPDATE outbox SET state = ?, last_error = ?, committed_at = NULL, updated_at = ? WHERE id = ?`, []any{state, lastError, now(), id}
 	default:
 		return fmt.Errorf("finish mail %d: bad state %q", id, state)
 	}
-	if err != nil {
+	if s.w.pg {
+		// The windows elsewhere are told in the same statement (live.go).
+		q = `WITH f AS (` + q + ` RETURNING community_id) SELECT pg_notify('` + liveChannel + `', CAST(community_id AS TEXT) || ' ' || ?) FROM f`
+		args = append(args, s.token)
+	}
+	if _, err := s.w.ExecContext(ctx, q, args...); err != nil {
 		return fmt.Errorf("finish mail %d: %w", id, err)
 	}
-	s.notifyOutbox(ctx, id)
 	return nil
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"comunidad/app/kastor/internal/fixture"
 	"comunidad/data"
+	"comunidad/data/datatest"
 	"comunidad/internal/enginetest"
 )
 
@@ -124,10 +125,7 @@ func BenchmarkImport10k(b *testing.B) {
 	var readCPU, firstCPU, againCPU float64
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		st, err := data.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
-		if err != nil {
-			b.Fatal(err)
-		}
+		st := datatest.Open(b) // the pass's engine: a file, or the office's PostgreSQL
 		runtime.GC()
 		b.StartTimer()
 
@@ -137,6 +135,7 @@ func BenchmarkImport10k(b *testing.B) {
 		}
 		t1, c1 := time.Now(), cpuSeconds()
 		var rep data.SyncReport
+		var err error
 		p := peakHeap(func() {
 			rep, _, err = Import(ctx, st, data.SyncTarget{CommunityName: "Bench"}, path, Options{})
 		})
@@ -237,10 +236,7 @@ func BenchmarkApply10k(b *testing.B) {
 	var firstS, againS, firstCPU, againCPU float64
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		st, err := data.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
-		if err != nil {
-			b.Fatal(err)
-		}
+		st := datatest.Open(b) // the pass's engine: a file, or the office's PostgreSQL
 		runtime.GC()
 		b.StartTimer()
 		t0, c0 := time.Now(), cpuSeconds()
