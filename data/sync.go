@@ -545,6 +545,11 @@ func (w *planWriter) members() error {
 // of bound variables.
 const batchRows = 200
 
+// pgBatchRows is batchRows on PostgreSQL, where each statement is a round
+// trip to the server: more rows a statement (well under its 65,535 bound
+// parameters).
+const pgBatchRows = 1000
+
 // batcher inserts rows many at a time with one multi-row INSERT.
 type batcher struct {
 	ctx    context.Context
@@ -553,16 +558,21 @@ type batcher struct {
 	row    string // "(?, ?)"
 	cols   int
 	args   []any
-	full   *sql.Stmt // prepared for batchRows rows
+	full   *sql.Stmt // prepared for rows rows
+	rows   int       // rows a full INSERT carries (batchRows, pgBatchRows)
 }
 
 func newBatcher(ctx context.Context, tx *DBTx, prefix, row string) *batcher {
-	return &batcher{ctx: ctx, tx: tx, prefix: prefix, row: row, cols: strings.Count(row, "?")}
+	rows := batchRows
+	if tx.pg {
+		rows = pgBatchRows
+	}
+	return &batcher{ctx: ctx, tx: tx, prefix: prefix, row: row, cols: strings.Count(row, "?"), rows: rows}
 }
 
 func (b *batcher) add(args ...any) error {
 	b.args = append(b.args, args...)
-	if len(b.args) >= batchRows*b.cols {
+	if len(b.args) >= b.rows*b.cols {
 		return b.flush()
 	}
 	return nil
@@ -586,9 +596,9 @@ func (b *batcher) flush() error {
 		return nil
 	}
 	var err error
-	if n == batchRows {
+	if n == b.rows {
 		if b.full == nil {
-			if b.full, err = b.tx.PrepareContext(b.ctx, b.stmt(batchRows)); err != nil {
+			if b.full, err = b.tx.PrepareContext(b.ctx, b.stmt(b.rows)); err != nil {
 				return err
 			}
 		}
