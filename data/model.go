@@ -113,6 +113,7 @@ type SecondaryEmail struct {
 	Email     string
 	Label     string
 	CreatedAt time.Time
+	AddedBy   string // «ana@PC-ADMIN2» (WhoText); "" for older rows
 }
 
 // Account is a residents' portal account; its login is the email.

@@ -378,7 +378,7 @@ func (s *Store) FinishOutbox(ctx context.Context, id int64, state, lastError str
 	var args []any
 	switch state {
 	case OutboxSent:
-		q, args = `UPDATE outbox SET state = 'sent', sent_at = ?, last_error = '', updated_at = ? WHERE id = ?`, []any{now(), now(), id}
+		q, args = `UPDATE outbox SET state = 'sent', sent_at = ?, sent_by = ?, last_error = '', updated_at = ? WHERE id = ?`, []any{now(), WhoText(), now(), id}
 	case OutboxFailed, OutboxPending:
 		q, args = `UPDATE outbox SET state = ?, last_error = ?, committed_at = NULL, updated_at = ? WHERE id = ?`, []any{state, lastError, now(), id}
 	default:

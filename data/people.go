@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 )
 
@@ -267,6 +268,10 @@ type Member struct {
 	// ("" when none is owed); NoticeError the last sending error.
 	NoticeState string
 	NoticeError string
+	// AddedBy is who added the membership here («ana@PC-ADMIN2», WhoText;
+	// "" for Kastor's and for older rows), AddedAt when.
+	AddedBy string
+	AddedAt time.Time
 }
 
 // Local reports whether the administrator added this membership (and may
@@ -317,7 +322,7 @@ func unitDetail(ctx context.Context, q Querier, unitID int64) (UnitDetail, error
 	d.Unit = u
 	rows, err := q.QueryContext(ctx, `
 SELECT p.id, p.community_id, coalesce(p.kastor_key, ''), p.first_names, p.last_names, p.rut, p.email, p.phone,
-       p.user_type, p.origin, p.archived, p.created_at, m.role, m.origin, m.archived, m.position,
+       p.user_type, p.origin, p.archived, p.created_at, m.role, m.origin, m.archived, m.position, m.added_by, m.created_at,
        coalesce((SELECT state FROM outbox o WHERE o.person_id = p.id AND o.kind = 'new_user' ORDER BY o.id DESC LIMIT 1), ''),
        coalesce((SELECT last_error FROM outbox o WHERE o.person_id = p.id AND o.kind = 'new_user' ORDER BY o.id DESC LIMIT 1), '')
 FROM memberships m JOIN people p ON p.id = m.person_id
@@ -333,15 +338,15 @@ WHERE m.unit_id = ?`, unitID)
 	var ms []keyed
 	for rows.Next() {
 		var k keyed
-		var typ, origin, role, morigin, created string
+		var typ, origin, role, morigin, created, added string
 		var archived, marchived int
 		if err := rows.Scan(&k.ID, &k.CommunityID, &k.KastorKey, &k.FirstNames, &k.LastNames, &k.RUT, &k.Email, &k.Phone,
-			&typ, &origin, &archived, &created, &role, &morigin, &marchived, &k.pos, &k.NoticeState, &k.NoticeError); err != nil {
+			&typ, &origin, &archived, &created, &role, &morigin, &marchived, &k.pos, &k.AddedBy, &added, &k.NoticeState, &k.NoticeError); err != nil {
 			return d, fmt.Errorf("unit %d: %w", unitID, err)
 		}
 		k.Type, k.Origin, k.Role, k.MemberOrigin = UserType(typ), Origin(origin), Role(role), Origin(morigin)
 		k.Archived, k.MemberArchived = archived != 0, marchived != 0
-		k.CreatedAt = ParseTime(created)
+		k.CreatedAt, k.AddedAt = ParseTime(created), ParseTime(added)
 		ms = append(ms, k)
 	}
 	if err := rows.Err(); err != nil {
@@ -368,7 +373,7 @@ WHERE m.unit_id = ?`, unitID)
 	for _, k := range ms {
 		d.Members = append(d.Members, k.Member)
 	}
-	srows, err := q.QueryContext(ctx, `SELECT id, unit_id, email, label, created_at FROM secondary_emails WHERE unit_id = ? ORDER BY id`, unitID)
+	srows, err := q.QueryContext(ctx, `SELECT id, unit_id, email, label, created_at, added_by FROM secondary_emails WHERE unit_id = ? ORDER BY id`, unitID)
 	if err != nil {
 		return d, fmt.Errorf("unit %d: %w", unitID, err)
 	}
@@ -376,7 +381,7 @@ WHERE m.unit_id = ?`, unitID)
 	for srows.Next() {
 		var e SecondaryEmail
 		var created string
-		if err := srows.Scan(&e.ID, &e.UnitID, &e.Email, &e.Label, &created); err != nil {
+		if err := srows.Scan(&e.ID, &e.UnitID, &e.Email, &e.Label, &created, &e.AddedBy); err != nil {
 			return d, fmt.Errorf("unit %d: %w", unitID, err)
 		}
 		e.CreatedAt = ParseTime(created)
@@ -564,9 +569,9 @@ func (s *Store) AddLocalUser(ctx context.Context, unitID int64, in LocalUser) (i
 				return fmt.Errorf("add person: %w", err)
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO memberships (unit_id, person_id, role, origin, position)
-			VALUES (?, ?, 'additional', 'local', (SELECT coalesce(max(position), 0) + 1 FROM memberships WHERE unit_id = ?))`,
-			unitID, personID, unitID); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO memberships (unit_id, person_id, role, origin, position, added_by, created_at)
+			VALUES (?, ?, 'additional', 'local', (SELECT coalesce(max(position), 0) + 1 FROM memberships WHERE unit_id = ?), ?, ?)`,
+			unitID, personID, unitID, WhoText(), now()); err != nil {
 			return fmt.Errorf("add membership: %w", err)
 		}
 		return queueNewUser(ctx, tx, u.CommunityID, personID, unitID, in.Email, in.FirstNames+" "+in.LastNames)
@@ -762,7 +767,7 @@ func (s *Store) AddSecondaryEmail(ctx context.Context, unitID int64, email, labe
 		if err := emailTaken(ctx, tx, u.CommunityID, e, 0, 0); err != nil {
 			return err
 		}
-		id, err = insertID(ctx, tx, `INSERT INTO secondary_emails (unit_id, email, label) VALUES (?, ?, ?)`, unitID, e, label)
+		id, err = insertID(ctx, tx, `INSERT INTO secondary_emails (unit_id, email, label, added_by, created_at) VALUES (?, ?, ?, ?, ?)`, unitID, e, label, WhoText(), now())
 		if err != nil {
 			return fmt.Errorf("add secondary email: %w", err)
 		}

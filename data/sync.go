@@ -89,6 +89,7 @@ type SyncReport struct {
 	Units       SyncCounts    `json:"units"`
 	Users       SyncCounts    `json:"users"`
 	Problems    []SyncProblem `json:"problems"`
+	RunBy       string        `json:"run_by,omitempty"` // «ana@PC-ADMIN2» (WhoText); "" before version 6
 }
 
 // Changed reports whether the import changed any unit or user.
@@ -251,14 +252,15 @@ func (s *Store) Sync(ctx context.Context, target SyncTarget, source string, plan
 		}
 		rep.ID, err = insertID(ctx, tx, `INSERT INTO sync_runs (community_id, source, started_at, finished_at,
 			units_new, units_updated, units_unchanged, units_archived,
-			users_new, users_updated, users_unchanged, users_archived, problems)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			users_new, users_updated, users_unchanged, users_archived, problems, run_by)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			c.ID, source, FormatTime(rep.StartedAt), FormatTime(rep.FinishedAt),
 			rep.Units.New, rep.Units.Updated, rep.Units.Unchanged, rep.Units.Archived,
-			rep.Users.New, rep.Users.Updated, rep.Users.Unchanged, rep.Users.Archived, string(problems))
+			rep.Users.New, rep.Users.Updated, rep.Users.Unchanged, rep.Users.Archived, string(problems), WhoText())
 		if err != nil {
 			return fmt.Errorf("save sync run: %w", err)
 		}
+		rep.RunBy = WhoText()
 		// The first source used is remembered for "Importar datos".
 		if _, err := tx.ExecContext(ctx, `UPDATE communities SET last_sync_at = ?, last_sync_source = ?,
 			source = CASE WHEN source = '' THEN ? ELSE source END WHERE id = ?`,
@@ -623,7 +625,7 @@ func (s *Store) SyncRuns(ctx context.Context, community int64, limit int) ([]Syn
 		var started, finished, problems string
 		if err := row.Scan(&r.ID, &r.CommunityID, &r.Community, &r.Source, &started, &finished,
 			&r.Units.New, &r.Units.Updated, &r.Units.Unchanged, &r.Units.Archived,
-			&r.Users.New, &r.Users.Updated, &r.Users.Unchanged, &r.Users.Archived, &problems); err != nil {
+			&r.Users.New, &r.Users.Updated, &r.Users.Unchanged, &r.Users.Archived, &problems, &r.RunBy); err != nil {
 			return r, err
 		}
 		r.StartedAt, r.FinishedAt = ParseTime(started), ParseTime(finished)
@@ -633,7 +635,7 @@ func (s *Store) SyncRuns(ctx context.Context, community int64, limit int) ([]Syn
 		return r, nil
 	}, `SELECT r.id, r.community_id, c.name, r.source, r.started_at, r.finished_at,
 		units_new, units_updated, units_unchanged, units_archived,
-		users_new, users_updated, users_unchanged, users_archived, problems
+		users_new, users_updated, users_unchanged, users_archived, problems, run_by
 		FROM sync_runs r JOIN communities c ON c.id = r.community_id
 		WHERE r.community_id = ? ORDER BY r.id DESC`+limitSQL(limit), community)
 	if err != nil {

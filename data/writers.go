@@ -153,3 +153,24 @@ func parseAppName(s string) (userName, host string) {
 	u, h, _ := strings.Cut(rest, "@")
 	return u, h
 }
+
+// WhoText is this desktop as a row records it: «ana@PC-ADMIN2».
+func WhoText() string {
+	u, h := Who()
+	return u + "@" + h
+}
+
+// DescribeWho is a recorded WhoText as a person reads it: «ana en
+// PC-ADMIN2» ("" for none).
+func DescribeWho(who string) string {
+	u, h, ok := strings.Cut(who, "@")
+	switch {
+	case who == "":
+		return ""
+	case !ok || h == "":
+		return u
+	case u == "":
+		return h
+	}
+	return u + " en " + h
+}
