@@ -205,5 +205,5 @@ func historyLine(r data.SyncReport) string {
 			"UN": r.Units.New, "UU": r.Units.Updated, "UA": r.Units.Archived,
 			"PN": r.Users.New, "PU": r.Users.Updated, "PA": r.Users.Archived,
 			"Problems": plural(len(r.Problems), "kastor.history.problem", "{{.N}} observación", "kastor.history.problems", "{{.N}} observaciones"),
-		})
+		}) + runByText(r.RunBy)
 }

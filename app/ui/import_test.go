@@ -389,7 +389,8 @@ func TestKastorSectionSavesSourceTokenAndShowsHistory(t *testing.T) {
 		t.Fatalf("history: %d runs", len(s.runs))
 	}
 	line := historyLine(s.runs[0])
-	if !strings.Contains(line, "brisas.csv") || !strings.Contains(line, "unidades: 2 nuevas") || !strings.HasSuffix(line, " · 1 observación") {
+	u0, h0 := data.Who()
+	if !strings.Contains(line, "brisas.csv") || !strings.Contains(line, "unidades: 2 nuevas") || !strings.HasSuffix(line, " · 1 observación · por "+u0+" en "+h0) {
 		t.Fatalf("history line: %q", line)
 	}
 	if got := strings.Join(texts(s.content()), "\n"); !strings.Contains(got, "Historial de importaciones") || !strings.Contains(got, "Opcional: solo si la dirección lo pide.") {

@@ -2,10 +2,12 @@ package ui
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 )
 
 // watcher is a store that tells of other desktops' changes (the office
@@ -130,4 +132,39 @@ func (u *UI) refreshCommunities() {
 			u.selector.SetSelected(u.community.Name)
 		})
 	})
+}
+
+// whoText is a recorded «ana@PC-ADMIN2» (data.WhoText) as the user reads
+// it: «ana en PC-ADMIN2».
+func whoText(who string) string {
+	u, h, ok := strings.Cut(who, "@")
+	switch {
+	case who == "":
+		return ""
+	case !ok || h == "":
+		return u
+	case u == "":
+		return h
+	}
+	return lang.X("who.userhost", "{{.User}} en {{.Host}}", map[string]any{"User": u, "Host": h})
+}
+
+// addedByText is «agregado por ana en PC-ADMIN2, 02-12-2026 10:14» for an
+// added user, "" when the row does not say (written before it was kept).
+func addedByText(who string, at time.Time) string {
+	if who == "" {
+		return ""
+	}
+	if at.IsZero() {
+		return lang.X("units.modal.addedby.nodate", "Agregado por {{.Who}}", map[string]any{"Who": whoText(who)})
+	}
+	return lang.X("units.modal.addedby", "Agregado por {{.Who}}, {{.When}}", map[string]any{"Who": whoText(who), "When": FormatDateTime(at)})
+}
+
+// runByText is « · por ana en PC-ADMIN2» after an import's history line.
+func runByText(who string) string {
+	if who == "" {
+		return ""
+	}
+	return lang.X("kastor.history.by", " · por {{.Who}}", map[string]any{"Who": whoText(who)})
 }

@@ -228,6 +228,9 @@ func (m *unitModal) personCard(mb data.Member) fyne.CanvasObject {
 	buttons := container.NewHBox()
 	if mb.Local() {
 		foot = noticeLabel(mb)
+		if by := addedByText(mb.AddedBy, mb.AddedAt); by != "" {
+			foot = container.NewVBox(foot, lowLabel(by))
+		}
 	} else {
 		foot = lowLabel(lang.X("units.modal.fromkastor", "viene de Kastor: cámbielo allí y use «Importar datos»"))
 	}

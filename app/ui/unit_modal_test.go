@@ -145,8 +145,9 @@ func TestModalAddsUsersUpToTheLimit(t *testing.T) {
 		t.Fatalf("%d added users, want %d", n, data.MaxLocalUsers)
 	}
 	got := modalTexts(w)
+	who, host := data.Who()
 	for _, want := range []string{"Usuarios agregados (5 de 5)", "Ana Soto B", "Ana Soto F", "7.654.321-6", "ana5@example.cl",
-		"Aviso de nuevo usuario: pendiente de envío"} {
+		"Aviso de nuevo usuario: pendiente de envío", "Agregado por " + who + " en " + host + ", "} {
 		if !strings.Contains(got, want) {
 			t.Errorf("modal lacks %q", want)
 		}

@@ -51,7 +51,10 @@ echo "Aplicaciones instaladas: $(grep -E 'DisplayName|DisplayVersion|Publisher' 
 
 # The shortcut's target, as a double-click starts it: a fresh data folder
 # under %APPDATA%, the first frame.
-out=$("$wine" "$target" --smoke 2>&1 | tr -d '\r') || fail "el programa instalado no abrió su ventana: $out"
+out=$("$wine" "$target" --smoke 2>&1; echo "código de salida: $?")
+out=$(tr -d '\r' <<<"$out")
+code=$(sed -n 's/^código de salida: //p' <<<"$out" | tail -1)
+[ "$code" = 0 ] || fail "el programa instalado no abrió su ventana (salió con $code): $out"
 grep -q '^smoke: primera ventana' <<<"$out" || fail "el programa instalado no dibujó su ventana: $out"
 echo "programa instalado: $(grep '^smoke:' <<<"$out")"
 db=$appdata/fyne/$id/comunidad.db
