@@ -562,6 +562,8 @@ type batcher struct {
 	args   []any
 	full   *sql.Stmt // prepared for rows rows
 	rows   int       // rows a full INSERT carries (batchRows, pgBatchRows)
+	arrays string    // PostgreSQL: the INSERT … SELECT FROM unnest (flushArrays)
+	types  []string  // PostgreSQL: each column's kind, "int", "float" or "text"
 }
 
 func newBatcher(ctx context.Context, tx *DBTx, prefix, row string) *batcher {
@@ -597,6 +599,9 @@ func (b *batcher) flush() error {
 	if n == 0 {
 		return nil
 	}
+	if b.tx.pg {
+		return b.flushArrays(n)
+	}
 	var err error
 	if n == b.rows {
 		if b.full == nil {
@@ -610,6 +615,115 @@ func (b *batcher) flush() error {
 	}
 	b.args = b.args[:0]
 	return err
+}
+
+// flushArrays is flush on PostgreSQL: the rows go as one array a column
+// (INSERT … SELECT FROM unnest), a handful of parameters whatever the
+// number of rows, instead of a VALUES list of thousands that the server
+// parses and plans each time.
+func (b *batcher) flushArrays(n int) error {
+	if b.arrays == "" {
+		table, cols, err := b.target()
+		if err != nil {
+			return err
+		}
+		// The row's items: a ? takes the next array, anything else (a
+		// literal such as 'kastor') is written as it is.
+		items := strings.Split(strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(b.row), "("), ")"), ",")
+		if len(items) != len(cols) {
+			return fmt.Errorf("batcher: %d columnas y %d valores", len(cols), len(items))
+		}
+		var types, casts, sel, names []string
+		for i, c := range cols {
+			item := strings.TrimSpace(items[i])
+			if item != "?" {
+				sel = append(sel, item)
+				continue
+			}
+			var t string
+			if err := b.tx.QueryRowContext(b.ctx, `SELECT data_type FROM information_schema.columns
+				WHERE table_schema = current_schema() AND table_name = ? AND column_name = ?`, table, c).Scan(&t); err != nil {
+				return fmt.Errorf("columna %s.%s: %w", table, c, err)
+			}
+			name := fmt.Sprintf("c%d", len(types))
+			sel, names = append(sel, name), append(names, name)
+			switch t {
+			case "bigint", "integer", "smallint":
+				types, casts = append(types, "int"), append(casts, "CAST(? AS BIGINT[])")
+			case "double precision", "real", "numeric":
+				types, casts = append(types, "float"), append(casts, "CAST(? AS DOUBLE PRECISION[])")
+			default:
+				types, casts = append(types, "text"), append(casts, "CAST(? AS TEXT[])")
+			}
+		}
+		b.types = types
+		b.arrays = strings.TrimSuffix(b.prefix, " VALUES ") + " SELECT " + strings.Join(sel, ", ") +
+			" FROM unnest(" + strings.Join(casts, ", ") + ") AS u(" + strings.Join(names, ", ") + ")"
+	}
+	cols := make([]any, b.cols)
+	for c := 0; c < b.cols; c++ {
+		switch b.types[c] {
+		case "int":
+			v := make([]*int64, n)
+			for r := 0; r < n; r++ {
+				switch x := b.args[r*b.cols+c].(type) {
+				case int64:
+					v[r] = &x
+				case int:
+					y := int64(x)
+					v[r] = &y
+				case nil:
+				default:
+					return fmt.Errorf("columna %d: %T no es un número", c, x)
+				}
+			}
+			cols[c] = v
+		case "float":
+			v := make([]*float64, n)
+			for r := 0; r < n; r++ {
+				switch x := b.args[r*b.cols+c].(type) {
+				case float64:
+					v[r] = &x
+				case int64:
+					y := float64(x)
+					v[r] = &y
+				case nil:
+				default:
+					return fmt.Errorf("columna %d: %T no es un número", c, x)
+				}
+			}
+			cols[c] = v
+		default:
+			v := make([]*string, n)
+			for r := 0; r < n; r++ {
+				switch x := b.args[r*b.cols+c].(type) {
+				case string:
+					v[r] = &x
+				case nil:
+				default:
+					y := fmt.Sprint(x)
+					v[r] = &y
+				}
+			}
+			cols[c] = v
+		}
+	}
+	b.args = b.args[:0]
+	_, err := b.tx.ExecContext(b.ctx, b.arrays, cols...)
+	return err
+}
+
+// target reads the table and the columns out of the batcher's INSERT.
+func (b *batcher) target() (table string, cols []string, err error) {
+	rest, ok := strings.CutPrefix(b.prefix, "INSERT INTO ")
+	open, closing := strings.IndexByte(rest, '('), strings.IndexByte(rest, ')')
+	if !ok || open < 0 || closing < open {
+		return "", nil, fmt.Errorf("batcher: %q", b.prefix)
+	}
+	for _, c := range strings.Split(rest[open+1:closing], ",") {
+		cols = append(cols, strings.TrimSpace(c))
+	}
+	return strings.TrimSpace(rest[:open]), cols, nil
 }
 
 func (b *batcher) close() {
