@@ -160,17 +160,20 @@ func WhoText() string {
 	return u + "@" + h
 }
 
-// DescribeWho is a recorded WhoText as a person reads it: «ana en
-// PC-ADMIN2» ("" for none).
-func DescribeWho(who string) string {
-	u, h, ok := strings.Cut(who, "@")
+// SplitWho takes a recorded WhoText apart; either part may be "".
+func SplitWho(who string) (userName, host string) {
+	u, h, _ := strings.Cut(who, "@")
+	return u, h
+}
+
+// DescribeWho is a recorded WhoText as a person reads it, with join
+// between the user and the computer («ana en PC-ADMIN2»; "" for none, the
+// one part alone when the other is missing).
+func DescribeWho(who string, join func(userName, host string) string) string {
+	u, h := SplitWho(who)
 	switch {
-	case who == "":
-		return ""
-	case !ok || h == "":
-		return u
-	case u == "":
-		return h
+	case u == "" || h == "":
+		return u + h
 	}
-	return u + " en " + h
+	return join(u, h)
 }

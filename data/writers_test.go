@@ -44,11 +44,12 @@ func TestWhoDidWhat(t *testing.T) {
 		t.Errorf("secondary emails %+v", d.SecondaryEmails)
 	}
 	u, h := Who()
-	if got := DescribeWho(me); got != u+" en "+h || u == "" || h == "" {
+	en := func(u, h string) string { return u + " en " + h }
+	if got := DescribeWho(me, en); got != u+" en "+h || u == "" || h == "" {
 		t.Errorf("DescribeWho(%q) = %q", me, got)
 	}
 	for in, want := range map[string]string{"": "", "ana@PC-ADMIN2": "ana en PC-ADMIN2", "ana": "ana", "@PC": "PC"} {
-		if got := DescribeWho(in); got != want {
+		if got := DescribeWho(in, en); got != want {
 			t.Errorf("DescribeWho(%q) = %q, want %q", in, got, want)
 		}
 	}

@@ -1,8 +1,8 @@
 package ui
 
 import (
+	"comunidad/data"
 	"context"
-	"strings"
 	"sync"
 	"time"
 
@@ -120,15 +120,7 @@ func (u *UI) refreshCommunities() {
 				return
 			}
 			u.communities = cs
-			names := make([]string, len(cs))
-			for i, c := range cs {
-				names[i] = c.Name
-			}
-			u.selector.SetOptions(names)
-			u.selector.PlaceHolder = longest(names)
-			if len(cs) > 1 {
-				u.selector.Show()
-			}
+			u.setSelector(cs)
 			u.selector.SetSelected(u.community.Name)
 		})
 	})
@@ -137,16 +129,9 @@ func (u *UI) refreshCommunities() {
 // whoText is a recorded «ana@PC-ADMIN2» (data.WhoText) as the user reads
 // it: «ana en PC-ADMIN2».
 func whoText(who string) string {
-	u, h, ok := strings.Cut(who, "@")
-	switch {
-	case who == "":
-		return ""
-	case !ok || h == "":
-		return u
-	case u == "":
-		return h
-	}
-	return lang.X("who.userhost", "{{.User}} en {{.Host}}", map[string]any{"User": u, "Host": h})
+	return data.DescribeWho(who, func(u, h string) string {
+		return lang.X("who.userhost", "{{.User}} en {{.Host}}", map[string]any{"User": u, "Host": h})
+	})
 }
 
 // addedByText is «agregado por ana en PC-ADMIN2, 02-12-2026 10:14» for an

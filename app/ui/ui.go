@@ -183,19 +183,7 @@ func (u *UI) setCommunities(cs []data.Community) {
 		u.setStatus()
 		return
 	}
-	names := make([]string, len(cs))
-	for i, c := range cs {
-		names[i] = c.Name
-	}
-	u.selector.SetOptions(names)
-	// A Select is as wide as its placeholder: the longest name, so that none
-	// is cut ("Condominio Parq…" for two communities).
-	u.selector.PlaceHolder = longest(names)
-	if len(cs) > 1 {
-		u.selector.Show()
-	} else {
-		u.selector.Hide()
-	}
+	u.setSelector(cs)
 	want := u.community.ID
 	if want == 0 {
 		want = int64(u.app.Preferences().Int(u.prefKey()))
@@ -313,4 +301,22 @@ func (u *UI) useDemo(st Store) {
 // showError shows err in a dialog, in the user's language (errorText).
 func (u *UI) showError(err error) {
 	dialog.ShowError(userError{err}, u.win)
+}
+
+// setSelector lists the communities in the selector, shown when there is
+// more than one.
+func (u *UI) setSelector(cs []data.Community) {
+	names := make([]string, len(cs))
+	for i, c := range cs {
+		names[i] = c.Name
+	}
+	u.selector.SetOptions(names)
+	// A Select is as wide as its placeholder: the longest name, so that none
+	// is cut ("Condominio Parq…" for two communities).
+	u.selector.PlaceHolder = longest(names)
+	if len(cs) > 1 {
+		u.selector.Show()
+	} else {
+		u.selector.Hide()
+	}
 }
