@@ -267,6 +267,10 @@ func kindOf(err error) Kind {
 type Info struct {
 	ServerVersion string // e.g. "15.14"
 	Elapsed       time.Duration
+	// SchemaVersion is the version of Comunidad's schema in the database
+	// (data's schema_version), 0 when it has none yet (Comunidad creates
+	// it the first time it opens the database).
+	SchemaVersion int
 }
 
 // Probe connects with cfg and password once, asks the server its version
@@ -295,5 +299,16 @@ func Probe(ctx context.Context, cfg Config, password string, timeout time.Durati
 	if i := strings.IndexByte(v, ' '); i > 0 {
 		v = v[:i]
 	}
-	return Info{ServerVersion: v, Elapsed: time.Since(start)}, nil
+	info := Info{ServerVersion: v}
+	var has bool
+	if err := conn.QueryRow(ctx, "SELECT to_regclass('schema_version') IS NOT NULL").Scan(&has); err != nil {
+		return Info{}, Classify(cfg, err)
+	}
+	if has {
+		if err := conn.QueryRow(ctx, "SELECT coalesce(max(version), 0) FROM schema_version").Scan(&info.SchemaVersion); err != nil {
+			return Info{}, Classify(cfg, err)
+		}
+	}
+	info.Elapsed = time.Since(start)
+	return info, nil
 }

@@ -57,7 +57,17 @@ func runDBTest(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return userError{err.Error()}
 	}
-	fmt.Fprintf(e.stdout, "Conexión correcta con %s: PostgreSQL %s, respondió en %d ms.\n", officedb.Redact(cfg.URL()), info.ServerVersion, info.Elapsed.Milliseconds())
+	if info.SchemaVersion > data.LatestVersion() {
+		return errorf("la conexión con %s funciona, pero su base de datos fue actualizada por una versión más nueva de Comunidad (esquema %d; esta entiende hasta el %d): actualice Comunidad en este equipo",
+			officedb.Redact(cfg.URL()), info.SchemaVersion, data.LatestVersion())
+	}
+	state := "ya tiene los datos de Comunidad"
+	if info.SchemaVersion == 0 {
+		state = "está vacía: Comunidad creará sus tablas la primera vez que la abra («db copy --to» lleva allí las comunidades de este equipo)"
+	} else if info.SchemaVersion < data.LatestVersion() {
+		state = "tiene los datos de Comunidad, en un esquema que esta versión pondrá al día al abrirla"
+	}
+	fmt.Fprintf(e.stdout, "Conexión correcta con %s: PostgreSQL %s, respondió en %d ms; la base de datos %s.\n", officedb.Redact(cfg.URL()), info.ServerVersion, info.Elapsed.Milliseconds(), state)
 	return nil
 }
 

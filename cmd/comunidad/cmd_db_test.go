@@ -1,13 +1,17 @@
 package main
 
 import (
+	"context"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"comunidad/data"
 	"comunidad/internal/pgtest"
+
+	"github.com/jackc/pgx/v5"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -23,8 +27,35 @@ func TestDBTestAgainstARealServer(t *testing.T) {
 	target := u.String()
 
 	code, out, errOut := runCLI(t, pgtest.Password+"\n", "db", "test", target)
-	if code != 0 || !strings.HasPrefix(out, "Conexión correcta con "+target+": PostgreSQL ") {
+	if code != 0 || !strings.HasPrefix(out, "Conexión correcta con "+target+": PostgreSQL ") || !strings.Contains(out, "la base de datos está vacía") {
 		t.Fatalf("right password: code %d, out %q, err %q", code, out, errOut)
+	}
+	// Once Comunidad opened it, the schema is said to be there; a newer
+	// one (another desktop updated) is refused in Spanish.
+	st, err := data.OpenPostgres(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := runCLI(t, pgtest.Password+"\n", "db", "test", target); code != 0 || !strings.Contains(out, "ya tiene los datos de Comunidad") {
+		t.Fatalf("with the schema: code %d, out %q, err %q", code, out, errOut)
+	}
+	if _, err := st.Writer().Exec(`INSERT INTO schema_version (version) VALUES (?)`, data.LatestVersion()+1); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if code, _, errOut := runCLI(t, pgtest.Password+"\n", "db", "test", target); code != 1 || !strings.Contains(errOut, "fue actualizada por una versión más nueva de Comunidad") {
+		t.Fatalf("newer schema: code %d, err %q", code, errOut)
+	}
+	if code, _, errOut := runCLI(t, "", "--db", dsn, "communities"); code != 1 || !strings.Contains(errOut, "actualice Comunidad en este equipo") {
+		t.Fatalf("opening a newer schema: code %d, err %q", code, errOut)
+	}
+	conn, err := pgx.Connect(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(context.Background(), `DELETE FROM schema_version WHERE version > $1`, data.LatestVersion()); err != nil {
+		t.Fatal(err)
 	}
 	t.Setenv("PGPASSWORD", pgtest.Password)
 	if code, out, errOut := runCLI(t, "", "--db", target, "db", "test"); code != 0 || !strings.Contains(out, "Conexión correcta") {
