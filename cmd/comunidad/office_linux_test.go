@@ -235,6 +235,47 @@ func TestOfficeManyDesktops(t *testing.T) {
 	})
 }
 
+// A sync SIGKILLed in its transaction for certain (TestHelperSync stops
+// there) leaves the office database as it was, and the desktop that died
+// holds nothing: the next import runs at once.
+func TestOfficeSyncKilledInItsTransaction(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.DSN(t)
+	dir := t.TempDir()
+	small, big := filepath.Join(dir, "kastor-pequeña.csv"), filepath.Join(dir, "kastor-grande.csv")
+	kastorCSV(t, small, 40)
+	kastorCSV(t, big, 15000)
+	if code, _, errOut := runCLI(t, "", "--db", dsn, "sync", small); code != 0 {
+		t.Fatalf("first sync: %s", errOut)
+	}
+	counts := func() (runs, units int) {
+		t.Helper()
+		st, err := data.OpenPostgres(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		st.Reader().QueryRow(`SELECT count(*) FROM sync_runs`).Scan(&runs)
+		st.Reader().QueryRow(`SELECT count(*) FROM units WHERE archived = 0`).Scan(&units)
+		return runs, units
+	}
+	cmd, lines, _ := helper(t, "TestHelperSync", dsn+"|"+big+"|stop")
+	waitFor(t, lines, "writing")
+	cmd.Process.Kill()
+	cmd.Wait()
+	if runs, units := counts(); runs != 1 || units != 40 {
+		t.Fatalf("killed in its transaction: %d sync runs, %d units; want 1, 40", runs, units)
+	}
+	start := time.Now()
+	if code, _, errOut := runCLI(t, "", "--db", dsn, "sync", big); code != 0 {
+		t.Fatalf("sync after the kill: %s", errOut)
+	}
+	if runs, units := counts(); runs != 2 || units != 15000 {
+		t.Fatalf("after a whole sync: %d sync runs, %d units", runs, units)
+	}
+	t.Logf("the next sync ran at once (%s for 15,000 units)", time.Since(start).Round(time.Millisecond))
+}
+
 // Two desktops sending the same letters at once: each message reaches the
 // real SMTP server exactly once.
 func TestOfficeTwoSendersDeliverOnce(t *testing.T) {
