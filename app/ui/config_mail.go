@@ -115,6 +115,7 @@ func newMailSection(u *UI) *mailSection {
 	s.outbox.Hide()
 	s.status = widget.NewLabel("")
 	s.status.Wrapping = fyne.TextWrapWord
+	s.status.Hide() // no empty line under the buttons until there is news
 
 	form := widget.NewForm(
 		widget.NewFormItem(lang.X("mail.host", "Servidor SMTP"), s.host),
@@ -159,6 +160,16 @@ func newMailSection(u *UI) *mailSection {
 	return s
 }
 
+// say shows msg under the account's buttons.
+func (s *mailSection) say(msg string) {
+	s.status.SetText(msg)
+	if msg == "" {
+		s.status.Hide()
+	} else {
+		s.status.Show()
+	}
+}
+
 func (s *mailSection) title() string { return lang.X("mail.section", "Correo") }
 
 // content shows the section, loading it the first time: the credential
@@ -196,7 +207,7 @@ func (s *mailSection) load() {
 				return
 			}
 			if err = errors.Join(err, perr, nerr); err != nil {
-				s.status.SetText(errorText(err))
+				s.say(errorText(err))
 			}
 			s.show(set, saved)
 			s.showNotice(tpl, own)
@@ -294,11 +305,11 @@ func (s *mailSection) onSave() {
 			}
 			s.show(set, saved)
 			if len(pending) > 0 {
-				s.status.SetText(lang.X("mail.saved.pending", "Cuenta de correo guardada. Avisos a nuevos usuarios por enviar: {{.N}}. Pruebe la cuenta con «Enviar correo de prueba» y envíelos desde «Enviados».",
+				s.say(lang.X("mail.saved.pending", "Cuenta de correo guardada. Avisos a nuevos usuarios por enviar: {{.N}}. Pruebe la cuenta con «Enviar correo de prueba» y envíelos desde «Enviados».",
 					map[string]any{"N": len(pending)}))
 				s.outbox.Show()
 			} else {
-				s.status.SetText(lang.X("mail.saved", "Cuenta de correo guardada."))
+				s.say(lang.X("mail.saved", "Cuenta de correo guardada."))
 				s.outbox.Hide()
 			}
 		})
@@ -310,6 +321,7 @@ func (s *mailSection) onSave() {
 func (s *mailSection) onTest() {
 	to := widget.NewEntry()
 	to.SetText(strings.TrimSpace(s.from.Text))
+	to.SetPlaceHolder(lang.X("mail.test.to.hint", "vacío: al correo del remitente"))
 	d := dialog.NewForm(lang.X("mail.test", "Enviar correo de prueba"), lang.X("mail.test.send", "Enviar"), lang.X("mail.cancel", "Cancelar"),
 		[]*widget.FormItem{widget.NewFormItem(lang.X("mail.test.to", "Enviar a"), to)},
 		func(ok bool) {
@@ -324,19 +336,19 @@ func (s *mailSection) onTest() {
 func (s *mailSection) sendTest(to string) {
 	flows, c := s.u.flows(), s.c
 	s.test.Disable()
-	s.status.SetText(lang.X("mail.test.sending", "Enviando el correo de prueba…"))
+	s.say(lang.X("mail.test.sending", "Enviando el correo de prueba…"))
 	background(func() {
 		err := flows.SendTest(context.Background(), c, to)
 		fyne.Do(func() {
 			s.test.Enable()
 			if err != nil {
-				s.status.SetText(lang.X("mail.test.failed", "No se pudo enviar el correo de prueba: {{.Err}}", map[string]any{"Err": errorText(err)}))
+				s.say(lang.X("mail.test.failed", "No se pudo enviar el correo de prueba: {{.Err}}", map[string]any{"Err": errorText(err)}))
 				return
 			}
 			if to == "" {
 				to = s.from.Text
 			}
-			s.status.SetText(lang.X("mail.test.sent", "Correo de prueba enviado a {{.To}}. Revise esa bandeja de entrada.", map[string]any{"To": to}))
+			s.say(lang.X("mail.test.sent", "Correo de prueba enviado a {{.To}}. Revise esa bandeja de entrada.", map[string]any{"To": to}))
 		})
 	})
 }

@@ -18,7 +18,9 @@ import (
 // «Todas las unidades»: the whole community is chosen anew each time and
 // its action is then not the default button.
 func TestLetterDialogsRememberChoicesAndSpeakAlike(t *testing.T) {
-	u, w, st, _, ids := mailUI(t)
+	srv := startSMTP(t)
+	u, w, st, c, ids := mailUI(t)
+	configureMail(t, st, c, srv)
 	sel := []int64{ids["u101"], ids["u102"], ids["u103"]}
 
 	var dl *letterDownload
@@ -114,5 +116,31 @@ func TestLetterDialogsRememberChoicesAndSpeakAlike(t *testing.T) {
 	<-dl.loaded
 	if dl.template.Selected != dl.template.Options[0] || dl.recipients.Selected != dl.recipients.Options[0] || dl.combined() {
 		t.Fatalf("another community took these choices: %q, %q, combined %v", dl.template.Selected, dl.recipients.Selected, dl.combined())
+	}
+}
+
+// Escape closes the letter dialogs, as it does the other dialogs.
+func TestLetterDialogsCloseOnEscape(t *testing.T) {
+	u, w, _, _, ids := mailUI(t)
+	var dl *letterDownload
+	fyne.DoAndWait(func() { dl = u.newLetterDownload([]int64{ids["u101"]}) })
+	<-dl.loaded
+	var sd *letterSend
+	fyne.DoAndWait(func() { sd = u.newLetterSend([]int64{ids["u101"]}) })
+	eventually(t, "the send dialog", func() bool { return sd.template.Selected != "" })
+	for _, what := range []string{"Enviar carta de bienvenida por correo", "Descargar carta de bienvenida"} {
+		if !anyContains(overlayTexts(w), what) {
+			t.Fatalf("on top: %q, want %s", overlayTexts(w), what)
+		}
+		fyne.DoAndWait(func() {
+			w.Canvas().Unfocus()
+			w.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+		})
+	}
+	if top := w.Canvas().Overlays().Top(); top != nil {
+		t.Fatalf("still open after Escape: %q", overlayTexts(w))
+	}
+	if len(u.escapes) != 0 {
+		t.Fatalf("%d dialogs still wait for Escape", len(u.escapes))
 	}
 }

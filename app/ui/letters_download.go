@@ -120,6 +120,7 @@ func (u *UI) newLetterDownloadFor(unitIDs []int64, newcomers bool) *letterDownlo
 	d.dlg = dialog.NewCustomWithoutButtons(lang.X("letter.download.title", "Descargar carta de bienvenida"),
 		container.NewBorder(nil, container.NewHBox(layoutSpacer(), cancel, d.generate), nil, nil, body), u.win)
 	d.dlg.Resize(fyne.NewSize(620, 480))
+	u.closeOnEscape(d.dlg, nil)
 	d.dlg.Show()
 	d.load()
 	return d

@@ -40,6 +40,9 @@ type letterSend struct {
 	summary    *widget.Label
 	missing    *widget.Label
 	holes      *missingBox // the settings the letter would print empty
+	account    *widget.Label
+	accountBox *fyne.Container // why the account cannot send, and where to fix it
+	cannot     error           // the account cannot send (no server, no password)
 	send       *widget.Button
 	dlg        dialog.Dialog
 
@@ -99,11 +102,25 @@ func (u *UI) newLetterSendFor(unitIDs []int64, newcomers bool) *letterSend {
 	)
 	d.holes = newMissingBox(u)
 	d.holes.close = func() { d.dlg.Hide() }
-	body := container.NewBorder(container.NewVBox(form, widget.NewSeparator(), d.summary, d.holes.box, d.resend), nil, nil, nil,
+	d.account = widget.NewLabel("")
+	d.account.Wrapping = fyne.TextWrapWord
+	d.account.Importance = widget.DangerImportance
+	mail := lang.X("mail.section", "Correo")
+	d.accountBox = container.NewVBox(d.account, container.NewHBox(widget.NewButtonWithIcon(
+		lang.X("letter.holes.go", "Ir a Configuración → {{.Section}}", map[string]any{"Section": mail}), theme.SettingsIcon(), func() {
+			d.dlg.Hide()
+			u.showConfigSection(mail)
+		})))
+	d.accountBox.Hide()
+	body := container.NewBorder(container.NewVBox(form, widget.NewSeparator(), d.summary, d.accountBox, d.holes.box, d.resend), nil, nil, nil,
 		container.NewVScroll(d.missing))
 	d.dlg = dialog.NewCustomWithoutButtons(lang.X("mail.send.title", "Enviar carta de bienvenida por correo"),
 		container.NewBorder(nil, container.NewHBox(layoutSpacer(), cancel, d.send), nil, nil, body), u.win)
-	d.dlg.Resize(fyne.NewSize(640, 520))
+	// As tall as the screen allows, up to 620: the account's problem, the
+	// letter's holes and the list of who has no email all fit.
+	ws := u.win.Canvas().Size()
+	d.dlg.Resize(fyne.NewSize(min(640, ws.Width-40), min(620, ws.Height-40)))
+	u.closeOnEscape(d.dlg, nil)
 	d.dlg.Show()
 	d.load()
 	return d
@@ -116,10 +133,17 @@ func (d *letterSend) load() {
 	background(func() {
 		ts, err := flows.LetterTemplates(context.Background(), c.ID)
 		n, nerr := countUnits(context.Background(), st, c.ID)
+		cannot := flows.CanSend(context.Background(), c)
 		fyne.Do(func() {
 			if err = errors.Join(err, nerr); err != nil {
 				d.summary.SetText(errorText(err))
 				return
+			}
+			// Said before Enviar, not after: no account, nothing can go.
+			d.cannot = cannot
+			if cannot != nil {
+				d.account.SetText(upperFirst(errorText(cannot)))
+				d.accountBox.Show()
 			}
 			d.choices.setAllUnits(n)
 			d.choices.chooseTemplate(d.template, ts) // replans
@@ -210,7 +234,7 @@ func (d *letterSend) showPlan() {
 	}
 	d.missing.SetText(strings.Join(lines, "\n"))
 	d.holes.show(p.Missing)
-	if len(p.Messages) > 0 && len(p.Missing) == 0 {
+	if len(p.Messages) > 0 && len(p.Missing) == 0 && d.cannot == nil {
 		d.send.Enable()
 	} else {
 		d.send.Disable()

@@ -132,6 +132,9 @@ func TestMailSectionSavesAccountAndSendsTest(t *testing.T) {
 	if !contains(texts(s.content()), "Enviar correo de prueba") {
 		t.Fatal("no «Enviar correo de prueba» button")
 	}
+	if s.status.Visible() {
+		t.Fatal("an empty status line takes room under the buttons")
+	}
 	fyne.DoAndWait(func() {
 		s.host.SetText("127.0.0.1")
 		s.port.SetText(strconv.Itoa(srv.Port))
@@ -144,7 +147,7 @@ func TestMailSectionSavesAccountAndSendsTest(t *testing.T) {
 	})
 	test.Tap(s.save)
 	eventually(t, "the account saved", func() bool {
-		return s.status.Text == "Cuenta de correo guardada." && s.passState.Text == "guardada" && s.password.Text == ""
+		return s.status.Text == "Cuenta de correo guardada." && s.status.Visible() && s.passState.Text == "guardada" && s.password.Text == ""
 	})
 	set, err := mailer.LoadSettings(context.Background(), st, c.ID)
 	if err != nil || set.Host != "127.0.0.1" || set.Security != mailer.None || set.FromName != "Administración Los Álamos" || set.RatePerMinute != 0 {
@@ -313,6 +316,30 @@ func TestLetterSendDialogSendsOnce(t *testing.T) {
 	waitRun(t, u, func() *sendRun { return d.run }, before)
 	if srv.Count("ana@example.cl") != 2 || srv.Total() != 3 {
 		t.Fatalf("after the resend: ana %d, total %d", srv.Count("ana@example.cl"), srv.Total())
+	}
+}
+
+// Without an account the send dialog says so before Enviar, which stays
+// off, and leads to Configuración → Correo.
+func TestLetterSendSaysTheAccountIsMissing(t *testing.T) {
+	u, w, _, _, ids := mailUI(t)
+	var d *letterSend
+	fyne.DoAndWait(func() { d = u.newLetterSend([]int64{ids["u101"], ids["u102"]}) })
+	eventually(t, "the plan and the account's problem", func() bool {
+		return len(d.plan.Messages) == 2 && d.accountBox.Visible() && strings.HasPrefix(d.account.Text, "Falta el servidor SMTP")
+	})
+	if !d.send.Disabled() {
+		t.Fatal("Enviar is on without an account")
+	}
+	if !anyContains(overlayTexts(w), "Falta el servidor SMTP") {
+		t.Fatalf("the dialog does not say it: %q", overlayTexts(w))
+	}
+	test.Tap(findButton(w.Canvas().Overlays().Top(), "Ir a Configuración → Correo"))
+	if w.Canvas().Overlays().Top() != nil || u.tabs.SelectedIndex() != 1 {
+		t.Fatalf("still in the dialog, or not on Configuración (tab %d)", u.tabs.SelectedIndex())
+	}
+	if _, ok := u.config.sections[u.config.current].(*mailSection); !ok {
+		t.Fatalf("Configuración shows %q", u.config.sections[u.config.current].title())
 	}
 }
 

@@ -206,8 +206,11 @@ func TestEveryViewSpeaksSpanish(t *testing.T) {
 	settle()
 	s.top("elegir carpeta (diálogo de Fyne)")
 	path := kastorFile(t, "otra.csv", kastorCSV)
+	// Waited for by its steps: polling the widgets while the import's
+	// goroutine updates them would race.
+	steps := kastorSteps(u)
 	fyne.DoAndWait(func() { u.importFrom(data.Community{}, path) })
-	eventually(t, "the new community's name", func() bool { return anyContains(overlayTexts(w), "Nueva comunidad") })
+	kastorWaitStep(t, steps, "name")
 	s.top("Importar datos → Nueva comunidad")
 	fyne.DoAndWait(func() {
 		u.showImportReport(data.SyncReport{Community: c.Name, Source: path, Problems: []data.SyncProblem{{Row: 3, Message: "Correo inválido: se dejó en blanco."}}},
