@@ -21,6 +21,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -349,14 +350,18 @@ func TestWindowsWindow(t *testing.T) {
 	cmd := exec.Command(w.bin, w.exe, "--db", dbWin)
 	cmd.Env = w.env
 	stdout, _ := cmd.StdoutPipe()
+	var windowErr syncBuffer
+	cmd.Stderr = &windowErr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	go bufio.NewScanner(stdout).Scan()
+	ended := make(chan error, 1)
+	go func() { ended <- cmd.Wait() }()
 	defer func() {
 		cmd.Process.Kill()
-		cmd.Wait()
+		<-ended
 	}()
-	go bufio.NewScanner(stdout).Scan()
 	dbUnix := filepath.Join(w.prefix, "drive_c", "users", "José Pérez", "Documents", "Comunidad pruebas", "ventana", "comunidad.db")
 	// Until the window holds the database, a command that writes is
 	// refused only once the lock is taken: probe with one (no window).
@@ -366,8 +371,14 @@ func TestWindowsWindow(t *testing.T) {
 		if code == 1 && strings.Contains(errOut, "ventana") {
 			break
 		}
+		select {
+		case err := <-ended:
+			ended <- err // for the deferred wait
+			t.Fatalf("the window ended (%v) before it held the database; it said %q", err, windowErr.String())
+		default:
+		}
 		if time.Now().After(deadline) {
-			t.Fatalf("backup create with the window open: exit %d %q (lock %s)", code, errOut, dbUnix+".lock")
+			t.Fatalf("backup create with the window open: exit %d %q (lock %s); the window said %q", code, errOut, dbUnix+".lock", windowErr.String())
 		}
 		time.Sleep(2 * time.Second)
 	}
@@ -414,4 +425,22 @@ func TestWindowsLanguage(t *testing.T) {
 			t.Errorf("Windows in %s, LANG=%s: exit %d, %q %q; want %s", tt.windows, tt.env, code, out, errOut, tt.want)
 		}
 	}
+}
+
+// syncBuffer is a bytes.Buffer a process writes to while the test reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
