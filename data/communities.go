@@ -88,7 +88,7 @@ func (s *Store) CreateCommunity(ctx context.Context, name string) (Community, er
 		if c, err = EnsureCommunity(ctx, tx, name); err != nil {
 			return err
 		}
-		return notifyCommunity(ctx, tx, tx.pg, tx.token, c.ID)
+		return notifyCommunity(ctx, tx, c.ID)
 	})
 	return c, err
 }
@@ -125,7 +125,7 @@ func (s *Store) UpdateCommunity(ctx context.Context, c Community) error {
 	if err != nil {
 		return fmt.Errorf("update community %d: %w", c.ID, err)
 	}
-	_ = notifyCommunity(ctx, s.w, s.w.pg, s.token, c.ID)
+	_ = notifyCommunity(ctx, s.w, c.ID)
 	return nil
 }
 

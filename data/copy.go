@@ -33,20 +33,20 @@ func (r CopyReport) Rows() int {
 }
 
 // copyTables are the tables a copy writes, parents before children, and
-// how each one's rows belong to a community (a condition on the table, with
-// «IN (ids)» after it). outbox_lock is left out: it is a sender's claim on
-// the database it runs on, meaningless in another.
+// how each one's rows belong to a community: a condition on the table where
+// %s stands for «IN (ids)». outbox_lock is left out: it is a sender's claim
+// on the database it runs on, meaningless in another.
 var copyTables = []struct{ name, community string }{
-	{"communities", "id"},
-	{"units", "community_id"},
-	{"people", "community_id"},
-	{"memberships", "unit_id IN (SELECT id FROM units WHERE community_id"},
-	{"secondary_emails", "unit_id IN (SELECT id FROM units WHERE community_id"},
-	{"accounts", "community_id"},
-	{"settings", "community_id"},
-	{"templates", "community_id"},
-	{"sync_runs", "community_id"},
-	{"outbox", "community_id"},
+	{"communities", "id%s"},
+	{"units", "community_id%s"},
+	{"people", "community_id%s"},
+	{"memberships", "unit_id IN (SELECT id FROM units WHERE community_id%s)"},
+	{"secondary_emails", "unit_id IN (SELECT id FROM units WHERE community_id%s)"},
+	{"accounts", "community_id%s"},
+	{"settings", "community_id%s"},
+	{"templates", "community_id%s"},
+	{"sync_runs", "community_id%s"},
+	{"outbox", "community_id%s"},
 }
 
 // Copy writes communities of src (all when ids is empty) into dst, which
@@ -84,13 +84,8 @@ func Copy(ctx context.Context, src, dst *Store, ids []int64, progress func(table
 
 	all := len(ids) == 0
 	if all {
-		err = queryEach(ctx, rtx, func(rows *sql.Rows) error {
-			var id int64
-			err := rows.Scan(&id)
-			ids = append(ids, id)
-			return err
-		}, `SELECT id FROM communities ORDER BY id`)
-		if err != nil {
+		if ids, err = queryAll(ctx, rtx, func(row scanner) (id int64, err error) { return id, row.Scan(&id) },
+			`SELECT id FROM communities ORDER BY id`); err != nil {
 			return rep, fmt.Errorf("copiar: %w", err)
 		}
 	}
@@ -111,10 +106,7 @@ func Copy(ctx context.Context, src, dst *Store, ids []int64, progress func(table
 			if progress != nil {
 				progress(t.name)
 			}
-			where := t.community + in
-			if strings.Contains(t.community, "(") {
-				where += ")"
-			}
+			where := fmt.Sprintf(t.community, in)
 			if t.name == "settings" {
 				// The application-wide settings (community 0) are the
 				// source's; the identity only with the whole database.
@@ -148,12 +140,8 @@ func Copy(ctx context.Context, src, dst *Store, ids []int64, progress func(table
 		if err := resyncIDs(ctx, tx, tx.pg); err != nil {
 			return err
 		}
-		return queryEach(ctx, tx, func(rows *sql.Rows) error {
-			var name string
-			err := rows.Scan(&name)
-			rep.Communities = append(rep.Communities, name)
-			return err
-		}, `SELECT name FROM communities ORDER BY id`)
+		rep.Communities, err = queryAll(ctx, tx, scanString, `SELECT name FROM communities ORDER BY id`)
+		return err
 	})
 	if err != nil {
 		return CopyReport{}, err

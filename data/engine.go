@@ -60,8 +60,6 @@ func (d *DB) QueryRow(q string, args ...any) *sql.Row {
 	return d.QueryRowContext(context.Background(), q, args...)
 }
 
-func (d *DB) Prepare(q string) (*sql.Stmt, error) { return d.PrepareContext(context.Background(), q) }
-
 // BeginTx starts a transaction that translates like d.
 func (d *DB) BeginTx(ctx context.Context, opts *sql.TxOptions) (*DBTx, error) {
 	tx, err := d.DB.BeginTx(ctx, opts)
@@ -93,16 +91,6 @@ func (t *DBTx) PrepareContext(ctx context.Context, q string) (*sql.Stmt, error) 
 func (t *DBTx) Exec(q string, args ...any) (sql.Result, error) {
 	return t.ExecContext(context.Background(), q, args...)
 }
-
-func (t *DBTx) Query(q string, args ...any) (*sql.Rows, error) {
-	return t.QueryContext(context.Background(), q, args...)
-}
-
-func (t *DBTx) QueryRow(q string, args ...any) *sql.Row {
-	return t.QueryRowContext(context.Background(), q, args...)
-}
-
-func (t *DBTx) Prepare(q string) (*sql.Stmt, error) { return t.PrepareContext(context.Background(), q) }
 
 // Postgres says whether the transaction runs on PostgreSQL.
 func (t *DBTx) Postgres() bool { return t.pg }
@@ -146,7 +134,7 @@ func rebind(q string) string {
 				sb.WriteString(q[i+1 : j])
 			} else {
 				n++
-				writeInt(&sb, n)
+				sb.WriteString(strconv.Itoa(n))
 			}
 			i = j - 1
 		default:
@@ -154,20 +142,6 @@ func rebind(q string) string {
 		}
 	}
 	return sb.String()
-}
-
-func writeInt(sb *strings.Builder, n int) {
-	var buf [20]byte
-	i := len(buf)
-	for {
-		i--
-		buf[i] = byte('0' + n%10)
-		n /= 10
-		if n == 0 {
-			break
-		}
-	}
-	sb.Write(buf[i:])
 }
 
 // insertID runs an INSERT of one row and returns the id the database gave
@@ -187,20 +161,14 @@ func (s *Store) tables(ctx context.Context) ([]string, error) {
 			WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name <> 'schema_version'
 			ORDER BY table_name`
 	}
-	rows, err := s.r.QueryContext(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.r, scanString, q)
+}
+
+// scanString reads a row of one text column.
+func scanString(row scanner) (string, error) {
+	var s string
+	err := row.Scan(&s)
+	return s, err
 }
 
 // idTables are the tables whose rows have an id the database gives.

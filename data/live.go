@@ -27,9 +27,20 @@ func newToken() string {
 	return hex.EncodeToString(b[:])
 }
 
+// notifier is a connection or transaction of a store (DB, DBTx): its
+// engine and the store's mark on its notifications.
+type notifier interface {
+	Querier
+	live() (pg bool, token string)
+}
+
+func (d *DB) live() (bool, string)   { return d.pg, d.token }
+func (t *DBTx) live() (bool, string) { return t.pg, t.token }
+
 // notifyCommunity tells the other desktops (when the transaction commits)
 // that community changed.
-func notifyCommunity(ctx context.Context, q Querier, pg bool, token string, community int64) error {
+func notifyCommunity(ctx context.Context, q notifier, community int64) error {
+	pg, token := q.live()
 	if !pg || community == 0 {
 		return nil
 	}
@@ -37,13 +48,16 @@ func notifyCommunity(ctx context.Context, q Querier, pg bool, token string, comm
 	return err
 }
 
-// notifyOutbox is notifyCommunity for the community of an outbox row.
-func (s *Store) notifyOutbox(ctx context.Context, id int64) {
-	if !s.w.pg {
-		return
+// execNotifying runs update (an UPDATE of outbox rows) and, on the office
+// database, tells the other desktops of each changed row's community in the
+// same statement.
+func execNotifying(ctx context.Context, q notifier, update string, args ...any) error {
+	if pg, token := q.live(); pg {
+		update = `WITH f AS (` + update + ` RETURNING community_id) SELECT pg_notify('` + liveChannel + `', CAST(community_id AS TEXT) || ' ' || ?) FROM f`
+		args = append(args, token)
 	}
-	// Best effort: the row is written; a missed refresh is not an error.
-	_, _ = s.w.ExecContext(ctx, `SELECT pg_notify('`+liveChannel+`', CAST(community_id AS TEXT) || ' ' || ?) FROM outbox WHERE id = ?`, s.token, id)
+	_, err := q.ExecContext(ctx, update, args...)
+	return err
 }
 
 // Live reports whether the store can tell of other desktops' changes

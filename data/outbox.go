@@ -384,12 +384,7 @@ func (s *Store) FinishOutbox(ctx context.Context, id int64, state, lastError str
 	default:
 		return fmt.Errorf("finish mail %d: bad state %q", id, state)
 	}
-	if s.w.pg {
-		// The windows elsewhere are told in the same statement (live.go).
-		q = `WITH f AS (` + q + ` RETURNING community_id) SELECT pg_notify('` + liveChannel + `', CAST(community_id AS TEXT) || ' ' || ?) FROM f`
-		args = append(args, s.token)
-	}
-	if _, err := s.w.ExecContext(ctx, q, args...); err != nil {
+	if err := execNotifying(ctx, s.w, q, args...); err != nil {
 		return fmt.Errorf("finish mail %d: %w", id, err)
 	}
 	return nil
@@ -398,12 +393,11 @@ func (s *Store) FinishOutbox(ctx context.Context, id int64, state, lastError str
 // FailOutboxUncertain records a message lost after its final "." was
 // written: failed, keeping committed_at, so that it counts as Uncertain.
 func (s *Store) FailOutboxUncertain(ctx context.Context, id int64, lastError string) error {
-	_, err := s.w.ExecContext(ctx, `UPDATE outbox SET state = 'failed', last_error = ?, updated_at = ?,
+	err := execNotifying(ctx, s.w, `UPDATE outbox SET state = 'failed', last_error = ?, updated_at = ?,
 		committed_at = coalesce(committed_at, ?) WHERE id = ?`, lastError, now(), now(), id)
 	if err != nil {
 		return fmt.Errorf("finish mail %d: %w", id, err)
 	}
-	s.notifyOutbox(ctx, id)
 	return nil
 }
 
@@ -422,7 +416,7 @@ func (s *Store) CancelOutbox(ctx context.Context, community int64, ids []int64) 
 	if err != nil {
 		return 0, fmt.Errorf("cancel mail: %w", err)
 	}
-	_ = notifyCommunity(ctx, s.w, s.w.pg, s.token, community)
+	_ = notifyCommunity(ctx, s.w, community)
 	n, _ := r.RowsAffected()
 	return int(n), nil
 }

@@ -37,7 +37,7 @@ func lockCommunity(ctx context.Context, tx *DBTx, community int64) error {
 	}
 	// Whoever writes a community under this lock changes what windows
 	// show of it (live.go).
-	return notifyCommunity(ctx, tx, true, tx.token, community)
+	return notifyCommunity(ctx, tx, community)
 }
 
 // lockUnitsCommunity is lockCommunity for the community of a unit.
@@ -52,7 +52,7 @@ func lockUnitsCommunity(ctx context.Context, tx *DBTx, unitID int64) error {
 		}
 		return fmt.Errorf("bloquear la comunidad de la unidad %d: %w", unitID, err)
 	}
-	return notifyCommunity(ctx, tx, true, tx.token, community)
+	return notifyCommunity(ctx, tx, community)
 }
 
 // ImportBusyError is an import of a community another desktop is importing.
@@ -86,31 +86,28 @@ func lockImportOf(ctx context.Context, tx *DBTx, id int64, name string) error {
 	if !tx.pg {
 		return nil
 	}
-	var ok bool
-	var err error
-	if id != 0 {
-		err = tx.QueryRowContext(ctx, `SELECT pg_try_advisory_xact_lock(?, CAST(? AS INTEGER))`, lockImport, id).Scan(&ok)
-	} else {
-		err = tx.QueryRowContext(ctx, `SELECT pg_try_advisory_xact_lock(?, hashtext(lower(CAST(? AS TEXT))))`, lockImportName, name).Scan(&ok)
+	// The lock's two keys: the namespace, and the community's id or, for a
+	// name, the server's hash of it (an int4, as the id).
+	ns, key := int64(lockImport), id
+	if id == 0 {
+		ns = lockImportName
+		if err := tx.QueryRowContext(ctx, `SELECT hashtext(lower(CAST(? AS TEXT)))`, name).Scan(&key); err != nil {
+			return fmt.Errorf("bloquear la importación: %w", err)
+		}
 	}
-	if err != nil {
+	var ok bool
+	if err := tx.QueryRowContext(ctx, `SELECT pg_try_advisory_xact_lock(CAST(? AS INTEGER), CAST(? AS INTEGER))`, ns, key).Scan(&ok); err != nil {
 		return fmt.Errorf("bloquear la importación: %w", err)
 	}
 	if ok {
 		return nil
 	}
+	// pg_locks shows the keys as unsigned 32-bit oids.
 	busy := &ImportBusyError{Community: name}
 	var app string
-	q := `SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-		WHERE l.locktype = 'advisory' AND l.granted AND CAST(l.classid AS BIGINT) = ? AND CAST(l.objid AS BIGINT) = ? LIMIT 1`
-	if id != 0 {
-		err = tx.QueryRowContext(ctx, q, lockImport, id).Scan(&app)
-	} else {
-		err = tx.QueryRowContext(ctx, `SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-			WHERE l.locktype = 'advisory' AND l.granted AND CAST(l.classid AS BIGINT) = ?
-			AND CAST(l.objid AS BIGINT) = CAST(hashtext(lower(CAST(? AS TEXT))) AS BIGINT) & 4294967295 LIMIT 1`, lockImportName, name).Scan(&app)
-	}
-	if err == nil {
+	if err := tx.QueryRowContext(ctx, `SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+		WHERE l.locktype = 'advisory' AND l.granted AND CAST(l.classid AS BIGINT) = ? AND CAST(l.objid AS BIGINT) = ? LIMIT 1`,
+		ns, uint32(key)).Scan(&app); err == nil {
 		busy.User, busy.Host = parseAppName(app)
 	}
 	return busy
@@ -137,8 +134,7 @@ func Who() (userName, host string) {
 // appName is application_name for this desktop (at most 63 bytes, as the
 // server keeps).
 func appName() string {
-	u, h := Who()
-	s := appNamePrefix + u + "@" + h
+	s := appNamePrefix + WhoText()
 	if len(s) > 63 {
 		s = s[:63]
 	}
@@ -150,8 +146,7 @@ func parseAppName(s string) (userName, host string) {
 	if !ok {
 		return "", ""
 	}
-	u, h, _ := strings.Cut(rest, "@")
-	return u, h
+	return SplitWho(rest)
 }
 
 // WhoText is this desktop as a row records it: «ana@PC-ADMIN2».
