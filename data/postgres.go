@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -25,22 +24,6 @@ func (s *Store) Engine() string {
 		return EngineSQLite
 	}
 	return s.engine
-}
-
-// IsPostgresURL reports whether a --db value names an office database
-// (postgres:// or postgresql://) rather than a file.
-func IsPostgresURL(s string) bool {
-	l := strings.ToLower(strings.TrimSpace(s))
-	return strings.HasPrefix(l, "postgres://") || strings.HasPrefix(l, "postgresql://")
-}
-
-// OpenURL opens the database a --db value names: an office PostgreSQL
-// database for a postgres:// URL, the SQLite file at that path otherwise.
-func OpenURL(ctx context.Context, db string) (*Store, error) {
-	if IsPostgresURL(db) {
-		return OpenPostgres(ctx, db)
-	}
-	return Open(ctx, db)
 }
 
 // OpenPostgres opens the office database at dsn (a postgres:// URL or a

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"comunidad/app/officedb"
 	"comunidad/data"
 )
 
@@ -91,7 +92,11 @@ func TestCrashChild(t *testing.T) {
 	port, _ := strconv.Atoi(os.Getenv("MAILER_CRASH_PORT"))
 	pool := x509.NewCertPool()
 	pool.AppendCertsFromPEM([]byte(os.Getenv("MAILER_CRASH_CA")))
-	st, err := data.OpenURL(context.Background(), path)
+	open := data.Open
+	if officedb.IsURL(path) { // the PostgreSQL pass: the parent's database
+		open = data.OpenPostgres
+	}
+	st, err := open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
