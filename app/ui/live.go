@@ -22,6 +22,11 @@ type watcher interface {
 // seconds within which another desktop's change must show.
 var liveRefresh = 400 * time.Millisecond
 
+// deliverLive hands what another desktop changed to the UI goroutine.
+// Tests replace it (as they replace background): Fyne's test driver runs
+// fyne.Do on the calling goroutine, here the timer's.
+var deliverLive = fyne.Do
+
 type liveState struct {
 	stop    context.CancelFunc
 	mu      sync.Mutex
@@ -61,7 +66,7 @@ func (u *UI) watch() {
 			if ctx.Err() != nil {
 				return
 			}
-			fyne.Do(func() {
+			deliverLive(func() {
 				if u.st == st {
 					u.changedElsewhere(changed)
 				}
