@@ -293,10 +293,18 @@ func (s *Store) ClaimOutbox(ctx context.Context, community int64, only []int64) 
 	}
 	if s.w.pg {
 		// One statement, one round trip to the server: the oldest pending
-		// message no other sender holds (SKIP LOCKED), claimed and read.
+		// message, claimed and read. Any pending one is taken among those no
+		// other sender holds (SKIP LOCKED); the ones asked for by id are
+		// waited for: a row another desktop is queuing again (QueueOutbox
+		// takes the new content) is still this batch's, and skipping it
+		// would leave it out of the batch unsent.
+		lock := ` FOR UPDATE SKIP LOCKED`
+		if len(only) > 0 {
+			lock = ` FOR UPDATE`
+		}
 		m, err = scanOutbox(s.w.QueryRowContext(ctx, `WITH c AS (
 			UPDATE outbox SET state = 'sending', attempts = attempts + 1, committed_at = NULL, updated_at = ?
-			WHERE id = (SELECT o.id FROM outbox o WHERE `+where+` ORDER BY o.id LIMIT 1 FOR UPDATE SKIP LOCKED)
+			WHERE id = (SELECT o.id FROM outbox o WHERE `+where+` ORDER BY o.id LIMIT 1`+lock+`)
 			RETURNING *)
 			SELECT `+outboxCols+` FROM c o LEFT JOIN units u ON u.id = o.unit_id`, append([]any{now()}, args...)...))
 		if errors.Is(err, sql.ErrNoRows) {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"comunidad/internal/enginetest"
 )
 
 // outboxFixture makes a community with one unit and one person.
@@ -233,5 +235,51 @@ func TestNoticeTemplate(t *testing.T) {
 	}
 	if _, _, ok, _ := s.NoticeTemplate(ctx, c); ok {
 		t.Fatal("still there after delete")
+	}
+}
+
+// On the office database, a message asked for by id while another desktop
+// holds its row (queuing the same letters again) is waited for and
+// claimed, not skipped: skipped, it would be left out of the batch.
+func TestClaimByIDWaitsForAQueuingDesktop(t *testing.T) {
+	enginetest.PostgresOnly(t)
+	s, c, unit, person := outboxFixture(t)
+	ctx := context.Background()
+	res, err := s.QueueOutbox(ctx, []OutboxMessage{letterMsg(c, unit, person, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := OpenPostgres(ctx, s.Source())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	tx, err := other.w.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback() // a failure below lets go of the row (after Commit, nothing to do)
+	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET subject = 'otro' WHERE id = ?`, res.IDs[0]); err != nil {
+		t.Fatal(err)
+	}
+	type claim struct {
+		ok  bool
+		err error
+	}
+	done := make(chan claim, 1)
+	go func() {
+		_, ok, err := s.ClaimOutbox(ctx, c, res.IDs[:1])
+		done <- claim{ok, err}
+	}()
+	select {
+	case got := <-done:
+		t.Fatalf("the claim did not wait for the other desktop's write: %+v", got)
+	case <-time.After(300 * time.Millisecond):
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if got := <-done; got.err != nil || !got.ok {
+		t.Fatalf("after the other desktop committed: %+v", got)
 	}
 }
