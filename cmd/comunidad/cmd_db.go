@@ -132,7 +132,7 @@ func runDBCopy(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer dst.Close()
-	return copyReport(e, "copiado a "+officedb.Redact(*to), func() (data.CopyReport, error) {
+	return copyReport(e, "copiada", "copiadas", "a "+officedb.Redact(*to), func() (data.CopyReport, error) {
 		return data.Copy(ctx, src, dst, nil, nil)
 	})
 }
@@ -175,7 +175,7 @@ func runDBExport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return userError{data.UserMessage(err)}
 	}
-	err = copyReport(e, "exportado a "+out, func() (data.CopyReport, error) {
+	err = copyReport(e, "exportada", "exportadas", "a "+out, func() (data.CopyReport, error) {
 		return data.Copy(ctx, src, dst, ids, nil)
 	})
 	if cerr := dst.Close(); err == nil {
@@ -193,8 +193,9 @@ func runDBExport(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// copyReport runs a copy and prints what it wrote, table by table.
-func copyReport(e *env, what string, copy func() (data.CopyReport, error)) error {
+// copyReport runs a copy and prints what it wrote, table by table: «1
+// comunidad copiada a …» (one, many: the participle agrees with it).
+func copyReport(e *env, one, many, where string, copy func() (data.CopyReport, error)) error {
 	rep, err := copy()
 	if err != nil {
 		if errors.Is(err, data.ErrNotEmpty) {
@@ -202,14 +203,18 @@ func copyReport(e *env, what string, copy func() (data.CopyReport, error)) error
 		}
 		return err
 	}
-	fmt.Fprintf(e.stdout, "%s %s: %s (%s en total, verificadas):\n", count(len(rep.Communities), "comunidad", "comunidades"), what,
+	done := many
+	if len(rep.Communities) == 1 {
+		done = one
+	}
+	fmt.Fprintf(e.stdout, "%s %s %s: %s (%s en total, verificadas):\n", count(len(rep.Communities), "comunidad", "comunidades"), done, where,
 		strings.Join(rep.Communities, ", "), count(rep.Rows(), "fila", "filas"))
 	for _, t := range rep.Tables {
 		name := tableNames[t.Table]
 		if name == "" {
 			name = t.Table
 		}
-		fmt.Fprintf(e.stdout, "  %-28s %d\n", name, t.Rows)
+		fmt.Fprintf(e.stdout, "  %-32s %d\n", name, t.Rows)
 	}
 	return nil
 }

@@ -70,7 +70,7 @@ func TestOfficeMoveInWorkAndExport(t *testing.T) {
 		t.Fatalf("users add: %s", errOut)
 	}
 	code, out, errOut := runCLI(t, "", "--db", file, "db", "copy", "--to", dsn)
-	if code != 0 || !strings.Contains(out, "1 comunidad copiado a ") || !strings.Contains(out, "Condominio Las Brisas de Ñuñoa") ||
+	if code != 0 || !strings.Contains(out, "1 comunidad copiada a ") || !strings.Contains(out, "Condominio Las Brisas de Ñuñoa") ||
 		!strings.Contains(out, "verificadas") || !strings.Contains(out, "unidades") || strings.Contains(out, pgtest.Password) {
 		t.Fatalf("db copy: %d\n%s%s", code, out, errOut)
 	}
@@ -99,7 +99,7 @@ func TestOfficeMoveInWorkAndExport(t *testing.T) {
 		}
 	}
 	export := filepath.Join(t.TempDir(), "Brisas copia.db")
-	if code, out, errOut := runCLI(t, "", "db", "export", export, "--comunidad", "condominio las brisas de nunoa"); code != 0 || !strings.Contains(out, "exportado a "+export) {
+	if code, out, errOut := runCLI(t, "", "db", "export", export, "--comunidad", "condominio las brisas de nunoa"); code != 0 || !strings.Contains(out, "1 comunidad exportada a "+export) {
 		t.Fatalf("db export: %d %s%s", code, out, errOut)
 	}
 	if got := fileUsers(export); got != want {
