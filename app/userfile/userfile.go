@@ -338,7 +338,7 @@ func writeUsers(ctx context.Context, f *excelize.File, st styles, rep data.Accou
 		}
 		date.Value = nil
 		if !r.AccountCreatedAt.IsZero() {
-			date.Value = r.AccountCreatedAt.In(loc)
+			date.Value = cellTime(r.AccountCreatedAt, loc)
 		}
 		if err := t.add(cells); err != nil {
 			return err
@@ -485,7 +485,7 @@ func writeSummary(f *excelize.File, st styles, rep data.AccountsReport, loc *tim
 	rows := [][]any{
 		{excelize.Cell{StyleID: st.header, Value: "Resumen"}, excelize.Cell{StyleID: st.header}},
 		{excelize.Cell{StyleID: st.text, Value: "Comunidad"}, textCell(st, clean(rep.Community.Name))},
-		{excelize.Cell{StyleID: st.text, Value: "Generado"}, excelize.Cell{StyleID: st.date, Value: rep.GeneratedAt.In(loc)}},
+		{excelize.Cell{StyleID: st.text, Value: "Generado"}, excelize.Cell{StyleID: st.date, Value: cellTime(rep.GeneratedAt, loc)}},
 	}
 	for i, n := range SummaryCounts(rep) {
 		rows = append(rows, []any{excelize.Cell{StyleID: st.text, Value: SummaryLabels[i]}, excelize.Cell{StyleID: st.number, Value: n}})
@@ -553,4 +553,11 @@ func DefaultName(community string, t time.Time) string {
 		slug = "comunidad"
 	}
 	return "usuarios-" + slug + "-" + t.Format("2006-01-02") + ".xlsx"
+}
+
+// cellTime is t as a date cell holds it: in loc, to the whole second. A
+// spreadsheet shows «hh:mm» of the serial number rounded to the second, so
+// 10:14:59.7 would read 10:15 in the file while the app says 10:14.
+func cellTime(t time.Time, loc *time.Location) time.Time {
+	return t.In(loc).Truncate(time.Second)
 }

@@ -403,3 +403,41 @@ func trimRight(row []string) []string {
 	}
 	return row
 }
+
+// A time a second short of the next minute reads as the minute the app
+// shows, in the Usuarios and Resumen sheets alike: a date cell holding
+// 10:14:59.7 is shown by spreadsheets as 10:15.
+func TestDateCellsKeepTheMinute(t *testing.T) {
+	at := time.Date(2026, 12, 2, 13, 14, 59, 700_000_000, time.UTC) // 10:14:59.7 in Chile
+	rep := data.AccountsReport{
+		Community:   data.Community{Name: "Edificio Los Álamos"},
+		GeneratedAt: at,
+		Rows: []data.AccountRow{{
+			UserRow: data.UserRow{Community: "Edificio Los Álamos", UnitCode: "101", UnitName: "Depto 101", Role: data.RoleMain, Type: data.Propietario,
+				Origin: data.OriginKastor, FirstNames: "Ana", Email: "ana@example.cl", AccountStatus: "active", AccountCreatedAt: at},
+			Login: "ana@example.cl", New: true,
+		}},
+		Created: []string{"ana@example.cl"},
+	}
+	path := filepath.Join(t.TempDir(), "u.xlsx")
+	if err := WriteFile(context.Background(), path, rep, Options{Location: chile}); err != nil {
+		t.Fatal(err)
+	}
+	f := openBook(t, path)
+	users := rowsOf(t, f, SheetUsers)
+	if got := users[1][len(users[1])-1]; got != "02-12-2026 10:14" {
+		t.Errorf("Fecha de creación %q, want 02-12-2026 10:14", got)
+	}
+	found := false
+	for _, r := range rowsOf(t, f, SheetSummary) {
+		if len(r) > 1 && r[0] == "Generado" {
+			found = true
+			if r[1] != "02-12-2026 10:14" {
+				t.Errorf("Generado %q, want 02-12-2026 10:14", r[1])
+			}
+		}
+	}
+	if !found {
+		t.Error("no «Generado» line in Resumen")
+	}
+}
