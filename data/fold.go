@@ -74,3 +74,30 @@ func Capitalize(s string) string {
 	}
 	return string(unicode.ToUpper(r)) + s[n:]
 }
+
+// Slug is s as a file name safe on every system: lower-case ASCII letters
+// and digits, words joined by hyphens, at most about 60 characters;
+// fallback when nothing is left («Edificio Los Álamos» → edificio-los-alamos).
+func Slug(s, fallback string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range Fold(s) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteRune(r)
+		default:
+			dash = true
+		}
+		if b.Len() >= 60 {
+			break
+		}
+	}
+	if slug := strings.Trim(b.String(), "-"); slug != "" {
+		return slug
+	}
+	return fallback
+}

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"comunidad/app/workflow"
 	"comunidad/data"
 )
 
@@ -36,9 +37,12 @@ type backupSection struct {
 	restore  *widget.Button
 	folder   *widget.Button
 	keep     *widget.Select
+	export   *widget.Button
 	status   *widget.Label
 	box      fyne.CanvasObject
-	loading  bool // keep.OnChanged ignores the value loadKeep sets
+	fileOnly []fyne.CanvasObject // what only a database file has: hidden on the office database
+	office   *widget.Label       // says the office's server keeps the backups
+	loading  bool                // keep.OnChanged ignores the value loadKeep sets
 }
 
 func newBackupSection(u *UI) *backupSection {
@@ -82,12 +86,21 @@ func newBackupSection(u *UI) *backupSection {
 	s.status = widget.NewLabel("")
 	s.status.Wrapping = fyne.TextWrapWord
 
+	s.export = widget.NewButtonWithIcon(lang.X("safety.export", "Exportar a archivo…"), theme.DocumentSaveIcon(), func() { s.u.onExportFile(s.status) })
+
 	heading := widget.NewLabelWithStyle(s.title(), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	intro := widget.NewLabel(lang.X("safety.backups.intro", "Copias completas de la base de datos (todas las comunidades), guardadas en la carpeta «backups» junto a ella."))
 	intro.Wrapping = fyne.TextWrapWord
+	s.office = widget.NewLabel(lang.X("safety.backups.office",
+		"Esta ventana trabaja en la base de datos de la oficina: las copias de seguridad las hace su servidor, no este equipo (pregunte a quien lo administra cómo y cada cuánto). "+
+			"«Exportar a archivo» guarda aquí una copia de todas las comunidades, o de una, que Comunidad abre como su propia base de datos."))
+	s.office.Wrapping = fyne.TextWrapWord
+	s.office.Hide()
 	keepRow := container.NewHBox(widget.NewLabel(lang.X("safety.backups.keep", "Copias que se conservan:")), s.keep)
-	top := container.NewVBox(heading, intro, keepRow, container.NewHBox(s.create, s.restore, s.folder))
-	s.box = container.NewBorder(top, s.status, nil, nil, container.NewStack(s.list, s.empty))
+	lists := container.NewStack(s.list, s.empty)
+	s.fileOnly = []fyne.CanvasObject{intro, keepRow, s.create, s.restore, s.folder, lists}
+	top := container.NewVBox(heading, intro, s.office, keepRow, container.NewHBox(s.create, s.restore, s.folder, s.export))
+	s.box = container.NewBorder(top, s.status, nil, nil, lists)
 	return s
 }
 
@@ -103,6 +116,20 @@ func (s *backupSection) setCommunity(data.Community) { s.reload() }
 
 // reload reads the backups and the number kept off the UI goroutine.
 func (s *backupSection) reload() {
+	_, onFile := workflow.AsBackuper(s.u.st)
+	for _, o := range s.fileOnly {
+		if onFile {
+			o.Show()
+		} else {
+			o.Hide()
+		}
+	}
+	if !onFile {
+		s.office.Show()
+		s.backups = nil
+		return
+	}
+	s.office.Hide()
 	flows := s.u.flows()
 	background(func() {
 		list, keep, err := flows.Backups(context.Background())

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"comunidad/app/mailer"
+	"comunidad/app/officedb"
 	"comunidad/app/workflow"
 	"comunidad/data"
 )
@@ -35,6 +36,10 @@ type Options struct {
 	Demo bool
 	// Version is shown in "Acerca de".
 	Version string
+	// Databases lets Configuración → Base de datos change the database the
+	// window works on (this computer's file or the office's); nil leaves
+	// the choice out.
+	Databases *Databases
 
 	// What tests replace or observe; nil (false) in the application.
 	//
@@ -92,12 +97,20 @@ type UI struct {
 	escapes    []*func()   // hide the dialogs Escape closes, topmost last
 
 	live liveState // other desktops' changes (live.go)
+
+	office         *officedb.Config // the office database the window is on, nil for a file
+	databaseDialog dialog.Dialog    // Base de datos opened from the empty window, nil when closed
+	databaseInline *databaseSection // what that dialog shows
 }
 
 // New builds the window's content on w and loads the communities off the UI
 // goroutine. Call w.SetContent(u.Content()) (New does it) and w.Show().
 func New(a fyne.App, w fyne.Window, opts Options) *UI {
 	u := &UI{app: a, win: w, opts: opts, st: opts.Store}
+	if opts.Databases != nil && opts.Databases.Office != nil {
+		cfg := *opts.Databases.Office
+		u.office = &cfg
+	}
 	if _, ok := a.Settings().Theme().(*appTheme); !ok {
 		a.Settings().SetTheme(Theme())
 	}
@@ -266,6 +279,13 @@ func (u *UI) emptyState() fyne.CanvasObject {
 	if u.opts.OpenDemo != nil {
 		buttons.Add(widget.NewButtonWithIcon(lang.X("empty.demo", "Abrir comunidad de demostración"), theme.HomeIcon(), u.onOpenDemo))
 	}
+	if u.opts.Databases != nil {
+		label := lang.X("empty.office", "Conectar a la base de la oficina")
+		if u.office != nil {
+			label = lang.X("empty.database", "Cambiar de base de datos")
+		}
+		buttons.Add(widget.NewButtonWithIcon(label, theme.StorageIcon(), u.onConnectOffice))
+	}
 	return container.NewCenter(container.NewVBox(heading, text, container.NewCenter(buttons)))
 }
 
@@ -289,7 +309,7 @@ func (u *UI) onOpenDemo() {
 // demo's credentials are its own (Options.Demo).
 func (u *UI) useDemo(st Store) {
 	old := u.st
-	u.st, u.opts.Demo = st, true
+	u.st, u.opts.Demo, u.office = st, true, nil
 	u.community = data.Community{}
 	u.watch()
 	if old != nil && old != st {

@@ -531,28 +531,7 @@ func clean(s string) string {
 // lower-case ASCII letters, digits and hyphens so that it is a safe file name
 // on every system.
 func DefaultName(community string, t time.Time) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range data.Fold(community) {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			dash = false
-			b.WriteRune(r)
-		default:
-			dash = true
-		}
-		if b.Len() >= 60 {
-			break
-		}
-	}
-	slug := strings.Trim(b.String(), "-")
-	if slug == "" {
-		slug = "comunidad"
-	}
-	return "usuarios-" + slug + "-" + t.Format("2006-01-02") + ".xlsx"
+	return "usuarios-" + data.Slug(community, "comunidad") + "-" + t.Format("2006-01-02") + ".xlsx"
 }
 
 // cellTime is t as a date cell holds it: in loc, to the whole second. A

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/term"
 
 	"comunidad/app/officedb"
+	"comunidad/app/workflow"
 	"comunidad/data"
 )
 
@@ -133,7 +134,7 @@ func runDBCopy(ctx context.Context, e *env, args []string) error {
 	}
 	defer dst.Close()
 	return copyReport(e, "copiada", "copiadas", "a "+officedb.Redact(*to), func() (data.CopyReport, error) {
-		return data.Copy(ctx, src, dst, nil, nil)
+		return workflow.New(src).CopyTo(ctx, dst, nil)
 	})
 }
 
@@ -149,13 +150,6 @@ func runDBExport(ctx context.Context, e *env, args []string) error {
 	if len(pos) != 1 {
 		return errorf("db export: indique el archivo nuevo, p. ej. comunidad db export copia.db")
 	}
-	out, err := filepath.Abs(pos[0])
-	if err != nil {
-		return userError{err.Error()}
-	}
-	if _, err := os.Stat(out); err == nil {
-		return errorf("db export: %s ya existe: elija un nombre nuevo (la copia no escribe sobre otro archivo)", out)
-	}
 	src, done, err := e.openFor(ctx, false)
 	if err != nil {
 		return err
@@ -169,28 +163,18 @@ func runDBExport(ctx context.Context, e *env, args []string) error {
 		}
 		ids = []int64{c.ID}
 	}
-	tmp := out + ".exportando"
-	os.Remove(tmp)
-	dst, err := data.Open(ctx, tmp)
+	out, err := filepath.Abs(pos[0])
 	if err != nil {
-		return userError{data.UserMessage(err)}
+		return userError{err.Error()}
 	}
-	err = copyReport(e, "exportada", "exportadas", "a "+out, func() (data.CopyReport, error) {
-		return data.Copy(ctx, src, dst, ids, nil)
-	})
-	if cerr := dst.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, out)
-	}
-	if err != nil {
-		for _, f := range []string{tmp, tmp + "-wal", tmp + "-shm"} {
-			os.Remove(f)
+	return copyReport(e, "exportada", "exportadas", "a "+out, func() (data.CopyReport, error) {
+		rep, err := workflow.New(src).ExportFile(ctx, out, ids, nil)
+		var exists workflow.ErrExists
+		if errors.As(err, &exists) {
+			return rep, errorf("db export: %s", exists)
 		}
-		return err
-	}
-	return nil
+		return rep, err
+	})
 }
 
 // copyReport runs a copy and prints what it wrote, table by table: «1

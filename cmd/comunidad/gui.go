@@ -8,6 +8,7 @@ import (
 
 	"comunidad"
 	_ "comunidad/app/locale" // before Fyne reads the locale
+	"comunidad/app/officedb"
 	"comunidad/app/ui"
 	"comunidad/assets"
 	"comunidad/data"
@@ -29,17 +30,26 @@ func runGUI(e *env) error {
 	w.Resize(ui.WindowSize(a.Preferences(), workArea(a)))
 
 	ctx := context.Background()
+	dbs := chooseDatabase(e, a.Preferences())
 	var u *ui.UI
 	start := func(st ui.Store) {
+		if e.office() {
+			cfg, _, _ := officedb.ParseURL(e.dbPath)
+			dbs.Office = &cfg
+		} else {
+			dbs.Office = nil
+		}
 		u = ui.New(a, w, ui.Options{
-			Store:    st,
-			Demo:     isDemo(st),
-			Version:  m.Version,
-			OpenDemo: func(ctx context.Context) (ui.Store, error) { return openDemoLocked(ctx, e) },
+			Store:     st,
+			Demo:      isDemo(st),
+			Version:   m.Version,
+			OpenDemo:  func(ctx context.Context) (ui.Store, error) { return openDemoLocked(ctx, e) },
+			Databases: dbs,
 		})
 	}
 	// openForWindow (lock.go): one instance per database, integrity check,
-	// daily backup; startupScreen offers a backup for a damaged database.
+	// daily backup; startupScreen offers a backup for a damaged database,
+	// and this computer's file when the office database cannot be reached.
 	if st, err := openForWindow(ctx, e); err != nil {
 		w.SetContent(startupScreen(ctx, e, w, err, start))
 	} else {
@@ -56,6 +66,36 @@ func runGUI(e *env) error {
 		return nil // the start-up screen was shown: nothing was opened
 	}
 	return u.Store().Close()
+}
+
+// chooseDatabase decides the database the window starts on: --db or
+// COMUNIDAD_DB when given, else the one Configuración → Base de datos saved
+// for this computer (the office's, or this computer's file); and how the
+// window opens another.
+func chooseDatabase(e *env, p fyne.Preferences) *ui.Databases {
+	fixed := e.dbPath != "" || e.demo
+	local := *e // this computer's file: --db FILE, or the user's database
+	local.demo = false
+	if local.office() {
+		local.dbPath = ""
+	}
+	if !fixed {
+		if cfg, ok := ui.SavedOffice(p); ok {
+			e.dbPath = cfg.URL()
+		}
+	}
+	path, _ := local.databasePath()
+	return &ui.Databases{
+		LocalPath: path,
+		Fixed:     fixed,
+		Open: func(ctx context.Context, cfg *officedb.Config, password string) (ui.Store, error) {
+			d := local
+			if cfg != nil {
+				d.dbPath, d.officePassword = cfg.URL(), password
+			}
+			return openForWindow(ctx, &d)
+		},
+	}
 }
 
 // openDemo opens the demo database (kept apart from the user's own), building

@@ -222,6 +222,9 @@ func dailyBackup(st *data.Store, e *env) {
 // into the normal window once a backup has been put in place.
 func startupScreen(ctx context.Context, e *env, w fyne.Window, problem error, open func(ui.Store)) fyne.CanvasObject {
 	smokeProblem = problem
+	if e.office() {
+		return officeScreen(ctx, e, w, problem, open)
+	}
 	path, err := e.databasePath()
 	if err != nil || !damaged(problem) {
 		return ui.ErrorScreen(problem)
@@ -237,4 +240,22 @@ func startupScreen(ctx context.Context, e *env, w fyne.Window, problem error, op
 		}
 	}
 	return ui.RecoverScreen(w, r)
+}
+
+// officeScreen is the window's content when the office database chosen for
+// this computer cannot be used: why, «Reintentar», and «Usar la base de
+// este equipo» (which is remembered: the next start opens the file too).
+func officeScreen(ctx context.Context, e *env, w fyne.Window, problem error, open func(ui.Store)) fyne.CanvasObject {
+	retry := func() (ui.Store, error) { return openForWindow(ctx, e) }
+	useLocal := func() (ui.Store, error) {
+		d := *e
+		d.dbPath = ""
+		st, err := openForWindow(ctx, &d)
+		if err == nil {
+			ui.SaveDatabaseChoice(fyne.CurrentApp().Preferences(), nil)
+			*e = d
+		}
+		return st, err
+	}
+	return ui.OfficeProblemScreen(w, ui.OfficeProblem{Problem: problem, Retry: retry, UseLocal: useLocal, Open: open})
 }

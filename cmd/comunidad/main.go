@@ -39,6 +39,7 @@ type env struct {
 	demo           bool
 	smoke          bool   // --smoke: the window quits after its first frame (smoke.go)
 	command        string // the subcommand running ("letters send"), "" for the window
+	officePassword string // the office database's password the window was given (not yet saved), "" to look it up
 }
 
 // command is one subcommand. Each lives in its own file and registers itself

@@ -22,6 +22,9 @@ func (e *env) openOffice(ctx context.Context) (*data.Store, error) {
 		return nil, userError{err.Error()}
 	}
 	if pass == "" {
+		pass = e.officePassword
+	}
+	if pass == "" {
 		if v, ok := os.LookupEnv("PGPASSWORD"); ok {
 			pass = v
 		} else {
