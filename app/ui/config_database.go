@@ -266,11 +266,12 @@ func (s *databaseSection) showCurrent() {
 		return
 	}
 	_, office := s.officeInUse()
-	if office || s.u.opts.Demo {
+	if office || s.u.opts.Demo || !s.officeChosen() {
 		s.copy.Hide() // the office moves in from its own file
 	} else {
 		s.copy.Show()
 	}
+	s.relayout()
 }
 
 func (s *databaseSection) officeChosen() bool { return s.choice.Selected == s.choice.Options[1] }
@@ -288,6 +289,16 @@ func (s *databaseSection) showForm(office bool) {
 		s.copy.Hide()
 	}
 	s.status.SetText("")
+	s.relayout()
+}
+
+// relayout lays the section out again once parts show or hide: a VBox
+// keeps the places it gave them until it is refreshed (the form was drawn
+// over the radio buttons).
+func (s *databaseSection) relayout() {
+	if c, ok := s.box.(*fyne.Container); ok {
+		c.Refresh()
+	}
 }
 
 // settings reads the form: the settings and the password (typed, or the one
@@ -350,7 +361,7 @@ func probeResult(info officedb.Info) (string, bool) {
 func (s *databaseSection) onProbe() {
 	cfg, pass, err := s.settings()
 	if err != nil {
-		s.status.SetText(errorText(err))
+		s.status.SetText(data.Capitalize(errorText(err)))
 		return
 	}
 	s.busy(true)
@@ -360,7 +371,7 @@ func (s *databaseSection) onProbe() {
 		fyne.Do(func() {
 			s.busy(false)
 			if err != nil {
-				s.status.SetText(errorText(err))
+				s.status.SetText(data.Capitalize(errorText(err)))
 				return
 			}
 			text, _ := probeResult(info)
@@ -403,7 +414,7 @@ func (s *databaseSection) onSave() {
 	}
 	cfg, pass, err := s.settings()
 	if err != nil {
-		s.status.SetText(errorText(err))
+		s.status.SetText(data.Capitalize(errorText(err)))
 		return
 	}
 	s.busy(true)
@@ -413,7 +424,7 @@ func (s *databaseSection) onSave() {
 		fyne.Do(func() {
 			s.busy(false)
 			if err != nil {
-				s.status.SetText(errorText(err))
+				s.status.SetText(data.Capitalize(errorText(err)))
 				return
 			}
 			text, usable := probeResult(info)
@@ -447,7 +458,7 @@ func (s *databaseSection) switchTo(cfg *officedb.Config, pass string) {
 			prog.Hide()
 			s.busy(false)
 			if err != nil {
-				s.status.SetText(errorText(err))
+				s.status.SetText(data.Capitalize(errorText(err)))
 				return
 			}
 			SaveDatabaseChoice(s.u.app.Preferences(), cfg)
@@ -474,7 +485,7 @@ func (s *databaseSection) onCopy() {
 	}
 	cfg, pass, err := s.settings()
 	if err != nil {
-		s.status.SetText(errorText(err))
+		s.status.SetText(data.Capitalize(errorText(err)))
 		return
 	}
 	n := len(s.u.communities)
@@ -581,7 +592,7 @@ func (s *databaseSection) copied(cfg officedb.Config, rep data.CopyReport, dst S
 			if !use {
 				dst.Close()
 				if err := s.keepPassword(cfg); err != nil {
-					s.status.SetText(errorText(err))
+					s.status.SetText(data.Capitalize(errorText(err)))
 				}
 				return
 			}

@@ -124,7 +124,7 @@ func TestDatabaseSectionMovesTheOfficeIn(t *testing.T) {
 		s.fill(officedb.Config{Host: cfg.Host, Database: cfg.Database, TLS: cfg.TLS}, "")
 		test.Tap(s.probe)
 	})
-	if got := s.status.Text; !strings.Contains(got, "falta el usuario") {
+	if got := s.status.Text; !strings.Contains(got, "Falta el usuario") {
 		t.Fatalf("no user: status %q", got)
 	}
 	// A wrong password, then a closed port, from a real server.
@@ -393,21 +393,21 @@ func TestOfficeProblemScreen(t *testing.T) {
 			}
 			return st, nil
 		},
-		UseLocal: func() (Store, error) { locals++; return nil, errors.New("el archivo está abierto en otra ventana") },
+		UseLocal: func() (Store, error) { locals++; return nil, errors.New("El archivo está abierto en otra ventana") },
 		Open:     func(s Store) { opened = append(opened, s) },
 	}))
 	got := strings.Join(texts(w.Content()), "\n")
-	for _, want := range []string{"No se pudo abrir la base de datos de la oficina", "el servidor srv:5432 no acepta conexiones", "Reintentar", "Usar la base de este equipo"} {
+	for _, want := range []string{"No se pudo abrir la base de datos de la oficina", "El servidor srv:5432 no acepta conexiones", "Reintentar", "Usar la base de este equipo"} {
 		if !strings.Contains(got, want) {
 			t.Fatalf("screen lacks %q:\n%s", want, got)
 		}
 	}
 	test.Tap(findButton(w.Content(), "Usar la base de este equipo"))
-	if locals != 1 || len(opened) != 0 || !contains(texts(w.Content()), "el archivo está abierto en otra ventana") {
+	if locals != 1 || len(opened) != 0 || !contains(texts(w.Content()), "El archivo está abierto en otra ventana") {
 		t.Fatalf("use local: %d calls, %d opened, %q", locals, len(opened), texts(w.Content()))
 	}
 	test.Tap(findButton(w.Content(), "Reintentar"))
-	if len(opened) != 0 || !contains(texts(w.Content()), "el servidor rechazó el usuario «ana» o su contraseña: revise ambos") {
+	if len(opened) != 0 || !contains(texts(w.Content()), "El servidor rechazó el usuario «ana» o su contraseña: revise ambos") {
 		t.Fatalf("first retry: %d opened, %q", len(opened), texts(w.Content()))
 	}
 	test.Tap(findButton(w.Content(), "Reintentar"))

@@ -6,6 +6,8 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"comunidad/data"
 )
 
 // ErrorScreen is the window's content when the database cannot be opened:
@@ -37,7 +39,7 @@ type OfficeProblem struct {
 // again or to work on this computer's database meanwhile.
 func OfficeProblemScreen(w fyne.Window, p OfficeProblem) fyne.CanvasObject {
 	heading := widget.NewLabelWithStyle(lang.X("office.problem.title", "No se pudo abrir la base de datos de la oficina"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	msg := widget.NewLabel(errorText(p.Problem))
+	msg := widget.NewLabel(data.Capitalize(errorText(p.Problem)))
 	msg.Wrapping = fyne.TextWrapWord
 	msg.Alignment = fyne.TextAlignCenter
 	hint := widget.NewLabelWithStyle(lang.X("office.problem.hint", "Nada se perdió: los datos siguen en el servidor. Reintente cuando el problema esté resuelto, o trabaje mientras tanto en la base de datos de este equipo (Configuración → Base de datos vuelve a la de la oficina)."), fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
@@ -56,7 +58,7 @@ func OfficeProblemScreen(w fyne.Window, p OfficeProblem) fyne.CanvasObject {
 				retry.Enable()
 				local.Enable()
 				if err != nil {
-					status.SetText(errorText(err))
+					status.SetText(data.Capitalize(errorText(err)))
 					return
 				}
 				p.Open(st)
