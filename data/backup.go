@@ -50,6 +50,19 @@ const (
 // ErrNoBackup means there is no usable backup of the database.
 var ErrNoBackup = errors.New("no hay copias de seguridad de esta base de datos")
 
+// ErrServerBackup is what the file's backups answer on the office database:
+// its server keeps the backups, Comunidad does not pretend to (Exportar a
+// archivo makes a copy that opens in the app).
+var ErrServerBackup = errors.New("la base de datos de la oficina la respalda su servidor: Comunidad solo hace copias de seguridad de una base de este equipo (use «Exportar a archivo»)")
+
+// fileOnly refuses the file's backups on a store that is no file.
+func (s *Store) fileOnly() error {
+	if s.path == "" {
+		return ErrServerBackup
+	}
+	return nil
+}
+
 // BackupInfo describes one backup file.
 type BackupInfo struct {
 	Path   string
@@ -119,6 +132,9 @@ func parseBackupName(stem, name string) (time.Time, string, bool) {
 // snapshot of what is committed; writes may go on meanwhile. Call it before
 // any operation that rewrites much of the database (a sync, a restore).
 func (s *Store) Backup(ctx context.Context, reason string) (BackupInfo, error) {
+	if err := s.fileOnly(); err != nil {
+		return BackupInfo{}, err
+	}
 	backupMu.Lock()
 	defer backupMu.Unlock()
 	b, err := s.backup(ctx, reason)
@@ -424,6 +440,9 @@ func ListBackups(ctx context.Context, dbPath string) ([]BackupInfo, error) {
 
 // Backups lists the open database's backups, newest first.
 func (s *Store) Backups(ctx context.Context) ([]BackupInfo, error) {
+	if err := s.fileOnly(); err != nil {
+		return nil, err
+	}
 	return ListBackups(ctx, s.path)
 }
 
@@ -503,6 +522,9 @@ func pruneBackups(dbPath string, keep int, except string) error {
 // older than maxAge (or there is none), so that a day's work is never lost
 // to a mistake. An empty database (no community yet) is not backed up.
 func (s *Store) BackupIfDue(ctx context.Context, reason string, maxAge time.Duration) (BackupInfo, bool, error) {
+	if err := s.fileOnly(); err != nil {
+		return BackupInfo{}, false, err
+	}
 	files, err := backupFiles(s.path)
 	if err != nil {
 		return BackupInfo{}, false, err
@@ -526,6 +548,9 @@ func (s *Store) BackupIfDue(ctx context.Context, reason string, maxAge time.Dura
 // it returns, so the user can go back). Other connections see the restored
 // data as one change; an older backup is brought up to the current schema.
 func (s *Store) Restore(ctx context.Context, path string) (before BackupInfo, err error) {
+	if err := s.fileOnly(); err != nil {
+		return BackupInfo{}, err
+	}
 	if _, err := ReadBackup(ctx, path, true); err != nil {
 		return BackupInfo{}, fmt.Errorf("restaurar %s: %w", filepath.Base(path), err)
 	}

@@ -502,3 +502,30 @@ func TestKilledMidTransaction(t *testing.T) {
 	// And it takes writes again.
 	fill(t, s2, "Después del corte", 1)
 }
+
+// On the office database the file's backups refuse, saying why, and write
+// nothing anywhere (a relative «backups» folder was made in the current
+// directory before).
+func TestOfficeDatabaseKeepsNoBackups(t *testing.T) {
+	enginetest.PostgresOnly(t)
+	dir := t.TempDir()
+	t.Chdir(dir)
+	s := openTemp(t)
+	ctx := context.Background()
+	fill(t, s, "Edificio Los Álamos", 3)
+	if _, err := s.Backup(ctx, ReasonManual); !errors.Is(err, ErrServerBackup) {
+		t.Fatalf("Backup: %v", err)
+	}
+	if _, _, err := s.BackupIfDue(ctx, ReasonDaily, 0); !errors.Is(err, ErrServerBackup) {
+		t.Fatalf("BackupIfDue: %v", err)
+	}
+	if _, err := s.Backups(ctx); !errors.Is(err, ErrServerBackup) {
+		t.Fatalf("Backups: %v", err)
+	}
+	if _, err := s.Restore(ctx, filepath.Join(dir, "x.db")); !errors.Is(err, ErrServerBackup) {
+		t.Fatalf("Restore: %v", err)
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Fatalf("the office database's backups wrote %v", left)
+	}
+}

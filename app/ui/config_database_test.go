@@ -17,6 +17,7 @@ import (
 	"comunidad/app/secret"
 	"comunidad/data"
 	"comunidad/data/datatest"
+	"comunidad/internal/enginetest"
 	"comunidad/internal/pgtest"
 )
 
@@ -90,6 +91,7 @@ func (s *databaseSection) fill(cfg officedb.Config, password string) {
 // the credential store; Copias de seguridad then says the server keeps the
 // backups and exports to a file Comunidad opens; «Este equipo» goes back.
 func TestDatabaseSectionMovesTheOfficeIn(t *testing.T) {
+	enginetest.PostgresOnly(t) // a file and the office database side by side: once
 	ctx := context.Background()
 	dir := t.TempDir()
 	localPath := filepath.Join(dir, "comunidad.db")
@@ -256,6 +258,7 @@ func TestDatabaseSectionMovesTheOfficeIn(t *testing.T) {
 // A copy into an office database that already has communities copies
 // nothing, says so, and the window stays where it was.
 func TestDatabaseCopyRefusesAnOfficeWithData(t *testing.T) {
+	enginetest.PostgresOnly(t) // a file and the office database side by side: once
 	ctx := context.Background()
 	dir := t.TempDir()
 	localPath := filepath.Join(dir, "comunidad.db")
@@ -306,6 +309,7 @@ func TestDatabaseCopyRefusesAnOfficeWithData(t *testing.T) {
 // The empty window offers the office database (there is no Configuración
 // tab without a community), and on the office database a way back.
 func TestEmptyWindowConnectsToTheOffice(t *testing.T) {
+	enginetest.PostgresOnly(t) // a file and the office database side by side: once
 	ctx := context.Background()
 	dir := t.TempDir()
 	localPath := filepath.Join(dir, "comunidad.db")

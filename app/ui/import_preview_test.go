@@ -10,6 +10,7 @@ import (
 	"comunidad/app/kastor"
 	"comunidad/data"
 	"comunidad/data/datatest"
+	"comunidad/internal/enginetest"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -161,6 +162,14 @@ func TestImportPreviewGuardAndUndoInWindow(t *testing.T) {
 		t.Fatal("the confirmed import wrote nothing")
 	}
 
+	if enginetest.IsPostgres() {
+		// Undoing puts back the file's backup made before the import: the
+		// office database keeps none of itself, and offers no undo.
+		if strings.Contains(kastorTopText(w), "Deshacer") {
+			t.Fatalf("the office database's report offers an undo: %s", kastorTopText(w))
+		}
+		return
+	}
 	// Undone from the report.
 	kastorTapTop(t, w, "Deshacer última importación")
 	waitUndo(t, undos, "ask")

@@ -69,7 +69,7 @@ func kastorTestUI(t *testing.T, st *data.Store, show bool) (*UI, fyne.Window, ch
 	kastorWin = w
 	t.Cleanup(func() { kastorWin = nil })
 	w.Resize(fyne.NewSize(1280, 800))
-	u := &UI{app: a, win: w, opts: Options{Store: st, KastorLoaded: func() { loaded <- struct{}{} }}, st: st, sendStatus: newSendStatus()}
+	u := &UI{app: a, win: w, opts: Options{Store: st, Secrets: testSecrets(t, st), KastorLoaded: func() { loaded <- struct{}{} }}, st: st, sendStatus: newSendStatus()}
 	u.title = widget.NewLabel("")
 	u.selector = widget.NewSelect(nil, u.onSelectCommunity)
 	u.selector.Hide()
@@ -406,7 +406,7 @@ func TestKastorSectionSavesSourceTokenAndShowsHistory(t *testing.T) {
 	if u.community.Source != srv.URL+"/export.csv" {
 		t.Fatalf("source after saving: %q", u.community.Source)
 	}
-	sec, err := workflow.New(st).Credentials(ctx)
+	sec, err := testFlows(t, st).Credentials(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -96,7 +96,7 @@ func letterTestUI(t *testing.T) (*UI, fyne.Window, *data.Store) {
 	w := a.NewWindow("Comunidad")
 	t.Cleanup(w.Close)
 	w.Resize(fyne.NewSize(1280, 800))
-	u := &UI{app: a, win: w, opts: Options{Store: st}, st: st, community: c, sendStatus: newSendStatus()}
+	u := &UI{app: a, win: w, opts: Options{Store: st, Secrets: testSecrets(t, st)}, st: st, community: c, sendStatus: newSendStatus()}
 	return u, w, st
 }
 

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"comunidad/data"
+	"comunidad/internal/enginetest"
 	"comunidad/internal/pgtest"
 )
 
@@ -17,6 +18,7 @@ import (
 // community created elsewhere joins the selector; on screen nothing else is
 // reset.
 func TestSecondWindowSeesAnotherDesktopsUser(t *testing.T) {
+	enginetest.PostgresOnly(t)
 	ctx := context.Background()
 	dsn := pgtest.DSN(t)
 	here, err := data.OpenPostgres(ctx, dsn)

@@ -19,7 +19,6 @@ import (
 	"comunidad/app/letter"
 	"comunidad/app/mailer"
 	"comunidad/app/mailer/mailtest"
-	"comunidad/app/workflow"
 	"comunidad/data"
 	"comunidad/data/datatest"
 )
@@ -85,7 +84,7 @@ func configureMail(t *testing.T, st *data.Store, c data.Community, srv *mailtest
 	if err := mailer.SaveSettings(context.Background(), st, c.ID, set); err != nil {
 		t.Fatal(err)
 	}
-	if err := workflow.New(st).SetPassword(context.Background(), c.ID, smtpPass); err != nil {
+	if err := testFlows(t, st).SetPassword(context.Background(), c.ID, smtpPass); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"comunidad"
 	"comunidad/data"
 	"comunidad/data/datatest"
+	"comunidad/internal/enginetest"
 )
 
 // safetyOverlayButton finds a button in the window's top dialog.
@@ -113,6 +114,7 @@ func TestAboutShowsVersionFolderAndLicences(t *testing.T) {
 }
 
 func TestBackupSectionCreateRestoreKeep(t *testing.T) {
+	enginetest.SQLiteOnly(t, "the file's backups (the office database's section is in config_database_test)")
 	st := datatest.Open(t)
 	ctx := context.Background()
 	if _, err := st.CreateCommunity(ctx, "Edificio Los Álamos"); err != nil {
@@ -179,6 +181,7 @@ func TestBackupSectionCreateRestoreKeep(t *testing.T) {
 }
 
 func TestRecoverScreenOffersTheLatestGoodBackup(t *testing.T) {
+	enginetest.SQLiteOnly(t, "a damaged file and its backups")
 	ctx := context.Background()
 	st := datatest.Open(t)
 	if _, err := st.CreateCommunity(ctx, "Edificio Los Álamos"); err != nil {

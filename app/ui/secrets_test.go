@@ -14,6 +14,7 @@ import (
 	"comunidad/app/secret"
 	"comunidad/data"
 	"comunidad/data/datatest"
+	"comunidad/internal/enginetest"
 )
 
 // serverStore is a database that is no file (an office server's): only
@@ -70,6 +71,7 @@ func TestAStoreThatIsNoFileKeepsSecretsInTheDataFolder(t *testing.T) {
 // before installation ids: those were the user's database's, which finds
 // them afterwards.
 func TestTheDemoTakesNoneOfTheUsersOldSecrets(t *testing.T) {
+	enginetest.SQLiteOnly(t, "the credentials kept before installation ids were a file's")
 	if err := SetupLanguage(); err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,8 @@ package ui
 import (
 	"context"
 	"os"
+	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -11,9 +13,12 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"comunidad/app/mailer"
+	"comunidad/app/secret"
+	"comunidad/app/workflow"
 	"comunidad/data"
 	"comunidad/data/datatest"
-	"comunidad/internal/pgtest"
+	"comunidad/internal/enginetest"
 )
 
 // newTestUI builds the window on a fresh database file, in a test app.
@@ -28,7 +33,7 @@ func newTestUI(t *testing.T, st *data.Store) (*UI, fyne.Window) {
 	if st == nil {
 		st = datatest.Open(t)
 	}
-	u := New(a, w, Options{Store: st})
+	u := New(a, w, Options{Store: st, Secrets: testSecrets(t, st)})
 	t.Cleanup(w.Close)
 	return u, w
 }
@@ -158,9 +163,28 @@ func TestWindowShowsTabsAndCommunity(t *testing.T) {
 // TestMain runs the views' loaders in line: see background.
 func TestMain(m *testing.M) {
 	background = func(f func()) { f() }
-	code := m.Run()
-	if err := pgtest.StopShared(); err != nil && code == 0 {
-		code = 1
+	os.Exit(enginetest.Run(m))
+}
+
+// officeSecrets holds, per office store of a test, the credential store the
+// window and the test share: on a file the credentials are beside it (and
+// workflow.New finds them), an office database has none of its own and
+// the window is given this one, in the test's folder.
+var officeSecrets sync.Map // data.Store → mailer.Secrets
+
+// testSecrets is the credential store of st for the window and the test:
+// nil on a file (the window uses the one beside it).
+func testSecrets(t *testing.T, st *data.Store) mailer.Secrets {
+	t.Helper()
+	if st == nil || st.Engine() != data.EnginePostgres {
+		return nil
 	}
-	os.Exit(code)
+	sec, _ := officeSecrets.LoadOrStore(st, mailer.Secrets(secret.NewFileOnly(filepath.Join(t.TempDir(), "secrets.json"))))
+	return sec.(mailer.Secrets)
+}
+
+// testFlows is the workflow over st with the credential store the window uses.
+func testFlows(t *testing.T, st *data.Store) *workflow.Service {
+	t.Helper()
+	return &workflow.Service{Store: st, Secrets: testSecrets(t, st)}
 }

@@ -82,7 +82,7 @@ func loadedTab(t *testing.T) (*UI, fyne.Window, *unitsTab) {
 	a := test.NewTempApp(t)
 	w := a.NewWindow("Comunidad")
 	t.Cleanup(w.Close)
-	u := &UI{app: a, win: w, opts: Options{Store: st}, st: st, community: c, sendStatus: newSendStatus()}
+	u := &UI{app: a, win: w, opts: Options{Store: st, Secrets: testSecrets(t, st)}, st: st, community: c, sendStatus: newSendStatus()}
 	u.units = newUnitsTab(u)
 	u.tabs = container.NewAppTabs(
 		container.NewTabItem("Unidades/Usuarios", u.units.content()),
