@@ -88,6 +88,23 @@ func TestWatchHearsOtherDesktops(t *testing.T) {
 		t.Fatal(err)
 	}
 	expect("a letter sent")
+	// A batch records a letter sent with the next one's mark.
+	res, err = b.QueueOutbox(ctx, []OutboxMessage{{CommunityID: c.ID, Kind: "letter", DedupeKey: "carta-2", ToAddr: "ana2@example.cl"},
+		{CommunityID: c.ID, Kind: "letter", DedupeKey: "carta-3", ToAddr: "ana3@example.cl"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	expect("two letters queued")
+	if _, err := b.ClaimOutboxBatch(ctx, c.ID, res.IDs); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.MarkOutbox(ctx, res.IDs[0], 0, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.MarkOutbox(ctx, res.IDs[1], res.IDs[0], nil); err != nil {
+		t.Fatal(err)
+	}
+	expect("a letter sent in a batch")
 
 	// The listening connection dropped (a server restart, the network):
 	// taken again, with a 0 (reload everything), and heard from again.

@@ -295,18 +295,17 @@ func (s *Store) ClaimOutbox(ctx context.Context, community int64, only []int64) 
 		// One statement, one round trip to the server: the oldest pending
 		// message, claimed and read. Any pending one is taken among those no
 		// other sender holds (SKIP LOCKED); the ones asked for by id are
-		// waited for: a row another desktop is queuing again (QueueOutbox
-		// takes the new content) is still this batch's, and skipping it
-		// would leave it out of the batch unsent.
-		lock := ` FOR UPDATE SKIP LOCKED`
-		if len(only) > 0 {
-			lock = ` FOR UPDATE`
-		}
-		m, err = scanOutbox(s.w.QueryRowContext(ctx, `WITH c AS (
+		// waited for (pgClaimByID).
+		q := `WITH c AS (
 			UPDATE outbox SET state = 'sending', attempts = attempts + 1, committed_at = NULL, updated_at = ?
-			WHERE id = (SELECT o.id FROM outbox o WHERE `+where+` ORDER BY o.id LIMIT 1`+lock+`)
+			WHERE id = (SELECT o.id FROM outbox o WHERE ` + where + ` ORDER BY o.id LIMIT 1 FOR UPDATE SKIP LOCKED)
 			RETURNING *)
-			SELECT `+outboxCols+` FROM c o LEFT JOIN units u ON u.id = o.unit_id`, append([]any{now()}, args...)...))
+			SELECT ` + outboxCols + ` FROM c o LEFT JOIN units u ON u.id = o.unit_id`
+		qargs := append([]any{now()}, args...)
+		if len(only) > 0 {
+			q, qargs = pgClaimByID(" LIMIT 1", len(only)), pgClaimArgs(community, only)
+		}
+		m, err = scanOutbox(s.w.QueryRowContext(ctx, q, qargs...))
 		if errors.Is(err, sql.ErrNoRows) {
 			return m, false, nil
 		}
@@ -335,6 +334,150 @@ func (s *Store) ClaimOutbox(ctx context.Context, community int64, only []int64) 
 		return nil
 	})
 	return m, ok, err
+}
+
+// ClaimOutboxBatch moves the pending messages among ids to 'sending', in
+// one write, and returns them oldest first; those no longer pending (sent,
+// cancelled, or claimed by another sender) are left out. A sender claims a
+// few messages ahead so that each one costs no claim of its own: the ones
+// it does not send go back with UnclaimOutbox (or, if it dies, to pending
+// when the next sender recovers the rows it left in 'sending').
+func (s *Store) ClaimOutboxBatch(ctx context.Context, community int64, ids []int64) ([]OutboxMessage, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := []any{community}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	where := `o.community_id = ? AND o.state = 'pending' AND o.id IN (` + placeholders(len(ids)) + `)`
+	if s.w.pg {
+		out, err := queryAll(ctx, s.w, scanOutbox, pgClaimByID("", len(ids)), pgClaimArgs(community, ids)...)
+		if err != nil {
+			return nil, fmt.Errorf("claim mail: %w", err)
+		}
+		return out, nil
+	}
+	var out []OutboxMessage
+	err := s.Tx(ctx, func(tx *DBTx) error {
+		var err error
+		out, err = queryAll(ctx, tx, scanOutbox, `SELECT `+outboxCols+outboxFrom+`WHERE `+where+` ORDER BY o.id`, args...)
+		if err != nil || len(out) == 0 {
+			return err
+		}
+		claim := []any{now()}
+		for i := range out {
+			claim = append(claim, out[i].ID)
+			out[i].State = OutboxSending
+			out[i].Attempts++
+			out[i].CommittedAt = time.Time{}
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE outbox SET state = 'sending', attempts = attempts + 1, committed_at = NULL,
+			updated_at = ? WHERE id IN (`+placeholders(len(out))+`)`, claim...)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("claim mail: %w", err)
+	}
+	return out, nil
+}
+
+// UnclaimOutbox puts messages a sender claimed and never started back to
+// pending (those whose final "." may have been written stay as they are).
+func (s *Store) UnclaimOutbox(ctx context.Context, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	args := []any{now()}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	_, err := s.w.ExecContext(ctx, `UPDATE outbox SET state = 'pending', updated_at = ?
+		WHERE state = 'sending' AND committed_at IS NULL AND id IN (`+placeholders(len(ids))+`)`, args...)
+	if err != nil {
+		return fmt.Errorf("unclaim mail: %w", err)
+	}
+	return nil
+}
+
+// OutboxContent is what is really sent of a message: a notice's subject and
+// bodies are filled from the template when it is sent, and its Message-ID.
+type OutboxContent struct {
+	Subject, HTML, Text, MessageID string
+}
+
+// MarkOutbox is CommitOutbox (with the content, when given) for message id
+// and, in the same write, FinishOutbox(sent) for message sent, the one
+// before it in the batch, when not 0: a sender records each outcome with
+// the next message's mark instead of on its own.
+func (s *Store) MarkOutbox(ctx context.Context, id, sent int64, content *OutboxContent) error {
+	mark := `UPDATE outbox SET committed_at = ?, updated_at = ?`
+	margs := []any{now(), now()}
+	if content != nil {
+		mark += `, subject = ?, body_html = ?, body_text = ?, message_id = ?`
+		margs = append(margs, content.Subject, content.HTML, content.Text, content.MessageID)
+	}
+	mark += ` WHERE id = ? AND state = 'sending'`
+	margs = append(margs, id)
+	if sent == 0 {
+		r, err := s.w.ExecContext(ctx, mark, margs...)
+		return committed(id, r, err)
+	}
+	done, dargs := sentSQL(sent)
+	if pg, token := s.w.live(); pg {
+		// One statement, one round trip: both rows (the one sent only if
+		// this one is marked, as in a transaction), and the other desktops
+		// told of the one sent.
+		var n int
+		err := s.w.QueryRowContext(ctx, `WITH m AS (`+mark+` RETURNING id),
+			d AS (`+done+` AND EXISTS (SELECT 1 FROM m) RETURNING community_id),
+			t AS (SELECT pg_notify('`+liveChannel+`', CAST(community_id AS TEXT) || ' ' || ?) FROM d)
+			SELECT (SELECT count(*) FROM m) + 0 * (SELECT count(*) FROM t)`,
+			append(append(margs, dargs...), token)...).Scan(&n)
+		if err != nil {
+			return fmt.Errorf("mark mail %d: %w", id, err)
+		}
+		if n != 1 {
+			return fmt.Errorf("mark mail %d: it is no longer being sent", id)
+		}
+		return nil
+	}
+	return s.Tx(ctx, func(tx *DBTx) error {
+		if _, err := tx.ExecContext(ctx, done, dargs...); err != nil {
+			return fmt.Errorf("finish mail %d: %w", sent, err)
+		}
+		r, err := tx.ExecContext(ctx, mark, margs...)
+		return committed(id, r, err)
+	})
+}
+
+// sentSQL records message id as sent.
+func sentSQL(id int64) (string, []any) {
+	return `UPDATE outbox SET state = 'sent', sent_at = ?, sent_by = ?, last_error = '', updated_at = ? WHERE id = ?`, []any{now(), WhoText(), now(), id}
+}
+
+// pgClaimByID claims, in one statement, the pending messages of a community
+// among n ids (the oldest only, with limit " LIMIT 1") and reads them. The
+// ids are found and locked by primary key alone, then checked: filtered by
+// community and state, PostgreSQL walks the index of every pending message
+// of the community (thousands, after a mailing) for each claim. Rows
+// another desktop holds are waited for, not skipped: a row it is queuing
+// again (QueueOutbox takes the new content) is still this batch's, and
+// skipping it would leave it out of the batch unsent.
+func pgClaimByID(limit string, n int) string {
+	return `WITH l AS MATERIALIZED (SELECT id, community_id, state FROM outbox WHERE id IN (` + placeholders(n) + `) ORDER BY id FOR UPDATE),
+		p AS MATERIALIZED (SELECT id FROM l WHERE community_id = ? AND state = 'pending' ORDER BY id` + limit + `),
+		c AS (UPDATE outbox o SET state = 'sending', attempts = o.attempts + 1, committed_at = NULL, updated_at = ?
+			FROM p WHERE o.id = p.id RETURNING o.*)
+		SELECT ` + outboxCols + ` FROM c o LEFT JOIN units u ON u.id = o.unit_id ORDER BY o.id`
+}
+
+func pgClaimArgs(community int64, ids []int64) []any {
+	args := make([]any, 0, len(ids)+2)
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	return append(args, community, now())
 }
 
 func placeholders(n int) string {
@@ -386,7 +529,7 @@ func (s *Store) FinishOutbox(ctx context.Context, id int64, state, lastError str
 	var args []any
 	switch state {
 	case OutboxSent:
-		q, args = `UPDATE outbox SET state = 'sent', sent_at = ?, sent_by = ?, last_error = '', updated_at = ? WHERE id = ?`, []any{now(), WhoText(), now(), id}
+		q, args = sentSQL(id)
 	case OutboxFailed, OutboxPending:
 		q, args = `UPDATE outbox SET state = ?, last_error = ?, committed_at = NULL, updated_at = ? WHERE id = ?`, []any{state, lastError, now(), id}
 	default:

@@ -11,7 +11,7 @@ import (
 )
 
 // outboxFixture makes a community with one unit and one person.
-func outboxFixture(t *testing.T) (*Store, int64, int64, int64) {
+func outboxFixture(t testing.TB) (*Store, int64, int64, int64) {
 	t.Helper()
 	s := openTemp(t)
 	ctx := context.Background()
@@ -281,5 +281,69 @@ func TestClaimByIDWaitsForAQueuingDesktop(t *testing.T) {
 	}
 	if got := <-done; got.err != nil || !got.ok {
 		t.Fatalf("after the other desktop committed: %+v", got)
+	}
+}
+
+// A batch's writes: a claim of several pending messages in one write (the
+// others among the ids left alone), the mark of each recording the one
+// before it as sent, and the ones never started given back.
+func TestClaimAheadMarkAndUnclaim(t *testing.T) {
+	s, c, unit, person := outboxFixture(t)
+	ctx := context.Background()
+	var msgs []OutboxMessage
+	for i := 1; i <= 5; i++ {
+		msgs = append(msgs, letterMsg(c, unit, person, i))
+	}
+	res, err := s.QueueOutbox(ctx, msgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := res.IDs
+	if _, err := s.CancelOutbox(ctx, c, ids[1:2]); err != nil { // no longer pending
+		t.Fatal(err)
+	}
+	other, err := s.CreateCommunity(ctx, "Otra")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.ClaimOutboxBatch(ctx, other.ID, ids) // another community's sender
+	if err != nil || len(got) != 0 {
+		t.Fatalf("another community claimed %v, %v", got, err)
+	}
+	got, err = s.ClaimOutboxBatch(ctx, c, []int64{ids[3], ids[0], ids[1], ids[2]})
+	if err != nil || len(got) != 3 || got[0].ID != ids[0] || got[1].ID != ids[2] || got[2].ID != ids[3] {
+		t.Fatalf("claimed %+v, %v", got, err)
+	}
+	for _, m := range got {
+		if m.State != OutboxSending || m.Attempts != 1 || m.UnitCode != "D-101" || m.ToAddr == "" {
+			t.Fatalf("claimed row %+v", m)
+		}
+	}
+	if again, err := s.ClaimOutboxBatch(ctx, c, ids); err != nil || len(again) != 1 || again[0].ID != ids[4] {
+		t.Fatalf("second claim %+v, %v", again, err)
+	}
+	if err := s.MarkOutbox(ctx, ids[0], 0, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MarkOutbox(ctx, ids[2], ids[0], &OutboxContent{Subject: "Asunto real", Text: "hola", MessageID: "m@x"}); err != nil {
+		t.Fatal(err)
+	}
+	first, _ := s.OutboxByID(ctx, ids[0])
+	third, _ := s.OutboxByID(ctx, ids[2])
+	if first.State != OutboxSent || first.SentAt.IsZero() || third.CommittedAt.IsZero() || third.Subject != "Asunto real" || third.MessageID != "m@x" {
+		t.Fatalf("after the mark: %+v\n%+v", first, third)
+	}
+	if err := s.MarkOutbox(ctx, ids[1], ids[2], nil); err == nil {
+		t.Fatal("a cancelled message was marked")
+	}
+	// The marked one stays (the server may have it), the others go back.
+	if err := s.UnclaimOutbox(ctx, []int64{ids[2], ids[3], ids[4]}); err != nil {
+		t.Fatal(err)
+	}
+	want := map[int64]string{ids[0]: OutboxSent, ids[1]: OutboxCancelled, ids[2]: OutboxSending, ids[3]: OutboxPending, ids[4]: OutboxPending}
+	for id, st := range want {
+		if m, _ := s.OutboxByID(ctx, id); m.State != st {
+			t.Errorf("message %d is %s, want %s", id, m.State, st)
+		}
 	}
 }

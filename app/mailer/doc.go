@@ -13,10 +13,13 @@
 //
 // Every message is recorded in the outbox before it is sent (data.QueueOutbox,
 // idempotent through its dedupe key). The processor holds a per-community
-// lock, claims one row at a time (pending -> sending), runs the SMTP
-// transaction on one reused connection and, just before writing the final
-// "." of DATA — the moment the server may accept the message — marks the row
-// committed. A crash leaves the row in 'sending'; the next sender to take the
+// lock, claims a few rows at a time (pending -> sending), runs the SMTP
+// transaction on one reused connection and, before writing the final "." of
+// DATA — the moment the server may accept the message — has marked the row
+// committed (the mark is written while the server is asked to take the
+// message, and the "." waits for it; the same write records the message
+// before it as sent, so a message costs one write). A crash leaves the row
+// in 'sending'; the next sender to take the
 // lock puts it back to pending when it was not committed (the server never
 // got the end of the message, so it cannot have delivered it) and marks it
 // failed with data.OutboxInterrupted when it was (the server may have it:

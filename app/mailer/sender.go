@@ -111,8 +111,8 @@ func (s *Sender) Run(ctx context.Context, only []int64) (rep Report, err error) 
 	if err != nil {
 		return rep, err
 	}
-	// The batch is what is pending now, oldest first; each is claimed by id
-	// (a claim over a long IN list per message would cost O(n²)).
+	// The batch is what is pending now, oldest first, claimed a few at a
+	// time by id (a claim over a long IN list per message would cost O(n²)).
 	queue := make([]int64, len(pending))
 	for i, m := range pending {
 		queue[len(pending)-1-i] = m.ID // ListOutbox is newest first
@@ -128,16 +128,52 @@ func (s *Sender) Run(ctx context.Context, only []int64) (rep Report, err error) 
 	if r := s.Account.RatePerMinute; r > 0 {
 		interval = time.Minute / time.Duration(r)
 	}
+	ahead := claimAhead
+	if interval > 0 {
+		ahead = 1 // a slow batch shows as being sent only what is
+	}
 	var next time.Time
 	beat := time.Now()
 	tries := map[int64]int{}
+	claimed := map[int64]data.OutboxMessage{} // claimed, not yet started
+	asked := map[int64]bool{}                 // in a claim already (gone if not claimed)
+	var sent int64                            // sent, recorded with the next message's mark
+	// settle writes what the batch owes before it stops: the last message
+	// sent, and the claimed ones never started back to pending.
+	settle := func() error {
+		var errs []error
+		if sent != 0 {
+			if err := s.Store.FinishOutbox(db, sent, data.OutboxSent, ""); err != nil {
+				errs = append(errs, err)
+			} else {
+				sent = 0
+			}
+		}
+		if len(claimed) > 0 {
+			ids := make([]int64, 0, len(claimed))
+			for id := range claimed {
+				ids = append(ids, id)
+			}
+			if err := s.Store.UnclaimOutbox(db, ids); err != nil {
+				errs = append(errs, err)
+			} else {
+				clear(claimed)
+			}
+		}
+		return errors.Join(errs...)
+	}
+	defer func() {
+		if serr := settle(); serr != nil && err == nil {
+			err = serr
+		}
+	}()
 	pos := 0 // queue[pos] is the next message; a retried one stays there
 	cancel := func() (Report, error) {
-		var cerr error
+		cerr := settle()
 		if rest := queue[pos:]; len(rest) > 0 {
-			var n int
-			n, cerr = s.Store.CancelOutbox(db, s.Community, rest)
+			n, err := s.Store.CancelOutbox(db, s.Community, rest)
 			rep.Cancelled += n
+			cerr = errors.Join(cerr, err)
 		}
 		return rep, errors.Join(ctx.Err(), cerr)
 	}
@@ -146,11 +182,22 @@ func (s *Sender) Run(ctx context.Context, only []int64) (rep Report, err error) 
 			return cancel()
 		}
 		if pos >= len(queue) {
-			return rep, nil
+			return rep, settle()
 		}
-		m, ok, err := s.Store.ClaimOutbox(db, s.Community, queue[pos:pos+1])
-		if err != nil {
-			return rep, err
+		m, ok := claimed[queue[pos]]
+		if !ok && !asked[queue[pos]] {
+			ids := queue[pos:min(pos+ahead, len(queue))]
+			got, err := s.Store.ClaimOutboxBatch(db, s.Community, ids)
+			if err != nil {
+				return rep, err
+			}
+			for _, id := range ids {
+				asked[id] = true
+			}
+			for _, g := range got {
+				claimed[g.ID] = g
+			}
+			m, ok = claimed[queue[pos]]
 		}
 		if !ok {
 			// Sent, cancelled or changed by someone else meanwhile.
@@ -160,9 +207,6 @@ func (s *Sender) Run(ctx context.Context, only []int64) (rep Report, err error) 
 		// The rate limit is waited for with the row claimed (nothing was
 		// written to the server yet, so a crash here requeues it).
 		if err := sleep(ctx, time.Until(next)); err != nil {
-			if err := s.Store.FinishOutbox(db, m.ID, data.OutboxPending, m.LastError); err != nil {
-				return rep, err
-			}
 			return cancel()
 		}
 		if time.Since(beat) > heartbeatEvery {
@@ -173,20 +217,41 @@ func (s *Sender) Run(ctx context.Context, only []int64) (rep Report, err error) 
 			next = time.Now().Add(interval)
 		}
 		tries[m.ID]++
-		sendErr := s.sendOne(ctx, tr, m)
+		delete(claimed, m.ID)
+		recorded, sendErr := s.sendOne(ctx, tr, m, sent)
+		if recorded {
+			sent = 0
+		}
+		// again puts the message back for another try by this batch.
+		again := func(lastError string) error {
+			delete(asked, m.ID)
+			return s.Store.FinishOutbox(db, m.ID, data.OutboxPending, lastError)
+		}
 		var se *SendError
 		var ae *AuthError
 		var ce *ConnectError
 		switch {
 		case sendErr == nil:
-			if err := s.Store.FinishOutbox(db, m.ID, data.OutboxSent, ""); err != nil {
-				return rep, err
+			if sent != 0 {
+				// The mark did not record it (it cannot be: this one would
+				// not have gone), written on its own.
+				if err := s.Store.FinishOutbox(db, sent, data.OutboxSent, ""); err != nil {
+					return rep, err
+				}
+			}
+			sent = m.ID
+			if interval > 0 {
+				// The next one waits for the rate limit: no mark to ride with.
+				if err := s.Store.FinishOutbox(db, sent, data.OutboxSent, ""); err != nil {
+					return rep, err
+				}
+				sent = 0
 			}
 			rep.Sent++
 			prog.Sent++
 		case errors.As(sendErr, &ae), errors.Is(sendErr, context.Canceled), errors.Is(sendErr, context.DeadlineExceeded):
 			// Not this message's fault: it waits for the next batch.
-			if err := s.Store.FinishOutbox(db, m.ID, data.OutboxPending, m.LastError); err != nil {
+			if err := again(m.LastError); err != nil {
 				return rep, err
 			}
 			if ae != nil {
@@ -195,7 +260,7 @@ func (s *Sender) Run(ctx context.Context, only []int64) (rep Report, err error) 
 			return cancel()
 		case errors.As(sendErr, &ce), errors.As(sendErr, &se) && se.Temporary:
 			if tries[m.ID] < s.maxAttempts() {
-				if err := s.Store.FinishOutbox(db, m.ID, data.OutboxPending, sendErr.Error()); err != nil {
+				if err := again(sendErr.Error()); err != nil {
 					return rep, err
 				}
 				if err := sleep(ctx, s.backoff(tries[m.ID])); err != nil {
@@ -205,7 +270,7 @@ func (s *Sender) Run(ctx context.Context, only []int64) (rep Report, err error) 
 			}
 			if ce != nil {
 				// The server is unreachable: every other message would fail too.
-				if err := s.Store.FinishOutbox(db, m.ID, data.OutboxPending, sendErr.Error()); err != nil {
+				if err := again(sendErr.Error()); err != nil {
 					return rep, err
 				}
 				return rep, sendErr
@@ -244,18 +309,27 @@ func (s *Sender) Run(ctx context.Context, only []int64) (rep Report, err error) 
 	}
 }
 
-// sendOne builds and sends one claimed row.
-func (s *Sender) sendOne(ctx context.Context, tr *transport, m data.OutboxMessage) error {
+// claimAhead is how many messages a batch claims in one write: each then
+// costs no claim of its own, and no more than these few show as being sent.
+const claimAhead = 8
+
+// sendOne builds and sends one claimed row. Its commit mark (with what is
+// really sent) is written while the server is asked to take the message
+// (connection, MAIL, RCPT, DATA) and waited for before the final "."; the
+// same write records message sent (the one before it in the batch, when
+// not 0) as sent, and recorded says whether it did. A crash before the "."
+// then finds the row marked: it counts as uncertain, never sent twice.
+func (s *Sender) sendOne(ctx context.Context, tr *transport, m data.OutboxMessage, sent int64) (recorded bool, err error) {
 	db := context.WithoutCancel(ctx)
 	c := Content{ToAddr: m.ToAddr, ToName: m.ToName, Subject: m.Subject, HTML: m.BodyHTML, Text: m.BodyText}
 	if s.Composer != nil {
 		var err error
 		if c, err = s.Composer.Compose(ctx, m); err != nil {
-			return err
+			return false, err
 		}
 	}
 	if strings.TrimSpace(c.Subject) == "" && strings.TrimSpace(c.Text) == "" {
-		return errors.New("el mensaje no tiene asunto ni texto")
+		return false, errors.New("el mensaje no tiene asunto ni texto")
 	}
 	id := m.MessageID
 	if id == "" {
@@ -263,22 +337,31 @@ func (s *Sender) sendOne(ctx context.Context, tr *transport, m data.OutboxMessag
 	}
 	// The outbox keeps exactly what is sent: recorded with the commit mark
 	// (one write per message), or right away when the message goes no further.
-	changed := c.Subject != m.Subject || c.HTML != m.BodyHTML || c.Text != m.BodyText || id != m.MessageID
-	commit := func() error {
-		if changed {
-			return s.Store.CommitOutboxContent(db, m.ID, c.Subject, c.HTML, c.Text, id)
-		}
-		return s.Store.CommitOutbox(db, m.ID)
+	var content *data.OutboxContent
+	if c.Subject != m.Subject || c.HTML != m.BodyHTML || c.Text != m.BodyText || id != m.MessageID {
+		content = &data.OutboxContent{Subject: c.Subject, HTML: c.HTML, Text: c.Text, MessageID: id}
 	}
+	marked := make(chan error, 1)
+	go func() { marked <- s.Store.MarkOutbox(db, m.ID, sent, content) }()
 	msg, err := s.Account.Build(c, id, time.Now())
-	if err == nil {
-		_, err = tr.send(ctx, msg, commit)
+	if err != nil {
+		return <-marked == nil, err // nothing else is written before the mark is
 	}
+	var markErr error
+	waited := false
+	commit := func() error {
+		if !waited {
+			markErr, waited = <-marked, true
+		}
+		return markErr
+	}
+	_, err = tr.send(ctx, msg, commit)
+	recorded = commit() == nil // nothing else is written before the mark is
 	var se *SendError
-	if changed && errors.As(err, &se) && !se.Uncertain {
+	if content != nil && !recorded && errors.As(err, &se) && !se.Uncertain {
 		_ = s.Store.SetOutboxContent(db, m.ID, c.Subject, c.HTML, c.Text, id)
 	}
-	return err
+	return recorded, err
 }
 
 // sleep waits d or until ctx is done.
@@ -357,7 +440,7 @@ func SendTest(ctx context.Context, st Store, community data.Community, acc Accou
 	snd := &Sender{Store: st, Community: community.ID, Account: acc, TLSConfig: tlsConfig}
 	tr := newTransport(acc, tlsConfig, snd.Timeout, false)
 	defer tr.close()
-	sendErr := snd.sendOne(ctx, tr, m)
+	_, sendErr := snd.sendOne(ctx, tr, m, 0)
 	var se *SendError
 	switch {
 	case sendErr == nil:

@@ -18,6 +18,9 @@ type Outbox interface {
 	HeartbeatOutbox(ctx context.Context, community int64, owner string) error
 	ReleaseOutbox(ctx context.Context, community int64, owner string) error
 	ClaimOutbox(ctx context.Context, community int64, only []int64) (m data.OutboxMessage, ok bool, err error)
+	ClaimOutboxBatch(ctx context.Context, community int64, ids []int64) ([]data.OutboxMessage, error)
+	UnclaimOutbox(ctx context.Context, ids []int64) error
+	MarkOutbox(ctx context.Context, id, sent int64, content *data.OutboxContent) error
 	SetOutboxContent(ctx context.Context, id int64, subject, html, text, messageID string) error
 	CommitOutbox(ctx context.Context, id int64) error
 	CommitOutboxContent(ctx context.Context, id int64, subject, html, text, messageID string) error
