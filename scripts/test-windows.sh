@@ -56,7 +56,7 @@ GOOS=windows GOARCH=amd64 CGO_ENABLED=1 CC=$cc \
 
 step "el exe empaquetado de punta a punta"
 rc=0
-COMUNIDAD_WINE_EXE=$exe WINE=$wine "$go" test -tags 'migrated_fynedo wine' -count=1 -run '^TestWindows' -v ./cmd/comunidad/ \
+COMUNIDAD_TEST_ENGINE=sqlite COMUNIDAD_WINE_EXE=$exe WINE=$wine "$go" test -tags 'migrated_fynedo wine' -count=1 -run '^TestWindows' -v ./cmd/comunidad/ \
 	>"$tmp/e2e.log" 2>&1 || rc=$?
 grep -E '^(--- |ok|FAIL)' "$tmp/e2e.log" || true
 [ $rc -eq 0 ] || { cat "$tmp/e2e.log"; fail "las pruebas de punta a punta fallan bajo Wine"; }

@@ -39,6 +39,11 @@ type undoRecord struct {
 // has none, or it was the database's first (no backup was needed).
 var ErrNothingToUndo = errors.New("no hay una importación que deshacer: la última no dejó copia previa, o ya se deshizo")
 
+// ErrUndoOnOffice is an undo asked of the office database: undoing puts
+// back the copy of the file made before the import, and the office
+// database's copies are its server's.
+var ErrUndoOnOffice = errors.New("en la base de datos de la oficina no se puede deshacer una importación: deshacerla repone la copia de seguridad que se hace del archivo antes de importar, y las copias de la base de la oficina las guarda su servidor")
+
 // UndoChangedError refuses to undo an import after which something else
 // changed: undoing it would lose that too.
 type UndoChangedError struct {
@@ -96,6 +101,9 @@ func (s *Service) UndoLastImport(ctx context.Context, community int64) (Undone, 
 	st, ok := s.Store.(undoStore)
 	if !ok {
 		return Undone{}, ErrNothingToUndo
+	}
+	if _, file := AsBackuper(s.Store); !file {
+		return Undone{}, ErrUndoOnOffice
 	}
 	v, ok, err := st.Setting(ctx, community, data.UndoSettingKey)
 	if err != nil {

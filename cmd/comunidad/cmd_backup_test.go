@@ -18,6 +18,7 @@ import (
 
 	"comunidad/app/atomicfile"
 	"comunidad/data"
+	"comunidad/internal/enginetest"
 )
 
 // newDB makes a database with the given communities, each with n units.
@@ -51,6 +52,7 @@ func newDB(t *testing.T, n int, names ...string) string {
 }
 
 func TestBackupCommands(t *testing.T) {
+	enginetest.SQLiteOnly(t, "the backups of a file")
 	db := newDB(t, 12, "Edificio Los Álamos")
 	code, out, errOut := runCLI(t, "", "--db", db, "backup", "create")
 	if code != 0 || !strings.Contains(out, "copia creada: ") || !strings.Contains(out, "(1 comunidad, 12 unidades, 0 personas)") {
@@ -123,6 +125,7 @@ func TestBackupCommands(t *testing.T) {
 // A damaged database that does not pass the check is replaced by the
 // backup from the command line too, and kept aside.
 func TestBackupRestoreDamagedDatabase(t *testing.T) {
+	enginetest.SQLiteOnly(t, "the backups of a file")
 	db := newDB(t, 400, "Edificio Los Álamos")
 	if code, _, errOut := runCLI(t, "", "--db", db, "backup", "create"); code != 0 {
 		t.Fatal(errOut)
@@ -199,6 +202,7 @@ func TestHelperHoldLock(t *testing.T) {
 }
 
 func TestSecondInstanceRefused(t *testing.T) {
+	enginetest.SQLiteOnly(t, "the backups of a file")
 	db := newDB(t, 1, "Edificio Los Álamos")
 	for _, how := range []string{"closed", "killed"} {
 		t.Run(how, func(t *testing.T) {
@@ -294,6 +298,7 @@ func TestHelperKilledWriter(t *testing.T) {
 }
 
 func TestKilledWhileWritingOutput(t *testing.T) {
+	enginetest.SQLiteOnly(t, "the backups of a file")
 	db := newDB(t, 50, "Edificio Los Álamos", "Condominio Las Brisas")
 	out := filepath.Join(filepath.Dir(db), "usuarios.xlsx")
 	if err := os.WriteFile(out, []byte("el archivo anterior"), 0o644); err != nil {
@@ -424,6 +429,7 @@ func TestHelperSync(t *testing.T) {
 // database as before: under load the commit could end before the kill
 // landed, and the test failed on an import that was rightly whole.
 func TestKilledMidSync(t *testing.T) {
+	enginetest.SQLiteOnly(t, "the backups of a file")
 	if testing.Short() {
 		t.Skip("imports a large export")
 	}

@@ -9,17 +9,17 @@ import (
 	"testing"
 
 	"comunidad/data"
+	"comunidad/internal/enginetest"
 	"comunidad/internal/pgtest"
 
 	"github.com/jackc/pgx/v5"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
-
 // «comunidad db test» against a real PostgreSQL: the right password
 // (standard input or PGPASSWORD) says so with the server's version; a wrong
 // one, a missing database and a refused TLS get one Spanish line, exit 1.
 func TestDBTestAgainstARealServer(t *testing.T) {
+	enginetest.PostgresOnly(t)
 	dsn := pgtest.DSN(t)
 	u, _ := url.Parse(dsn)
 	u.User = url.User("postgres")

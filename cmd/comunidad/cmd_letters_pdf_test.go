@@ -18,12 +18,9 @@ func seedLetterDB(t *testing.T) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "cartas.db")
 	ctx := context.Background()
-	st, err := data.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := openDB(t, path)
 	defer st.Close()
-	_, err = st.Writer().ExecContext(ctx, `
+	_, err := st.Writer().ExecContext(ctx, `
 INSERT INTO communities (id, name, address) VALUES (1, 'Edificio Los Álamos', 'Av. Irarrázaval 1234, Ñuñoa');
 INSERT INTO units (id, community_id, code, name, assigned) VALUES
   (1, 1, '101', 'Depto 101', 'Depto 101, Bod. 12'),
@@ -45,7 +42,7 @@ INSERT INTO settings (community_id, key, value) VALUES
 	if err != nil {
 		t.Fatal(err)
 	}
-	return path
+	return onEngine(t, path)
 }
 
 func pdftotext(t *testing.T, path string) string {
@@ -139,11 +136,8 @@ func TestLettersPDFErrors(t *testing.T) {
 		})
 	}
 	// A broken template is refused with its place, and writes nothing.
-	st, err := data.Open(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = st.SaveTemplate(context.Background(), data.Template{CommunityID: 1, Kind: data.TemplateLetter, Name: "Rota", Title: "T", Body: "Hola {nombres}"})
+	st := openDB(t, db)
+	_, err := st.SaveTemplate(context.Background(), data.Template{CommunityID: 1, Kind: data.TemplateLetter, Name: "Rota", Title: "T", Body: "Hola {nombres}"})
 	st.Close()
 	if err != nil {
 		t.Fatal(err)
@@ -164,10 +158,7 @@ func TestLettersPDFErrors(t *testing.T) {
 // nothing.
 func TestLettersPDFRefusesAFieldOfAnotherCase(t *testing.T) {
 	db := seedLetterDB(t)
-	st, err := data.Open(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := openDB(t, db)
 	for name, body := range map[string]string{
 		"Motivo": "Hola {nombre}.\n\n{si_cuenta}\nSu usuario: {usuario}\n{fin_si}\nSin cuenta porque {motivo_sin_cuenta}.\n",
 		"Login":  "Hola {nombre}.\n{si_sin_cuenta}\n- Usuario: {usuario}\n{fin_si}\n",
@@ -307,7 +298,7 @@ func completeLetterSettings(t *testing.T, db string) {
 // they are set (every setting of Configuración is a key of config get/set),
 // the letters print them.
 func TestLettersWithHolesAreRefused(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "c.db")
+	db := emptyDB(t, "c.db")
 	if code, _, errOut := runCLI(t, "", "--db", db, "sync", writeFile(t, "brisas.csv", syncCSV)); code != 0 {
 		t.Fatalf("sync: %d %s", code, errOut)
 	}
@@ -373,7 +364,7 @@ const accountsCSV = "\ufeffCondominio Las Brisas de Ñuñoa\r\n" +
 // never shown a login. The
 // plan says how many fall in each case before anything is written.
 func TestLettersTellEachRecipientTheTruthAboutTheirAccount(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "c.db")
+	db := emptyDB(t, "c.db")
 	if code, _, errOut := runCLI(t, "", "--db", db, "sync", writeFile(t, "brisas.csv", accountsCSV)); code != 0 {
 		t.Fatalf("sync: %d %s", code, errOut)
 	}

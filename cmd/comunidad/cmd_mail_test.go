@@ -13,6 +13,7 @@ import (
 	"comunidad/app/mailer"
 	"comunidad/app/mailer/mailtest"
 	"comunidad/data"
+	"comunidad/internal/enginetest"
 )
 
 // startMailServer is a real SMTP server on 127.0.0.1 for these tests.
@@ -24,10 +25,7 @@ func startMailServer(t *testing.T) *mailtest.Server {
 func mailDB(t *testing.T) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "c.db")
-	st, err := data.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := openDB(t, path)
 	defer st.Close()
 	ctx := context.Background()
 	c, err := st.CreateCommunity(ctx, "Edificio Los Álamos")
@@ -52,11 +50,12 @@ func mailDB(t *testing.T) string {
 	}
 	st.Close()
 	completeLetterSettings(t, path)
-	return path
+	return onEngine(t, path)
 }
 
 func TestMailCommands(t *testing.T) {
 	t.Setenv(mailer.EnvFileSecrets, "file")
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // the user's data folder
 	ms := startMailServer(t)
 	db := mailDB(t)
 	cli := func(stdin string, args ...string) (int, string, string) {
@@ -106,13 +105,30 @@ func TestMailCommands(t *testing.T) {
 	if out := mustOK("", "config", "get", "smtp.from_name"); strings.TrimSpace(out) != "Administración Los Álamos" {
 		t.Fatalf("config get smtp.from_name: %q", out)
 	}
-	// The password is neither in the database nor readable by others.
-	for _, f := range []string{db, db + "-wal"} {
-		if b, _ := os.ReadFile(f); bytes.Contains(b, []byte("clave con espacios")) {
-			t.Fatalf("the password is in %s", f)
+	// The password is neither in the database nor readable by others: in
+	// the file beside a database file, in the user's data folder for the
+	// office database.
+	secrets := filepath.Join(filepath.Dir(db), "secrets.json")
+	if enginetest.IsPostgres() {
+		st := openDB(t, db)
+		var n int
+		if err := st.Reader().QueryRow(`SELECT count(*) FROM settings WHERE value LIKE '%clave con espacios%'`).Scan(&n); err != nil || n != 0 {
+			t.Fatalf("the password is in the office database: %d, %v", n, err)
+		}
+		st.Close()
+		dir, err := dataDir()
+		if err != nil {
+			t.Fatal(err)
+		}
+		secrets = filepath.Join(dir, "secrets.json")
+	} else {
+		for _, f := range []string{db, db + "-wal"} {
+			if b, _ := os.ReadFile(f); bytes.Contains(b, []byte("clave con espacios")) {
+				t.Fatalf("the password is in %s", f)
+			}
 		}
 	}
-	if info, err := os.Stat(filepath.Join(filepath.Dir(db), "secrets.json")); err != nil || info.Mode().Perm() != 0o600 {
+	if info, err := os.Stat(secrets); err != nil || info.Mode().Perm() != 0o600 {
 		t.Fatalf("secrets file: %v %v", info, err)
 	}
 
@@ -232,7 +248,7 @@ func TestOutboxRetryLeavesTheUncertainApart(t *testing.T) {
 func TestLettersToTheNewcomers(t *testing.T) {
 	t.Setenv(mailer.EnvFileSecrets, "file")
 	ms := startMailServer(t)
-	db := filepath.Join(t.TempDir(), "c.db")
+	db := emptyDB(t, "c.db")
 	cli := func(args ...string) (int, string, string) {
 		t.Helper()
 		return runCLI(t, "", append([]string{"--db", db}, args...)...)
@@ -292,6 +308,7 @@ func TestLettersToTheNewcomers(t *testing.T) {
 // smtp.password» on one leaves the other's alone, and a password saved
 // before installation ids stays the user's database's (the demo takes none).
 func TestConfigPasswordIsEachDatabasesOwn(t *testing.T) {
+	enginetest.SQLiteOnly(t, "each database file's own credentials")
 	t.Setenv(mailer.EnvFileSecrets, "file")
 	t.Setenv("HOME", t.TempDir())
 	t.Setenv("XDG_CONFIG_HOME", filepath.Join(os.Getenv("HOME"), ".config"))

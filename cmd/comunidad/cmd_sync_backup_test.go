@@ -8,12 +8,14 @@ import (
 	"testing"
 
 	"comunidad/data"
+	"comunidad/internal/enginetest"
 )
 
 // TestSyncBacksUpFirst: every sync into a database that holds a community
 // first copies it into backups/; the copy is the state before the sync.
 // The first import into an empty database has nothing to protect.
 func TestSyncBacksUpFirst(t *testing.T) {
+	enginetest.SQLiteOnly(t, "the backup of the file before an import")
 	ctx := context.Background()
 	db := filepath.Join(t.TempDir(), "comunidad.db")
 	src := writeFile(t, "brisas.csv", syncCSV)
@@ -47,6 +49,7 @@ func TestSyncBacksUpFirst(t *testing.T) {
 // TestSyncWithoutBackupImportsNothing: when the backup cannot be made, the
 // sync stops before writing, with one line saying why.
 func TestSyncWithoutBackupImportsNothing(t *testing.T) {
+	enginetest.SQLiteOnly(t, "the backup of the file before an import")
 	dir := t.TempDir()
 	db := filepath.Join(dir, "comunidad.db")
 	if code, _, errOut := runCLI(t, "", "--db", db, "sync", writeFile(t, "brisas.csv", syncCSV)); code != 0 {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"comunidad/data"
+	"comunidad/internal/enginetest"
 )
 
 // brisas is an export of n units (one person each) under a title row.
@@ -23,8 +25,28 @@ func brisas(t *testing.T, title string, n int) string {
 }
 
 func backupCount(t *testing.T, db string) int {
+	if enginetest.IsPostgres() {
+		return 0 // the office database's copies are its server's
+	}
 	m, _ := filepath.Glob(filepath.Join(data.BackupDir(db), "*.db"))
 	return len(m)
+}
+
+// stateOf fingerprints the whole database, on either engine: its content
+// and the imports it recorded.
+func stateOf(t *testing.T, db string) string {
+	t.Helper()
+	st := openDB(t, db)
+	defer st.Close()
+	h, err := st.ContentHashes(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var runs int
+	if err := st.Reader().QueryRow(`SELECT count(*) FROM sync_runs`).Scan(&runs); err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprint(h, runs)
 }
 
 // «sync --dry-run» prints the plan and writes nothing; each guard rail
@@ -32,11 +54,11 @@ func backupCount(t *testing.T, db string) int {
 // --yes; «sync --undo» puts the community back, and refuses after a later
 // change, saying what changed.
 func TestSyncDryRunGuardRailsAndUndo(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "c.db")
+	db := emptyDB(t, "c.db")
 	if code, _, errOut := runCLI(t, "", "--db", db, "sync", brisas(t, "Condominio Las Brisas", 10)); code != 0 {
 		t.Fatal(errOut)
 	}
-	base := dumpDB(t, db)
+	base := stateOf(t, db)
 	backups := backupCount(t, db)
 
 	// The dry run: the plan, nothing written (not even a backup).
@@ -60,7 +82,7 @@ func TestSyncDryRunGuardRailsAndUndo(t *testing.T) {
 	if code != 0 || json.Unmarshal([]byte(out), &pv) != nil || pv.Units.New != 2 || pv.Units.Unchanged != 10 || len(pv.Warnings) != 0 {
 		t.Fatalf("dry run json: %d %s", code, out)
 	}
-	if dumpDB(t, db) != base || backupCount(t, db) != backups {
+	if stateOf(t, db) != base || backupCount(t, db) != backups {
 		t.Fatal("a dry run wrote")
 	}
 
@@ -85,7 +107,7 @@ func TestSyncDryRunGuardRailsAndUndo(t *testing.T) {
 				t.Errorf("%s: %q lacks %q", filepath.Base(tt.file), errOut, w)
 			}
 		}
-		if dumpDB(t, db) != base {
+		if stateOf(t, db) != base {
 			t.Fatalf("%s: a refused import wrote", filepath.Base(tt.file))
 		}
 		code, out, _ = runCLI(t, "", "--db", db, "sync", tt.file, "--dry-run")
@@ -98,14 +120,22 @@ func TestSyncDryRunGuardRailsAndUndo(t *testing.T) {
 	if code, _, errOut := runCLI(t, "", "--db", db, "sync", half, "--yes"); code != 0 {
 		t.Fatal(errOut)
 	}
-	if dumpDB(t, db) == base {
+	if stateOf(t, db) == base {
 		t.Fatal("--yes imported nothing")
+	}
+	if enginetest.IsPostgres() {
+		imported := stateOf(t, db)
+		code, out, errOut = runCLI(t, "", "--db", db, "sync", "--undo")
+		if code != 1 || out != "" || !strings.Contains(errOut, "en la base de datos de la oficina no se puede deshacer una importación") || stateOf(t, db) != imported {
+			t.Fatalf("undo on the office database: %d %q %q", code, out, errOut)
+		}
+		return
 	}
 	code, out, errOut = runCLI(t, "", "--db", db, "sync", "--undo")
 	if code != 0 || !strings.Contains(out, "Se deshizo la importación") || !strings.Contains(out, "4 archivadas") {
 		t.Fatalf("undo: %d %q %q", code, out, errOut)
 	}
-	if got := dumpDB(t, db); got != base {
+	if got := stateOf(t, db); got != base {
 		t.Fatalf("after the undo the database is not as before the import:\n%s\n---\n%s", base, got)
 	}
 	if code, _, errOut = runCLI(t, "", "--db", db, "sync", "--undo"); code != 1 || !strings.Contains(errOut, "no hay una importación que deshacer") {
@@ -119,12 +149,12 @@ func TestSyncDryRunGuardRailsAndUndo(t *testing.T) {
 	if code, _, errOut := runCLI(t, "", "--db", db, "users", "add", "--unit", "A-001", "--first-names", "Inés", "--last-names", "Rojas", "--email", "ines@example.cl"); code != 0 {
 		t.Fatal(errOut)
 	}
-	changed := dumpDB(t, db)
+	changed := stateOf(t, db)
 	code, _, errOut = runCLI(t, "", "--db", db, "sync", "--undo")
 	if code != 1 || !strings.Contains(errOut, "no se deshizo") || !strings.Contains(errOut, "las personas") || !strings.Contains(errOut, "los usuarios de las unidades") {
 		t.Fatalf("undo after a change: %d %q", code, errOut)
 	}
-	if dumpDB(t, db) != changed {
+	if stateOf(t, db) != changed {
 		t.Fatal("a refused undo wrote")
 	}
 	os.Remove(db + ".lock")

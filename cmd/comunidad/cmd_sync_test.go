@@ -15,6 +15,7 @@ import (
 
 	"comunidad/app/letter"
 	"comunidad/data"
+	"comunidad/internal/enginetest"
 )
 
 const syncCSV = "\ufeffCondominio Las Brisas de Ñuñoa\r\n" +
@@ -33,7 +34,7 @@ func writeFile(t *testing.T, name, content string) string {
 }
 
 func TestSyncAndListings(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "c.db")
+	db := emptyDB(t, "c.db")
 	src := writeFile(t, "brisas.csv", syncCSV)
 
 	code, out, errOut := runCLI(t, "", "--db", db, "sync", src, "--json")
@@ -73,10 +74,7 @@ func TestSyncAndListings(t *testing.T) {
 	}
 
 	// A local user and a secondary email, added as the window would.
-	st, err := data.Open(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := openDB(t, db)
 	for _, q := range []string{
 		`INSERT INTO people (community_id, first_names, last_names, email, user_type, origin) VALUES (1, 'Camila', 'Rojas', 'camila@example.cl', 'residente', 'local')`,
 		`INSERT INTO memberships (unit_id, person_id, role, origin) SELECT u.id, p.id, 'additional', 'local' FROM units u, people p WHERE u.code = 'A-102' AND p.email = 'camila@example.cl'`,
@@ -144,7 +142,7 @@ func TestSyncAndListings(t *testing.T) {
 }
 
 func TestSyncRefusesBadInputWithOneLine(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "c.db")
+	db := emptyDB(t, "c.db")
 	if code, _, errOut := runCLI(t, "", "--db", db, "sync", writeFile(t, "ok.csv", syncCSV)); code != 0 {
 		t.Fatal(errOut)
 	}
@@ -182,7 +180,7 @@ func TestSyncFromURLWithToken(t *testing.T) {
 		w.Write([]byte(syncCSV))
 	}))
 	defer srv.Close()
-	db := filepath.Join(t.TempDir(), "c.db")
+	db := emptyDB(t, "c.db")
 	code, _, errOut := runCLI(t, "", "--db", db, "sync", srv.URL+"/export.csv")
 	if code != 1 || !strings.Contains(errOut, "token") {
 		t.Fatalf("without token: %d %q", code, errOut)
@@ -199,6 +197,7 @@ func TestSyncFromURLWithToken(t *testing.T) {
 }
 
 func TestEnsureDemoImportsTheEmbeddedExport(t *testing.T) {
+	enginetest.SQLiteOnly(t, "the demo is a file of its own")
 	ctx := context.Background()
 	st, err := data.Open(ctx, filepath.Join(t.TempDir(), "demo.db"))
 	if err != nil {

@@ -16,10 +16,7 @@ func usersDB(t *testing.T) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "users.db")
 	ctx := context.Background()
-	st, err := data.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := openDB(t, path)
 	defer st.Close()
 	c, err := st.CreateCommunity(ctx, "Edificio Los Álamos")
 	if err != nil {
@@ -35,15 +32,12 @@ func usersDB(t *testing.T) string {
 			t.Fatal(err)
 		}
 	}
-	return path
+	return onEngine(t, path)
 }
 
 func dbState(t *testing.T, path string) string {
 	t.Helper()
-	st, err := data.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := openDB(t, path)
 	defer st.Close()
 	var b strings.Builder
 	for _, q := range []string{

@@ -8,8 +8,6 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
-
-	"comunidad/data"
 )
 
 // generateDB is a database with one community of three units: an owner with
@@ -17,10 +15,7 @@ import (
 func generateDB(t *testing.T) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "gen.db")
-	st, err := data.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := openDB(t, path)
 	defer st.Close()
 	for _, q := range []string{
 		`INSERT INTO communities (id, name) VALUES (1, 'Edificio Los Álamos')`,
@@ -34,7 +29,7 @@ func generateDB(t *testing.T) string {
 			t.Fatal(err)
 		}
 	}
-	return path
+	return onEngine(t, path)
 }
 
 func TestUsersGenerate(t *testing.T) {
@@ -99,10 +94,7 @@ func TestUsersGenerateErrors(t *testing.T) {
 		})
 	}
 	// None of them created an account or left a file.
-	st, err := data.Open(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := openDB(t, db)
 	defer st.Close()
 	if a, _ := st.Accounts(context.Background(), 1); len(a) != 0 {
 		t.Fatalf("accounts: %v", a)

@@ -15,6 +15,7 @@ import (
 
 	"comunidad/app/workflow"
 	"comunidad/data"
+	"comunidad/internal/enginetest"
 )
 
 // A URL's password and query string never reach the database, its backups
@@ -22,6 +23,7 @@ import (
 // without them, the credential store keeps it whole, and an import from
 // the stored source still gets the key.
 func TestSourceURLStoredWithoutSecrets(t *testing.T) {
+	enginetest.SQLiteOnly(t, "what a file and its folder let others read")
 	t.Setenv("COMUNIDAD_SECRET_STORE", "file")
 	var gotKey, gotUser []string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -99,6 +101,7 @@ func TestSourceURLStoredWithoutSecrets(t *testing.T) {
 // Commands run SQLite's quick_check first: a damaged database is said to
 // be damaged, in Spanish, with how to restore the newest backup.
 func TestCommandsRefuseDamagedDatabase(t *testing.T) {
+	enginetest.SQLiteOnly(t, "what a file and its folder let others read")
 	db := newDB(t, 400, "Edificio Los Álamos")
 	if code, _, errOut := runCLI(t, "", "--db", db, "backup", "create"); code != 0 {
 		t.Fatal(errOut)
@@ -125,6 +128,7 @@ func TestCommandsRefuseDamagedDatabase(t *testing.T) {
 // «users --format csv» (and units) neutralise cells a spreadsheet would
 // run as a formula.
 func TestUsersCSVNeutralisesFormulas(t *testing.T) {
+	enginetest.SQLiteOnly(t, "what a file and its folder let others read")
 	db := filepath.Join(t.TempDir(), "c.db")
 	src := writeFile(t, "f.csv", "Condominio Fórmulas\nCódigo;Nombre;Nombres;Apellidos;Correo;Teléfono\n"+
 		"=1+1;@SUM(A1);=HYPERLINK(\"http://x.cl\");-2+3;ana@example.cl;+56 9 1234 5678\n")
@@ -161,6 +165,7 @@ func TestUsersCSVNeutralisesFormulas(t *testing.T) {
 
 // «comunidad --demo COMMAND» builds the demo database when it is missing.
 func TestDemoCommandBuildsTheDemo(t *testing.T) {
+	enginetest.SQLiteOnly(t, "what a file and its folder let others read")
 	t.Setenv("HOME", t.TempDir())
 	t.Setenv("XDG_CONFIG_HOME", filepath.Join(os.Getenv("HOME"), ".config"))
 	code, out, errOut := runCLI(t, "", "--demo", "units")
@@ -175,6 +180,7 @@ func TestDemoCommandBuildsTheDemo(t *testing.T) {
 
 // The OS's and SQLite's errors underneath a message are said in Spanish.
 func TestFullAndReadOnlyDiskInSpanish(t *testing.T) {
+	enginetest.SQLiteOnly(t, "what a file and its folder let others read")
 	big := "Condominio Lleno\nCódigo;Nombres;Apellidos;Correo\n"
 	for i := range 3000 {
 		big += fmt.Sprintf("U-%d;Nombre%d;Apellido%d;u%d@example.cl\n", i, i, i, i)
@@ -193,6 +199,7 @@ func TestFullAndReadOnlyDiskInSpanish(t *testing.T) {
 }
 
 func TestUserMessageSpanish(t *testing.T) {
+	enginetest.SQLiteOnly(t, "what a file and its folder let others read")
 	tests := []struct {
 		err  error
 		want string

@@ -12,12 +12,14 @@ import (
 	"testing"
 
 	"comunidad/data"
+	"comunidad/internal/enginetest"
 )
 
 // The database, its WAL and shared memory, its backups and the exports
 // are the user's only (0600); an older database readable by others is
 // narrowed when it is opened.
 func TestDataFilesArePrivate(t *testing.T) {
+	enginetest.SQLiteOnly(t, "what a file and its folder let others read")
 	dir := t.TempDir()
 	db := filepath.Join(dir, "c.db")
 	src := writeFile(t, "b.csv", syncCSV)
@@ -68,6 +70,7 @@ func TestDataFilesArePrivate(t *testing.T) {
 // database, a symlink or a hard link to it gives neither a second window
 // nor a writing command.
 func TestLockFollowsTheRealFile(t *testing.T) {
+	enginetest.SQLiteOnly(t, "what a file and its folder let others read")
 	db := newDB(t, 1, "Edificio Los Álamos")
 	dir := t.TempDir() // another folder: the links have names of their own
 	sym := filepath.Join(dir, "enlace.db")
@@ -107,6 +110,7 @@ func TestLockFollowsTheRealFile(t *testing.T) {
 // device (as root, «--out /dev/full» used to replace the device node), a
 // pipe, a folder or a symbolic link.
 func TestOutputNeverReplacesSpecialFiles(t *testing.T) {
+	enginetest.SQLiteOnly(t, "what a file and its folder let others read")
 	db := filepath.Join(t.TempDir(), "c.db")
 	src := writeFile(t, "b.csv", syncCSV)
 	if code, _, errOut := runCLI(t, "", "--db", db, "sync", src); code != 0 {

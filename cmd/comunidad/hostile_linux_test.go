@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"comunidad/internal/enginetest"
 	"comunidad/internal/hostile"
 )
 
@@ -179,6 +180,7 @@ func runHostile(t *testing.T, bin, caseDir, src string, community string, sig os
 // HOSTILE_REPORT=FILE writes the table of families (count, outcome, worst
 // time and memory) to FILE.
 func TestHostileFilesEndToEnd(t *testing.T) {
+	enginetest.SQLiteOnly(t, "hostile database files")
 	if testing.Short() {
 		t.Skip("builds the binary and runs it on 70 files")
 	}

@@ -18,6 +18,7 @@ import (
 
 	"comunidad/app/mailer"
 	"comunidad/data"
+	"comunidad/internal/enginetest"
 	"comunidad/internal/pgtest"
 )
 
@@ -60,6 +61,7 @@ func runBin(ctx context.Context, bin string, env []string, stdin string, args ..
 // «db export» gives a file the app opens, of one community; the backup
 // commands say the server keeps the backups.
 func TestOfficeMoveInWorkAndExport(t *testing.T) {
+	enginetest.PostgresOnly(t)
 	dsn := pgtest.DSN(t)
 	file := filepath.Join(t.TempDir(), "oficina.db")
 	src := writeFile(t, "brisas.csv", syncCSV)
@@ -115,6 +117,7 @@ func TestOfficeMoveInWorkAndExport(t *testing.T) {
 // an import another desktop holds is refused naming who and where, and a
 // sync killed mid-way leaves all or nothing.
 func TestOfficeManyDesktops(t *testing.T) {
+	enginetest.PostgresOnly(t)
 	dsn := pgtest.DSN(t)
 	bin := buildBinary(t, t.TempDir())
 	ctx := context.Background()
@@ -239,6 +242,7 @@ func TestOfficeManyDesktops(t *testing.T) {
 // there) leaves the office database as it was, and the desktop that died
 // holds nothing: the next import runs at once.
 func TestOfficeSyncKilledInItsTransaction(t *testing.T) {
+	enginetest.PostgresOnly(t)
 	ctx := context.Background()
 	dsn := pgtest.DSN(t)
 	dir := t.TempDir()
@@ -279,6 +283,7 @@ func TestOfficeSyncKilledInItsTransaction(t *testing.T) {
 // Two desktops sending the same letters at once: each message reaches the
 // real SMTP server exactly once.
 func TestOfficeTwoSendersDeliverOnce(t *testing.T) {
+	enginetest.PostgresOnly(t)
 	dsn := pgtest.DSN(t)
 	bin := buildBinary(t, t.TempDir())
 	ctx := context.Background()

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"comunidad/data"
+	"comunidad/internal/enginetest"
 )
 
 // countUsers is how many user rows the database's first community lists.
@@ -27,6 +28,7 @@ func countUsers(t *testing.T, db string) string {
 // those that write are refused with one clear line and change nothing; those
 // that only read work as usual. Once the window ends, the writes go through.
 func TestWriteCommandsRefusedWhileTheWindowIsOpen(t *testing.T) {
+	enginetest.SQLiteOnly(t, "opening and writing a file")
 	dir := t.TempDir()
 	db := filepath.Join(dir, "comunidad.db")
 	src := writeFile(t, "brisas.csv", syncCSV)
@@ -119,6 +121,7 @@ func TestWriteCommandsRefusedWhileTheWindowIsOpen(t *testing.T) {
 // open file description, as another process has) is refused, and the first
 // one's lock ends with it.
 func TestOneWriterAtATime(t *testing.T) {
+	enginetest.SQLiteOnly(t, "opening and writing a file")
 	db := filepath.Join(t.TempDir(), "comunidad.db")
 	unlock, err := lockForWrite(db, "letters send")
 	if err != nil {
@@ -148,6 +151,7 @@ func TestOneWriterAtATime(t *testing.T) {
 // TestWriteInsideTheWindowProcess: a lock this process already holds (the
 // window's own) does not refuse this process's writes.
 func TestWriteInsideTheWindowProcess(t *testing.T) {
+	enginetest.SQLiteOnly(t, "opening and writing a file")
 	db := filepath.Join(t.TempDir(), "comunidad.db")
 	if err := lockDatabase(db); err != nil {
 		t.Fatal(err)
