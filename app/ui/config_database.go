@@ -248,8 +248,8 @@ func (s *databaseSection) showPasswordHint(cfg officedb.Config) {
 func (s *databaseSection) showCurrent() {
 	switch cfg, office := s.officeInUse(); {
 	case office:
-		s.current.SetText(lang.X("database.current.office", "En uso: la base de datos de la oficina, {{.Where}}.",
-			map[string]any{"Where": cfg.URL()}))
+		s.current.SetText(lang.X("database.current.office", "En uso: la base de datos de la oficina «{{.Database}}» en {{.Host}}:{{.Port}}, como {{.User}}.",
+			map[string]any{"Database": cfg.Database, "Host": cfg.Host, "Port": cfg.Port, "User": cfg.User}))
 	case s.u.opts.Demo:
 		s.current.SetText(lang.X("database.current.demo", "En uso: la comunidad de demostración, en este equipo."))
 	default:
@@ -288,7 +288,7 @@ func (s *databaseSection) showForm(office bool) {
 		s.probe.Hide()
 		s.copy.Hide()
 	}
-	s.status.SetText("")
+	s.tell("")
 	s.relayout()
 }
 
@@ -341,6 +341,27 @@ func (s *databaseSection) busy(on bool) {
 	}
 }
 
+// tell says text in the section's status line, neither good nor bad news
+// (what is being done).
+func (s *databaseSection) tell(text string) {
+	s.status.Importance = widget.MediumImportance
+	s.status.SetText(text)
+}
+
+// say is tell for an outcome: good news in the success colour, a problem
+// in the danger colour, so that a failed probe does not read like a
+// working one at a glance.
+func (s *databaseSection) say(text string, good bool) {
+	s.status.Importance = widget.DangerImportance
+	if good {
+		s.status.Importance = widget.SuccessImportance
+	}
+	s.status.SetText(text)
+}
+
+// fail says what went wrong, in the user's words.
+func (s *databaseSection) fail(err error) { s.say(data.Capitalize(errorText(err)), false) }
+
 // probeTimeout bounds «Probar conexión» and the probe before a switch.
 var probeTimeout = 10 * time.Second
 
@@ -361,21 +382,21 @@ func probeResult(info officedb.Info) (string, bool) {
 func (s *databaseSection) onProbe() {
 	cfg, pass, err := s.settings()
 	if err != nil {
-		s.status.SetText(data.Capitalize(errorText(err)))
+		s.fail(err)
 		return
 	}
 	s.busy(true)
-	s.status.SetText(lang.X("database.probing", "Probando la conexión con {{.Host}}…", map[string]any{"Host": cfg.Host}))
+	s.tell(lang.X("database.probing", "Probando la conexión con {{.Host}}…", map[string]any{"Host": cfg.Host}))
 	background(func() {
 		info, err := officedb.Probe(context.Background(), cfg, pass, probeTimeout)
 		fyne.Do(func() {
 			s.busy(false)
 			if err != nil {
-				s.status.SetText(data.Capitalize(errorText(err)))
+				s.fail(err)
 				return
 			}
-			text, _ := probeResult(info)
-			s.status.SetText(text)
+			text, usable := probeResult(info)
+			s.say(text, usable)
 		})
 	})
 }
@@ -405,7 +426,7 @@ func (s *databaseSection) onSave() {
 		return
 	}
 	if s.u.running != nil {
-		s.status.SetText(lang.X("database.busy.sending", "Se están enviando correos: espere a que termine el envío (o deténgalo) antes de cambiar de base de datos."))
+		s.say(lang.X("database.busy.sending", "Se están enviando correos: espere a que termine el envío (o deténgalo) antes de cambiar de base de datos."), false)
 		return
 	}
 	if !s.officeChosen() {
@@ -414,26 +435,26 @@ func (s *databaseSection) onSave() {
 	}
 	cfg, pass, err := s.settings()
 	if err != nil {
-		s.status.SetText(data.Capitalize(errorText(err)))
+		s.fail(err)
 		return
 	}
 	s.busy(true)
-	s.status.SetText(lang.X("database.probing", "Probando la conexión con {{.Host}}…", map[string]any{"Host": cfg.Host}))
+	s.tell(lang.X("database.probing", "Probando la conexión con {{.Host}}…", map[string]any{"Host": cfg.Host}))
 	background(func() {
 		info, err := officedb.Probe(context.Background(), cfg, pass, probeTimeout)
 		fyne.Do(func() {
 			s.busy(false)
 			if err != nil {
-				s.status.SetText(data.Capitalize(errorText(err)))
+				s.fail(err)
 				return
 			}
 			text, usable := probeResult(info)
 			if !usable {
-				s.status.SetText(text)
+				s.say(text, false)
 				return
 			}
 			if err := s.keepPassword(cfg); err != nil {
-				s.status.SetText(lang.X("database.password.notkept", "No se pudo guardar la contraseña en este equipo: {{.Err}}", map[string]any{"Err": errorText(err)}))
+				s.say(lang.X("database.password.notkept", "No se pudo guardar la contraseña en este equipo: {{.Err}}", map[string]any{"Err": errorText(err)}), false)
 				return
 			}
 			s.switchTo(&cfg, pass)
@@ -458,15 +479,15 @@ func (s *databaseSection) switchTo(cfg *officedb.Config, pass string) {
 			prog.Hide()
 			s.busy(false)
 			if err != nil {
-				s.status.SetText(data.Capitalize(errorText(err)))
+				s.fail(err)
 				return
 			}
 			SaveDatabaseChoice(s.u.app.Preferences(), cfg)
 			s.u.useDatabase(st, cfg)
 			if cfg != nil {
-				s.status.SetText(lang.X("database.now.office", "La ventana trabaja ahora en la base de datos de la oficina; Comunidad la abrirá al iniciar en este equipo."))
+				s.say(lang.X("database.now.office", "La ventana trabaja ahora en la base de datos de la oficina; Comunidad la abrirá al iniciar en este equipo."), true)
 			} else {
-				s.status.SetText(lang.X("database.now.local", "La ventana trabaja ahora en la base de datos de este equipo; Comunidad la abrirá al iniciar."))
+				s.say(lang.X("database.now.local", "La ventana trabaja ahora en la base de datos de este equipo; Comunidad la abrirá al iniciar."), true)
 			}
 			s.showCurrent()
 			if s.u.databaseDialog != nil && s.inline {
@@ -485,12 +506,12 @@ func (s *databaseSection) onCopy() {
 	}
 	cfg, pass, err := s.settings()
 	if err != nil {
-		s.status.SetText(data.Capitalize(errorText(err)))
+		s.fail(err)
 		return
 	}
 	n := len(s.u.communities)
 	if n == 0 {
-		s.status.SetText(lang.X("database.copy.nothing", "Esta base de datos no tiene comunidades que copiar."))
+		s.say(lang.X("database.copy.nothing", "Esta base de datos no tiene comunidades que copiar."), false)
 		return
 	}
 	msg := widget.NewLabel(lang.X("database.copy.confirm",
@@ -533,7 +554,7 @@ func (s *databaseSection) doCopy(cfg officedb.Config, pass string) {
 					if dst != nil {
 						dst.Close()
 					}
-					s.status.SetText(copyError(err))
+					s.say(copyError(err), false)
 					return
 				}
 				s.copied(cfg, rep, dst)
@@ -585,25 +606,25 @@ func (s *databaseSection) copied(cfg officedb.Config, rep data.CopyReport, dst S
 	lines = append(lines, "", lang.X("database.copy.use", "¿Trabajar ahora en la base de datos de la oficina? Este equipo conserva su archivo tal como estaba."))
 	text := widget.NewLabel(strings.Join(lines, "\n"))
 	text.Wrapping = fyne.TextWrapWord
-	s.status.SetText(lines[0])
+	s.say(lines[0], true)
 	d := dialog.NewCustomConfirm(lang.X("database.copy.finished", "Copia terminada"),
 		lang.X("database.copy.use.yes", "Usar la base de la oficina"), lang.X("database.copy.use.no", "Seguir en este equipo"), text,
 		func(use bool) {
 			if !use {
 				dst.Close()
 				if err := s.keepPassword(cfg); err != nil {
-					s.status.SetText(data.Capitalize(errorText(err)))
+					s.fail(err)
 				}
 				return
 			}
 			if err := s.keepPassword(cfg); err != nil {
 				dst.Close()
-				s.status.SetText(lang.X("database.password.notkept", "No se pudo guardar la contraseña en este equipo: {{.Err}}", map[string]any{"Err": errorText(err)}))
+				s.say(lang.X("database.password.notkept", "No se pudo guardar la contraseña en este equipo: {{.Err}}", map[string]any{"Err": errorText(err)}), false)
 				return
 			}
 			SaveDatabaseChoice(s.u.app.Preferences(), &cfg)
 			s.u.useDatabase(dst, &cfg)
-			s.status.SetText(lang.X("database.now.office", "La ventana trabaja ahora en la base de datos de la oficina; Comunidad la abrirá al iniciar en este equipo."))
+			s.say(lang.X("database.now.office", "La ventana trabaja ahora en la base de datos de la oficina; Comunidad la abrirá al iniciar en este equipo."), true)
 			s.showCurrent()
 		}, s.u.win)
 	d.Resize(fyne.NewSize(600, 460))

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"path/filepath"
 	"strconv"
@@ -132,7 +133,7 @@ func TestDatabaseSectionMovesTheOfficeIn(t *testing.T) {
 	// A wrong password, then a closed port, from a real server.
 	fyne.DoAndWait(func() { s.fill(cfg, "mala"); test.Tap(s.probe) })
 	eventually(t, "the refused password", func() bool {
-		return strings.Contains(s.status.Text, "rechazó el usuario «"+cfg.User+"» o su contraseña")
+		return strings.Contains(s.status.Text, "rechazó el usuario «"+cfg.User+"» o su contraseña") && s.status.Importance == widget.DangerImportance
 	})
 	closed := cfg
 	closed.Port = freePort(t)
@@ -144,7 +145,8 @@ func TestDatabaseSectionMovesTheOfficeIn(t *testing.T) {
 
 	fyne.DoAndWait(func() { s.fill(cfg, pass); test.Tap(s.probe) })
 	eventually(t, "the probe", func() bool {
-		return strings.HasPrefix(s.status.Text, "Conexión correcta: PostgreSQL 15") && strings.Contains(s.status.Text, "La base está vacía")
+		return strings.HasPrefix(s.status.Text, "Conexión correcta: PostgreSQL 15") && strings.Contains(s.status.Text, "La base está vacía") &&
+			s.status.Importance == widget.SuccessImportance
 	})
 
 	// Copy, confirm, and use the office database.
@@ -185,7 +187,7 @@ func TestDatabaseSectionMovesTheOfficeIn(t *testing.T) {
 		t.Fatalf("the password is in the preferences: %q", p)
 	}
 	fyne.DoAndWait(func() {
-		if got := s.current.Text; got != "En uso: la base de datos de la oficina, "+cfg.URL()+"." {
+		if got, want := s.current.Text, fmt.Sprintf("En uso: la base de datos de la oficina «%s» en %s:%d, como %s.", cfg.Database, cfg.Host, cfg.Port, cfg.User); got != want {
 			t.Errorf("current = %q", got)
 		}
 		if s.copy.Visible() {
@@ -417,5 +419,27 @@ func TestOfficeProblemScreen(t *testing.T) {
 	test.Tap(findButton(w.Content(), "Reintentar"))
 	if len(opened) != 1 || opened[0] != st {
 		t.Fatalf("second retry opened %d", len(opened))
+	}
+}
+
+// An empty office database says which one it is: the window is not on
+// this computer's file, and the other desktops share it.
+func TestEmptyOfficeSaysWhichDatabase(t *testing.T) {
+	enginetest.PostgresOnly(t)
+	if err := SetupLanguage(); err != nil {
+		t.Fatal(err)
+	}
+	st := datatest.Open(t) // the pass's PostgreSQL: an empty office database
+	cfg := officedb.Config{Host: "servidor-oficina", Port: 5432, Database: "comunidad", User: "ana", TLS: officedb.TLSVerifyFull}
+	a := test.NewTempApp(t)
+	w := a.NewWindow("Comunidad")
+	w.Resize(fyne.NewSize(1024, 768))
+	t.Cleanup(w.Close)
+	New(a, w, Options{Store: st, Secrets: testSecrets(t, st), Databases: &Databases{Office: &cfg,
+		Open: func(context.Context, *officedb.Config, string) (Store, error) { return st, nil }}})
+	want := "Está en la base de datos de la oficina «comunidad» en servidor-oficina:5432, que comparten los equipos de la oficina."
+	eventually(t, "the empty state", func() bool { return findButton(w.Content(), "Cambiar de base de datos") != nil })
+	if got := strings.Join(texts(w.Content()), "\n"); !strings.Contains(got, want) {
+		t.Fatalf("the empty office's window says:\n%s", got)
 	}
 }
