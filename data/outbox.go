@@ -406,10 +406,13 @@ type OutboxContent struct {
 	Subject, HTML, Text, MessageID string
 }
 
-// MarkOutbox is CommitOutbox (with the content, when given) for message id
-// and, in the same write, FinishOutbox(sent) for message sent, the one
-// before it in the batch, when not 0: a sender records each outcome with
-// the next message's mark instead of on its own.
+// MarkOutbox marks message id as one whose final "." is about to be
+// written: from here on the server may accept it, so a crash must not
+// resend it. The same write records content, when given (what is really
+// sent: a notice's subject and bodies are only known when it is sent, and
+// its Message-ID) and, when sent is not 0, FinishOutbox(sent) for the
+// message before it in the batch: a sender records each outcome with the
+// next message's mark instead of on its own.
 func (s *Store) MarkOutbox(ctx context.Context, id, sent int64, content *OutboxContent) error {
 	mark := `UPDATE outbox SET committed_at = ?, updated_at = ?`
 	margs := []any{now(), now()}
@@ -493,22 +496,6 @@ func (s *Store) SetOutboxContent(ctx context.Context, id int64, subject, html, t
 		return fmt.Errorf("save mail %d: %w", id, err)
 	}
 	return nil
-}
-
-// CommitOutbox marks a message whose final "." is about to be written: from
-// here on the server may accept it, so a crash must not resend it.
-func (s *Store) CommitOutbox(ctx context.Context, id int64) error {
-	r, err := s.w.ExecContext(ctx, `UPDATE outbox SET committed_at = ?, updated_at = ? WHERE id = ? AND state = 'sending'`, now(), now(), id)
-	return committed(id, r, err)
-}
-
-// CommitOutboxContent is CommitOutbox recording, in the same write, what is
-// being sent (a notice's subject and bodies are only known when it is
-// sent) and its Message-ID.
-func (s *Store) CommitOutboxContent(ctx context.Context, id int64, subject, html, text, messageID string) error {
-	r, err := s.w.ExecContext(ctx, `UPDATE outbox SET committed_at = ?, subject = ?, body_html = ?, body_text = ?, message_id = ?,
-		updated_at = ? WHERE id = ? AND state = 'sending'`, now(), subject, html, text, messageID, now(), id)
-	return committed(id, r, err)
 }
 
 func committed(id int64, r sql.Result, err error) error {

@@ -92,13 +92,13 @@ func TestClaimCommitFinish(t *testing.T) {
 	if err != nil || !ok || m.ID != res.IDs[1] || m.State != OutboxSending || m.Attempts != 1 {
 		t.Fatalf("claim: %+v %v %v", m, ok, err)
 	}
-	if err := s.CommitOutboxContent(ctx, m.ID, "Asunto", "<p>x</p>", "x", "id@alamos.cl"); err != nil {
+	if err := s.MarkOutbox(ctx, m.ID, 0, &OutboxContent{Subject: "Asunto", HTML: "<p>x</p>", Text: "x", MessageID: "id@alamos.cl"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.FinishOutbox(ctx, m.ID, OutboxSent, ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.CommitOutbox(ctx, m.ID); err == nil {
+	if err := s.MarkOutbox(ctx, m.ID, 0, nil); err == nil {
 		t.Fatal("committed a message that is no longer being sent")
 	}
 	got, _ := s.OutboxByID(ctx, m.ID)
@@ -141,7 +141,7 @@ func TestAcquireOutboxRecoversAfterCrash(t *testing.T) {
 	// The dead sender had claimed two rows; the server may have the second one.
 	a, _, _ := s.ClaimOutbox(ctx, c, nil)
 	b, _, _ := s.ClaimOutbox(ctx, c, nil)
-	if err := s.CommitOutbox(ctx, b.ID); err != nil {
+	if err := s.MarkOutbox(ctx, b.ID, 0, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := s.AcquireOutbox(ctx, c, "alive", stale); !errors.Is(err, ErrOutboxBusy) {

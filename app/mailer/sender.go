@@ -138,16 +138,23 @@ func (s *Sender) Run(ctx context.Context, only []int64) (rep Report, err error) 
 	claimed := map[int64]data.OutboxMessage{} // claimed, not yet started
 	asked := map[int64]bool{}                 // in a claim already (gone if not claimed)
 	var sent int64                            // sent, recorded with the next message's mark
+	// recordSent writes the message sent that no mark recorded yet.
+	recordSent := func() error {
+		if sent == 0 {
+			return nil
+		}
+		if err := s.Store.FinishOutbox(db, sent, data.OutboxSent, ""); err != nil {
+			return err
+		}
+		sent = 0
+		return nil
+	}
 	// settle writes what the batch owes before it stops: the last message
 	// sent, and the claimed ones never started back to pending.
 	settle := func() error {
 		var errs []error
-		if sent != 0 {
-			if err := s.Store.FinishOutbox(db, sent, data.OutboxSent, ""); err != nil {
-				errs = append(errs, err)
-			} else {
-				sent = 0
-			}
+		if err := recordSent(); err != nil {
+			errs = append(errs, err)
 		}
 		if len(claimed) > 0 {
 			ids := make([]int64, 0, len(claimed))
@@ -232,20 +239,17 @@ func (s *Sender) Run(ctx context.Context, only []int64) (rep Report, err error) 
 		var ce *ConnectError
 		switch {
 		case sendErr == nil:
-			if sent != 0 {
-				// The mark did not record it (it cannot be: this one would
-				// not have gone), written on its own.
-				if err := s.Store.FinishOutbox(db, sent, data.OutboxSent, ""); err != nil {
-					return rep, err
-				}
+			// One the mark did not record (it cannot be: this one would
+			// not have gone) is written on its own.
+			if err := recordSent(); err != nil {
+				return rep, err
 			}
 			sent = m.ID
 			if interval > 0 {
 				// The next one waits for the rate limit: no mark to ride with.
-				if err := s.Store.FinishOutbox(db, sent, data.OutboxSent, ""); err != nil {
+				if err := recordSent(); err != nil {
 					return rep, err
 				}
-				sent = 0
 			}
 			rep.Sent++
 			prog.Sent++
@@ -343,10 +347,6 @@ func (s *Sender) sendOne(ctx context.Context, tr *transport, m data.OutboxMessag
 	}
 	marked := make(chan error, 1)
 	go func() { marked <- s.Store.MarkOutbox(db, m.ID, sent, content) }()
-	msg, err := s.Account.Build(c, id, time.Now())
-	if err != nil {
-		return <-marked == nil, err // nothing else is written before the mark is
-	}
 	var markErr error
 	waited := false
 	commit := func() error {
@@ -355,7 +355,10 @@ func (s *Sender) sendOne(ctx context.Context, tr *transport, m data.OutboxMessag
 		}
 		return markErr
 	}
-	_, err = tr.send(ctx, msg, commit)
+	msg, err := s.Account.Build(c, id, time.Now())
+	if err == nil {
+		_, err = tr.send(ctx, msg, commit)
+	}
 	recorded = commit() == nil // nothing else is written before the mark is
 	var se *SendError
 	if content != nil && !recorded && errors.As(err, &se) && !se.Uncertain {

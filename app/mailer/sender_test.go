@@ -496,7 +496,7 @@ func TestResumeAfterStateLeftSending(t *testing.T) {
 	}
 	a, _, _ := st.ClaimOutbox(ctx, c.ID, nil)
 	b, _, _ := st.ClaimOutbox(ctx, c.ID, nil)
-	if err := st.CommitOutbox(ctx, b.ID); err != nil {
+	if err := st.MarkOutbox(ctx, b.ID, 0, nil); err != nil {
 		t.Fatal(err)
 	}
 	ts.mu.Lock()

@@ -22,8 +22,6 @@ type Outbox interface {
 	UnclaimOutbox(ctx context.Context, ids []int64) error
 	MarkOutbox(ctx context.Context, id, sent int64, content *data.OutboxContent) error
 	SetOutboxContent(ctx context.Context, id int64, subject, html, text, messageID string) error
-	CommitOutbox(ctx context.Context, id int64) error
-	CommitOutboxContent(ctx context.Context, id int64, subject, html, text, messageID string) error
 	FinishOutbox(ctx context.Context, id int64, state, lastError string) error
 	FailOutboxUncertain(ctx context.Context, id int64, lastError string) error
 	CancelOutbox(ctx context.Context, community int64, ids []int64) (int, error)
