@@ -286,14 +286,13 @@ func (u *UI) emptyState() fyne.CanvasObject {
 		}
 		buttons.Add(widget.NewButtonWithIcon(label, theme.StorageIcon(), u.onConnectOffice))
 	}
-	box := container.NewVBox(heading, text, container.NewCenter(buttons))
+	parts := []fyne.CanvasObject{heading, text}
 	if u.office != nil {
 		// Which database is empty: the office's, which the other desktops share.
-		where := widget.NewLabelWithStyle(lang.X("empty.office.where", "Está en la base de datos de la oficina «{{.Database}}» en {{.Host}}:{{.Port}}, que comparten los equipos de la oficina.",
-			map[string]any{"Database": u.office.Database, "Host": u.office.Host, "Port": u.office.Port}), fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
-		box.Objects = append(box.Objects[:2], where, box.Objects[2])
+		parts = append(parts, widget.NewLabelWithStyle(lang.X("empty.office.where", "Está en la base de datos de la oficina «{{.Database}}» en {{.Host}}:{{.Port}}, que comparten los equipos de la oficina.",
+			map[string]any{"Database": u.office.Database, "Host": u.office.Host, "Port": u.office.Port}), fyne.TextAlignCenter, fyne.TextStyle{Italic: true}))
 	}
-	return container.NewCenter(box)
+	return container.NewCenter(container.NewVBox(append(parts, container.NewCenter(buttons))...))
 }
 
 func (u *UI) onOpenDemo() {

@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
+	"comunidad/app/officedb"
 	"comunidad/data"
 	"comunidad/internal/enginetest"
 )
@@ -76,7 +76,7 @@ func openDB(t *testing.T, loc string) *data.Store {
 	ctx := context.Background()
 	var st *data.Store
 	var err error
-	if strings.HasPrefix(loc, "postgres://") {
+	if officedb.IsURL(loc) {
 		st, err = data.OpenPostgres(ctx, loc)
 	} else {
 		st, err = data.Open(ctx, loc)
