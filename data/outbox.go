@@ -287,9 +287,7 @@ func (s *Store) ClaimOutbox(ctx context.Context, community int64, only []int64) 
 	args := []any{community}
 	if len(only) > 0 {
 		where += ` AND o.id IN (` + placeholders(len(only)) + `)`
-		for _, id := range only {
-			args = append(args, id)
-		}
+		args = appendIDs(args, only)
 	}
 	if s.w.pg {
 		// One statement, one round trip to the server: the oldest pending
@@ -347,9 +345,7 @@ func (s *Store) ClaimOutboxBatch(ctx context.Context, community int64, ids []int
 		return nil, nil
 	}
 	args := []any{community}
-	for _, id := range ids {
-		args = append(args, id)
-	}
+	args = appendIDs(args, ids)
 	where := `o.community_id = ? AND o.state = 'pending' AND o.id IN (` + placeholders(len(ids)) + `)`
 	if s.w.pg {
 		out, err := queryAll(ctx, s.w, scanOutbox, pgClaimByID("", len(ids)), pgClaimArgs(community, ids)...)
@@ -389,9 +385,7 @@ func (s *Store) UnclaimOutbox(ctx context.Context, ids []int64) error {
 		return nil
 	}
 	args := []any{now()}
-	for _, id := range ids {
-		args = append(args, id)
-	}
+	args = appendIDs(args, ids)
 	_, err := s.w.ExecContext(ctx, `UPDATE outbox SET state = 'pending', updated_at = ?
 		WHERE state = 'sending' AND committed_at IS NULL AND id IN (`+placeholders(len(ids))+`)`, args...)
 	if err != nil {
@@ -476,11 +470,15 @@ func pgClaimByID(limit string, n int) string {
 }
 
 func pgClaimArgs(community int64, ids []int64) []any {
-	args := make([]any, 0, len(ids)+2)
+	return append(appendIDs(make([]any, 0, len(ids)+2), ids), community, now())
+}
+
+// appendIDs adds the ids to a statement's arguments.
+func appendIDs(args []any, ids []int64) []any {
 	for _, id := range ids {
 		args = append(args, id)
 	}
-	return append(args, community, now())
+	return args
 }
 
 func placeholders(n int) string {
@@ -546,9 +544,7 @@ func (s *Store) CancelOutbox(ctx context.Context, community int64, ids []int64) 
 	args := []any{now(), community}
 	if len(ids) > 0 {
 		q += ` AND id IN (` + placeholders(len(ids)) + `)`
-		for _, id := range ids {
-			args = append(args, id)
-		}
+		args = appendIDs(args, ids)
 	}
 	r, err := s.w.ExecContext(ctx, q, args...)
 	if err != nil {
@@ -568,9 +564,7 @@ func (s *Store) RetryOutbox(ctx context.Context, community int64, ids []int64) (
 	args := []any{community, OutboxInterrupted, OutboxInterrupted}
 	if len(ids) > 0 {
 		where += ` AND id IN (` + placeholders(len(ids)) + `)`
-		for _, id := range ids {
-			args = append(args, id)
-		}
+		args = appendIDs(args, ids)
 	}
 	return s.rearm(ctx, where, args)
 }
@@ -645,9 +639,7 @@ func (s *Store) ListOutbox(ctx context.Context, community int64, f OutboxFilter)
 	}
 	if len(f.IDs) > 0 {
 		in("o.id", len(f.IDs))
-		for _, v := range f.IDs {
-			args = append(args, v)
-		}
+		args = appendIDs(args, f.IDs)
 	}
 	q := `SELECT ` + outboxCols + outboxFrom + `WHERE ` + where + ` ORDER BY o.id DESC`
 	if f.Limit > 0 {
