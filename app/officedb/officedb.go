@@ -86,23 +86,57 @@ func ParseURL(s string) (cfg Config, password string, err error) {
 	return cfg, password, nil
 }
 
-// Check says, in Spanish, what is missing or wrong in the settings.
+// Check says, in Spanish, what is missing or wrong in the settings (a
+// *SettingsError).
 func (c Config) Check() error {
 	switch {
 	case strings.TrimSpace(c.Host) == "":
-		return errors.New("falta el servidor (su nombre o dirección en la red de la oficina)")
+		return &SettingsError{Setting: SettingHost, Config: c}
 	case c.Port < 1 || c.Port > 65535:
-		return fmt.Errorf("el puerto %d no es válido: debe ser un número entre 1 y 65535 (PostgreSQL usa %d)", c.Port, DefaultPort)
+		return &SettingsError{Setting: SettingPort, Config: c}
 	case strings.TrimSpace(c.Database) == "":
-		return errors.New("falta el nombre de la base de datos")
+		return &SettingsError{Setting: SettingDatabase, Config: c}
 	case strings.TrimSpace(c.User) == "":
-		return errors.New("falta el usuario")
+		return &SettingsError{Setting: SettingUser, Config: c}
 	}
 	switch c.TLS {
 	case "", TLSVerifyFull, TLSRequire, TLSDisable:
 		return nil
 	}
-	return fmt.Errorf("el modo de cifrado «%s» no es válido: use %s, %s o %s", c.TLS, TLSVerifyFull, TLSRequire, TLSDisable)
+	return &SettingsError{Setting: SettingTLS, Config: c}
+}
+
+// Setting is one of the settings Check finds missing or wrong.
+type Setting int
+
+const (
+	SettingHost     Setting = iota + 1 // no server given
+	SettingPort                        // not a port number
+	SettingDatabase                    // no database name
+	SettingUser                        // no user
+	SettingTLS                         // not one of the TLS modes
+)
+
+// SettingsError is a setting missing or wrong, worded in Spanish; the
+// window words it in its own language from Setting and Config.
+type SettingsError struct {
+	Setting Setting
+	Config  Config
+}
+
+func (e *SettingsError) Error() string {
+	c := e.Config
+	switch e.Setting {
+	case SettingHost:
+		return "falta el servidor (su nombre o dirección en la red de la oficina)"
+	case SettingPort:
+		return fmt.Sprintf("el puerto %d no es válido: debe ser un número entre 1 y 65535 (PostgreSQL usa %d)", c.Port, DefaultPort)
+	case SettingDatabase:
+		return "falta el nombre de la base de datos"
+	case SettingUser:
+		return "falta el usuario"
+	}
+	return fmt.Sprintf("el modo de cifrado «%s» no es válido: use %s, %s o %s", c.TLS, TLSVerifyFull, TLSRequire, TLSDisable)
 }
 
 func (c Config) tls() string {

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"comunidad/app/mailer"
+	"comunidad/app/officedb"
 	"comunidad/app/workflow"
 	"comunidad/data"
 )
@@ -33,6 +34,8 @@ func errorText(err error) string {
 		archived *data.UnitArchivedError
 		member   *data.NotMemberError
 		keep     *data.KeepRangeError
+		office   *officedb.Error
+		settings *officedb.SettingsError
 	)
 	switch {
 	case err == nil:
@@ -45,6 +48,10 @@ func errorText(err error) string {
 		return lang.X("error.unit.archived", "la unidad {{.Code}} está archivada: ya no viene en Kastor", map[string]any{"Code": archived.Code})
 	case errors.As(err, &member):
 		return lang.X("error.unit.notmember", "{{.Person}} no es usuario de la unidad {{.Unit}}", map[string]any{"Person": member.Person, "Unit": member.Unit})
+	case errors.As(err, &office):
+		return officeErrorText(office)
+	case errors.As(err, &settings):
+		return officeSettingsText(settings)
 	case errors.As(err, &keep):
 		return lang.X("error.backup.keep", "el número de copias a conservar debe estar entre 1 y {{.Max}}", map[string]any{"Max": keep.Max})
 	case errors.Is(err, mailer.ErrNoHost):

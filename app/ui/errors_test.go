@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"comunidad/app/mailer"
+	"comunidad/app/officedb"
 	"comunidad/app/workflow"
 	"comunidad/data"
 )
@@ -73,6 +74,18 @@ func TestErrorsInTheUsersLanguage(t *testing.T) {
 			t.Errorf("%s/%s under English: %q", fe.Problem, fe.Field, got)
 		}
 	}
+	// So also for the office database: every way of not reaching it, and
+	// every setting missing or wrong (Spanish accents aside, the facts are
+	// plain: «srv», «ana»).
+	for _, oe := range everyOfficeError() {
+		got := errorText(fmt.Errorf("abrir: %w", oe))
+		if !english && got != oe.Error() {
+			t.Errorf("%v: the window says %q, officedb %q", oe, got, oe.Error())
+		}
+		if english && (got == oe.Error() || strings.Contains(got, "{{") || strings.Contains(got, "<no value>") || strings.ContainsAny(got, "áéíóúñ")) {
+			t.Errorf("%v under English: %q", oe, got)
+		}
+	}
 	if got := errorText(errors.New("otro")); got != "otro" {
 		t.Errorf("an error the window does not know keeps its text, got %q", got)
 	}
@@ -85,6 +98,21 @@ func TestErrorsInTheUsersLanguage(t *testing.T) {
 	if err != nil || !strings.Contains(string(out), "PASS") {
 		t.Errorf("under an English system: %v\n%s", err, out)
 	}
+}
+
+// everyOfficeError is one error of each kind reaching the office database
+// can give, and one of each setting Check refuses.
+func everyOfficeError() []error {
+	cfg := officedb.Config{Host: "srv", Port: 5432, Database: "comunidad", User: "ana"}
+	var errs []error
+	for k := officedb.KindOther; k <= officedb.KindTLSCertificate; k++ {
+		errs = append(errs, &officedb.Error{Kind: k, Config: cfg, Err: errors.New("dial tcp: refused")})
+	}
+	bad := []officedb.Config{{}, {Host: "srv", Port: 70000}, {Host: "srv", Port: 5432}, {Host: "srv", Port: 5432, Database: "comunidad"}, {Host: "srv", Port: 5432, Database: "comunidad", User: "ana", TLS: "prefer"}}
+	for _, c := range bad {
+		errs = append(errs, c.Check())
+	}
+	return errs
 }
 
 func fieldErr(_ string, err error) error { return err }
