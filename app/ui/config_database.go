@@ -271,7 +271,18 @@ func (s *databaseSection) showCurrent() {
 	} else {
 		s.copy.Show()
 	}
+	if !s.working {
+		s.busy(false)
+	}
 	s.relayout()
+}
+
+// saveChanges says whether «Guardar y usar» would change anything: not
+// when this computer's database is chosen and the window is on it already.
+// (On the office database the form may hold new settings or a new password.)
+func (s *databaseSection) saveChanges() bool {
+	_, office := s.officeInUse()
+	return s.officeChosen() || office || s.u.opts.Demo
 }
 
 func (s *databaseSection) officeChosen() bool { return s.choice.Selected == s.choice.Options[1] }
@@ -287,6 +298,9 @@ func (s *databaseSection) showForm(office bool) {
 		s.form.Hide()
 		s.probe.Hide()
 		s.copy.Hide()
+	}
+	if !s.working {
+		s.busy(false) // «Guardar y usar» follows the choice
 	}
 	s.tell("")
 	s.relayout()
@@ -333,7 +347,7 @@ func (s *databaseSection) settings() (officedb.Config, string, error) {
 func (s *databaseSection) busy(on bool) {
 	s.working = on
 	for _, b := range []*widget.Button{s.probe, s.save, s.copy} {
-		if on || (b != s.probe && s.u.opts.Databases == nil) {
+		if on || (b != s.probe && s.u.opts.Databases == nil) || (b == s.save && !s.saveChanges()) {
 			b.Disable()
 		} else {
 			b.Enable()

@@ -121,6 +121,14 @@ func TestDatabaseSectionMovesTheOfficeIn(t *testing.T) {
 	if s.form.Visible() {
 		t.Fatal("the office settings show while «Este equipo» is chosen")
 	}
+	// «Guardar y usar» on the database in use would change nothing.
+	if !s.save.Disabled() {
+		t.Fatal("«Guardar y usar» is enabled with «Este equipo» chosen, on this computer's database")
+	}
+	fyne.DoAndWait(func() { s.choice.SetSelected(s.choice.Options[1]) })
+	if s.save.Disabled() {
+		t.Fatal("«Guardar y usar» stays disabled with the office chosen")
+	}
 
 	// What is missing or wrong, before any connection.
 	fyne.DoAndWait(func() {
@@ -254,6 +262,11 @@ func TestDatabaseSectionMovesTheOfficeIn(t *testing.T) {
 	})
 	if _, ok := SavedOffice(u.app.Preferences()); ok {
 		t.Fatal("the office database is still the saved choice")
+	}
+	var disabled bool
+	fyne.DoAndWait(func() { disabled = u.databaseSection().save.Disabled() })
+	if !disabled {
+		t.Fatal("«Guardar y usar» is enabled again once back on this computer's database")
 	}
 }
 
@@ -419,6 +432,45 @@ func TestOfficeProblemScreen(t *testing.T) {
 	test.Tap(findButton(w.Content(), "Reintentar"))
 	if len(opened) != 1 || opened[0] != st {
 		t.Fatalf("second retry opened %d", len(opened))
+	}
+}
+
+// The start-up screen when another window or a command holds the
+// database says who, and retries: refused again while it is held, then
+// opening once it is free.
+func TestBusyScreen(t *testing.T) {
+	if err := SetupLanguage(); err != nil {
+		t.Fatal(err)
+	}
+	a := test.NewTempApp(t)
+	w := a.NewWindow("Comunidad")
+	st := datatest.Open(t)
+	held := true
+	var opened []Store
+	w.SetContent(BusyScreen(Busy{
+		Problem: errors.New("Comunidad ya está abierta con esta base de datos en otra ventana: C:\\comunidad.db."),
+		Retry: func() (Store, error) {
+			if held {
+				return nil, errors.New("La base de datos la está modificando el comando «comunidad backup create»")
+			}
+			return st, nil
+		},
+		Open: func(s Store) { opened = append(opened, s) },
+	}))
+	got := strings.Join(texts(w.Content()), "\n")
+	for _, want := range []string{"La base de datos está en uso", "ya está abierta con esta base de datos en otra ventana", "pulse Reintentar", "Reintentar"} {
+		if !strings.Contains(got, want) {
+			t.Fatalf("screen lacks %q:\n%s", want, got)
+		}
+	}
+	test.Tap(findButton(w.Content(), "Reintentar"))
+	if len(opened) != 0 || !contains(texts(w.Content()), "La base de datos la está modificando el comando «comunidad backup create»") {
+		t.Fatalf("retry while held: %d opened, %q", len(opened), texts(w.Content()))
+	}
+	held = false
+	test.Tap(findButton(w.Content(), "Reintentar"))
+	if len(opened) != 1 || opened[0] != st {
+		t.Fatalf("retry once free opened %d", len(opened))
 	}
 }
 
