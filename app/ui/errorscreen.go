@@ -44,26 +44,10 @@ func OfficeProblemScreen(w fyne.Window, p OfficeProblem) fyne.CanvasObject {
 	msg.Alignment = fyne.TextAlignCenter
 	hint := widget.NewLabelWithStyle(lang.X("office.problem.hint", "Nada se perdió: los datos siguen en el servidor. Reintente cuando el problema esté resuelto, o trabaje mientras tanto en la base de datos de este equipo (Configuración → Base de datos vuelve a la de la oficina)."), fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
 	hint.Wrapping = fyne.TextWrapWord
-	status := widget.NewLabel("")
-	status.Wrapping = fyne.TextWrapWord
-	status.Alignment = fyne.TextAlignCenter
+	status := statusLabel()
 	var retry, local *widget.Button
 	run := func(open func() (Store, error), doing string) {
-		retry.Disable()
-		local.Disable()
-		status.SetText(doing)
-		background(func() {
-			st, err := open()
-			fyne.Do(func() {
-				retry.Enable()
-				local.Enable()
-				if err != nil {
-					status.SetText(data.Capitalize(errorText(err)))
-					return
-				}
-				p.Open(st)
-			})
-		})
+		openInBackground(status, p.Open, open, doing, retry, local)
 	}
 	retry = widget.NewButtonWithIcon(lang.X("office.problem.retry", "Reintentar"), theme.ViewRefreshIcon(), func() {
 		run(p.Retry, lang.X("database.opening.office", "Abriendo la base de datos de la oficina…"))
@@ -74,4 +58,64 @@ func OfficeProblemScreen(w fyne.Window, p OfficeProblem) fyne.CanvasObject {
 	})
 	box := container.NewVBox(widget.NewIcon(theme.ErrorIcon()), heading, msg, hint, container.NewCenter(container.NewHBox(retry, local)), status)
 	return recoverLayout(box)
+}
+
+// Busy is what the window shows when, at start, another window or a
+// command that did not end in time holds this computer's database.
+type Busy struct {
+	Problem error
+	// Retry takes the database again, off the UI goroutine; Open then puts
+	// the window on it.
+	Retry func() (Store, error)
+	Open  func(Store)
+}
+
+// BusyScreen says who holds the database and offers to try again once that
+// window is closed or that command has ended: nothing has to be restarted.
+func BusyScreen(p Busy) fyne.CanvasObject {
+	heading := widget.NewLabelWithStyle(lang.X("busy.title", "La base de datos está en uso"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	msg := widget.NewLabel(data.Capitalize(errorText(p.Problem)))
+	msg.Wrapping = fyne.TextWrapWord
+	msg.Alignment = fyne.TextAlignCenter
+	hint := widget.NewLabelWithStyle(lang.X("busy.hint", "No se modificó nada. Cuando la otra ventana se cierre o el comando termine, pulse Reintentar."), fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
+	hint.Wrapping = fyne.TextWrapWord
+	status := statusLabel()
+	var retry *widget.Button
+	retry = widget.NewButtonWithIcon(lang.X("busy.retry", "Reintentar"), theme.ViewRefreshIcon(), func() {
+		openInBackground(status, p.Open, p.Retry, lang.X("database.opening.local", "Abriendo la base de datos de este equipo…"), retry)
+	})
+	retry.Importance = widget.HighImportance
+	box := container.NewVBox(widget.NewIcon(theme.WarningIcon()), heading, msg, hint, container.NewCenter(retry), status)
+	return recoverLayout(box)
+}
+
+// statusLabel is a start-up screen's line saying how an attempt went.
+func statusLabel() *widget.Label {
+	l := widget.NewLabel("")
+	l.Wrapping = fyne.TextWrapWord
+	l.Alignment = fyne.TextAlignCenter
+	return l
+}
+
+// openInBackground runs open off the UI goroutine with the screen's buttons
+// disabled and status saying what it is doing, then puts the window on what
+// it opened (done), or says in status why it could not.
+func openInBackground(status *widget.Label, done func(Store), open func() (Store, error), doing string, buttons ...*widget.Button) {
+	for _, b := range buttons {
+		b.Disable()
+	}
+	status.SetText(doing)
+	background(func() {
+		st, err := open()
+		fyne.Do(func() {
+			for _, b := range buttons {
+				b.Enable()
+			}
+			if err != nil {
+				status.SetText(data.Capitalize(errorText(err)))
+				return
+			}
+			done(st)
+		})
+	})
 }

@@ -239,6 +239,77 @@ func TestSecondInstanceRefused(t *testing.T) {
 	}
 }
 
+// TestHelperHoldLockAsCommand holds a database's lock the way a command
+// that writes does («backup create»), until its standard input closes.
+func TestHelperHoldLockAsCommand(t *testing.T) {
+	db := os.Getenv("COMUNIDAD_HELPER")
+	if db == "" {
+		t.Skip("helper process for TestWindowWaitsForACommand")
+	}
+	unlock, err := lockForWrite(db, "backup create")
+	if err != nil {
+		fmt.Println("error:", err)
+		os.Exit(3)
+	}
+	fmt.Println("locked")
+	io.Copy(io.Discard, os.Stdin)
+	unlock()
+	os.Exit(0)
+}
+
+// A window started while a command writes to its database waits for the
+// command to end (commands are short) instead of showing an error; a
+// window started while another window holds it is refused at once, and
+// one that waited lockWait in vain says which command holds it.
+func TestWindowWaitsForACommand(t *testing.T) {
+	enginetest.SQLiteOnly(t, "the lock of a file")
+	db := newDB(t, 1, "Edificio Los Álamos")
+	ctx := context.Background()
+
+	_, lines, stdin := helper(t, "TestHelperHoldLockAsCommand", db)
+	waitFor(t, lines, "locked")
+	go func() {
+		time.Sleep(700 * time.Millisecond)
+		stdin.Close() // the command ends
+	}()
+	start := time.Now()
+	if err := lockForWindow(ctx, db); err != nil {
+		t.Fatalf("the window did not wait for the command: %v", err)
+	}
+	if waited := time.Since(start); waited < 500*time.Millisecond || waited > lockWait {
+		t.Errorf("waited %v for a command that ended after 0.7 s", waited)
+	}
+	releaseForTest(t, db)
+
+	// A command that does not end in time: the window gives up, naming it.
+	defer func(w time.Duration) { lockWait = w }(lockWait)
+	lockWait = 600 * time.Millisecond
+	_, lines, _ = helper(t, "TestHelperHoldLockAsCommand", db)
+	waitFor(t, lines, "locked")
+	start = time.Now()
+	err := lockForWindow(ctx, db)
+	if err == nil || !strings.Contains(err.Error(), "«comunidad backup create»") {
+		t.Fatalf("a command that did not end: %v", err)
+	}
+	if waited := time.Since(start); waited < lockWait {
+		t.Errorf("gave up after %v, before lockWait", waited)
+	}
+
+	// Another window: refused without waiting the whole lockWait.
+	lockWait = 10 * time.Second
+	db2 := newDB(t, 1, "Edificio Los Álamos")
+	_, lines, _ = helper(t, "TestHelperHoldLock", db2)
+	waitFor(t, lines, "locked")
+	start = time.Now()
+	err = lockForWindow(ctx, db2)
+	if !errors.As(err, new(errAlreadyOpen)) || !strings.Contains(err.Error(), "otra ventana") {
+		t.Fatalf("a second window: %v", err)
+	}
+	if waited := time.Since(start); waited > 2*time.Second {
+		t.Errorf("a second window waited %v to be refused", waited)
+	}
+}
+
 // releaseForTest drops this process's lock on db so a later subtest can
 // play the second instance again.
 func releaseForTest(t *testing.T, db string) {

@@ -54,6 +54,9 @@ type holder struct {
 	command string // "letters send"; "" for a window (or an older lock file)
 }
 
+// window says whether the lock file names a window as the holder.
+func (h holder) window() bool { return h.pid != "" && h.command == "" }
+
 // process is "proceso 1234, desde el 27-11-2026 15:04", or "".
 func (h holder) process() string {
 	switch {
@@ -109,6 +112,35 @@ func lockDatabase(dbPath string) error {
 	locks[lp] = held
 	held.writeHolders(windowHolder) // who holds it, for the message a second launch shows
 	return nil
+}
+
+// lockWait is how long a window waits at start for a command that holds its
+// database (a backup, a send from the command line, a scheduled sync): they
+// are short, and a window that gave up at once would show an error screen
+// for a database free a second later.
+var lockWait = 5 * time.Second
+
+// lockForWindow is lockDatabase for a window: while a command holds the
+// database, or someone the lock file does not name (on Windows it cannot
+// be read while locked), it tries again until lockWait has passed. Another
+// window is refused at once; its lock file is read twice first, because a
+// command that has just taken the lock may not have written its name yet
+// over the last window's.
+func lockForWindow(ctx context.Context, path string) error {
+	deadline := time.Now().Add(lockWait)
+	for attempt := 0; ; attempt++ {
+		err := lockDatabase(path)
+		var busy errAlreadyOpen
+		if !errors.As(err, &busy) || time.Now().After(deadline) ||
+			(busy.holder.window() && attempt > 0) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
 }
 
 // lockHolder reads who holds a lock from its file ("pid time what").
@@ -174,7 +206,7 @@ func openForWindow(ctx context.Context, e *env) (*data.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := lockDatabase(path); err != nil {
+	if err := lockForWindow(ctx, path); err != nil {
 		return nil, err
 	}
 	var st *data.Store
@@ -203,7 +235,7 @@ func openDemoLocked(ctx context.Context, e *env) (*data.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := lockDatabase(path); err != nil {
+	if err := lockForWindow(ctx, path); err != nil {
 		return nil, err
 	}
 	return openDemo(ctx, e)
@@ -224,6 +256,10 @@ func startupScreen(ctx context.Context, e *env, w fyne.Window, problem error, op
 	smokeProblem = problem
 	if e.office() {
 		return officeScreen(ctx, e, w, problem, open)
+	}
+	if errors.As(problem, new(errAlreadyOpen)) {
+		return ui.BusyScreen(ui.Busy{Problem: problem, Open: open,
+			Retry: func() (ui.Store, error) { return openForWindow(ctx, e) }})
 	}
 	path, err := e.databasePath()
 	if err != nil || !damaged(problem) {

@@ -94,6 +94,20 @@ func (w *wine) run(stdin string, env []string, args ...string) (code int, stdout
 	return code, out.String(), stripWine(errb.String())
 }
 
+// settle waits until the prefix's wineserver has ended, after a program was
+// killed: it then ends Wine's own processes (explorer, services) and itself
+// a few seconds later, and a program started meanwhile was seen killed with
+// them («signal: killed» in the next test). The next program starts a new
+// server.
+func (w *wine) settle() {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	server := filepath.Join(filepath.Dir(w.bin), "wineserver")
+	if out, err := exec.CommandContext(ctx, server, "-w").CombinedOutput(); err != nil {
+		w.t.Logf("wineserver -w: %v %s", err, out)
+	}
+}
+
 var wineNoise = regexp.MustCompile(`(?m)^([0-9a-f]{4}:)?(fixme|err|warn|trace):.*\n?`)
 
 func stripWine(s string) string { return wineNoise.ReplaceAllString(s, "") }
@@ -361,6 +375,7 @@ func TestWindowsWindow(t *testing.T) {
 	defer func() {
 		cmd.Process.Kill()
 		<-ended
+		w.settle()
 	}()
 	dbUnix := filepath.Join(w.prefix, "drive_c", "users", "José Pérez", "Documents", "Comunidad pruebas", "ventana", "comunidad.db")
 	// Until the window holds the database, a command that writes is
