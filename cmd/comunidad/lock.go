@@ -32,7 +32,7 @@ type errAlreadyOpen struct {
 func (e errAlreadyOpen) Error() string {
 	if e.holder.command != "" {
 		return fmt.Sprintf("La base de datos %s la está modificando el comando «comunidad %s» (%s): "+
-			"espere a que termine y vuelva a abrir Comunidad.", e.db, e.holder.command, e.holder.process())
+			"espere a que termine e intente de nuevo.", e.db, e.holder.command, e.holder.process())
 	}
 	who := ""
 	if p := e.holder.process(); p != "" {

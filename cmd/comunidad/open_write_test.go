@@ -136,7 +136,7 @@ func TestOneWriterAtATime(t *testing.T) {
 	}
 	// A window opened meanwhile is refused too, naming the command.
 	if err := lockDatabase(db); err == nil || !strings.Contains(err.Error(), "la está modificando el comando «comunidad letters send»") ||
-		!strings.Contains(err.Error(), "espere a que termine y vuelva a abrir Comunidad") {
+		!strings.Contains(err.Error(), "espere a que termine e intente de nuevo") {
 		releaseForTest(t, db)
 		t.Fatalf("window while a command writes: %v", err)
 	}
