@@ -38,12 +38,8 @@ type OfficeProblem struct {
 // server down, the password refused, a newer schema…) and offers to try
 // again or to work on this computer's database meanwhile.
 func OfficeProblemScreen(w fyne.Window, p OfficeProblem) fyne.CanvasObject {
-	heading := widget.NewLabelWithStyle(lang.X("office.problem.title", "No se pudo abrir la base de datos de la oficina"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	msg := widget.NewLabel(data.Capitalize(errorText(p.Problem)))
-	msg.Wrapping = fyne.TextWrapWord
-	msg.Alignment = fyne.TextAlignCenter
-	hint := widget.NewLabelWithStyle(lang.X("office.problem.hint", "Nada se perdió: los datos siguen en el servidor. Reintente cuando el problema esté resuelto, o trabaje mientras tanto en la base de datos de este equipo (Configuración → Base de datos vuelve a la de la oficina)."), fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
-	hint.Wrapping = fyne.TextWrapWord
+	heading, msg, hint := problemTexts(lang.X("office.problem.title", "No se pudo abrir la base de datos de la oficina"), p.Problem,
+		lang.X("office.problem.hint", "Nada se perdió: los datos siguen en el servidor. Reintente cuando el problema esté resuelto, o trabaje mientras tanto en la base de datos de este equipo (Configuración → Base de datos vuelve a la de la oficina)."))
 	status := statusLabel()
 	var retry, local *widget.Button
 	run := func(open func() (Store, error), doing string) {
@@ -73,12 +69,8 @@ type Busy struct {
 // BusyScreen says who holds the database and offers to try again once that
 // window is closed or that command has ended: nothing has to be restarted.
 func BusyScreen(p Busy) fyne.CanvasObject {
-	heading := widget.NewLabelWithStyle(lang.X("busy.title", "La base de datos está en uso"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	msg := widget.NewLabel(data.Capitalize(errorText(p.Problem)))
-	msg.Wrapping = fyne.TextWrapWord
-	msg.Alignment = fyne.TextAlignCenter
-	hint := widget.NewLabelWithStyle(lang.X("busy.hint", "No se modificó nada. Cuando la otra ventana se cierre o el comando termine, pulse Reintentar."), fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
-	hint.Wrapping = fyne.TextWrapWord
+	heading, msg, hint := problemTexts(lang.X("busy.title", "La base de datos está en uso"), p.Problem,
+		lang.X("busy.hint", "No se modificó nada. Cuando la otra ventana se cierre o el comando termine, pulse Reintentar."))
 	status := statusLabel()
 	var retry *widget.Button
 	retry = widget.NewButtonWithIcon(lang.X("busy.retry", "Reintentar"), theme.ViewRefreshIcon(), func() {
@@ -87,6 +79,18 @@ func BusyScreen(p Busy) fyne.CanvasObject {
 	retry.Importance = widget.HighImportance
 	box := container.NewVBox(widget.NewIcon(theme.WarningIcon()), heading, msg, hint, container.NewCenter(retry), status)
 	return recoverLayout(box)
+}
+
+// problemTexts is a start-up screen's words: its title, the problem in the
+// user's language, and what to do about it.
+func problemTexts(title string, problem error, what string) (heading, msg, hint *widget.Label) {
+	heading = widget.NewLabelWithStyle(title, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	msg = widget.NewLabel(data.Capitalize(errorText(problem)))
+	msg.Wrapping = fyne.TextWrapWord
+	msg.Alignment = fyne.TextAlignCenter
+	hint = widget.NewLabelWithStyle(what, fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
+	hint.Wrapping = fyne.TextWrapWord
+	return heading, msg, hint
 }
 
 // statusLabel is a start-up screen's line saying how an attempt went.
