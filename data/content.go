@@ -18,7 +18,7 @@ const UndoSettingKey = "import.undo"
 const InstallationSettingKey = keyInstallation
 
 // ContentHashes fingerprints every table of the database (the import
-// history and the setting UndoSettingKey left out), one hash per table:
+// history and the settings UndoSettingKey and OfficeUndoKey left out), one hash per table:
 // undoing an import compares them with the ones taken right after it to
 // tell whether, and where, anything changed since.
 func (s *Store) ContentHashes(ctx context.Context) (map[string]uint64, error) {
@@ -37,7 +37,7 @@ func (s *Store) ContentHashes(ctx context.Context) (map[string]uint64, error) {
 	for _, t := range tables {
 		q := `SELECT * FROM "` + t + `"`
 		if t == "settings" {
-			q = `SELECT * FROM settings WHERE key NOT IN ('` + UndoSettingKey + `', '` + InstallationSettingKey + `')`
+			q = `SELECT * FROM settings WHERE key NOT IN ('` + UndoSettingKey + `', '` + InstallationSettingKey + `') AND key NOT LIKE '` + OfficeUndoKey + `%'`
 		}
 		rs, err := s.r.QueryContext(ctx, q)
 		if err != nil {

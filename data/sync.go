@@ -209,6 +209,7 @@ func (s *Store) Sync(ctx context.Context, target SyncTarget, source string, plan
 		}
 		var c Community
 		var err error
+		created := false // by this import (undoing it removes the community)
 		if target.CommunityID != 0 {
 			c, err = getCommunity(ctx, tx, `id = ?`, target.CommunityID)
 		} else {
@@ -217,17 +218,14 @@ func (s *Store) Sync(ctx context.Context, target SyncTarget, source string, plan
 			if err := lockImportOf(ctx, tx, 0, strings.TrimSpace(target.CommunityName)); err != nil {
 				return err
 			}
+			_, err = getCommunity(ctx, tx, `lower(name) = lower(?)`, strings.TrimSpace(target.CommunityName))
+			created = errors.Is(err, ErrNotFound)
 			c, err = EnsureCommunity(ctx, tx, target.CommunityName)
 		}
 		if err != nil {
 			return err
 		}
-		// One import at a time per community, and the community's other
-		// writes (an added user) wait for it (PostgreSQL; see writers.go).
-		if err := lockImportOf(ctx, tx, c.ID, c.Name); err != nil {
-			return err
-		}
-		if err := lockCommunity(ctx, tx, c.ID); err != nil {
+		if err := lockForImport(ctx, tx, c); err != nil {
 			return err
 		}
 		rep.CommunityID, rep.Community = c.ID, c.Name
@@ -241,6 +239,13 @@ func (s *Store) Sync(ctx context.Context, target SyncTarget, source string, plan
 		}
 		rep.Problems = append([]SyncProblem(nil), p.Problems...)
 		rep.Units, rep.Users = p.UnitCounts.Report(), p.PeopleCounts.Report()
+		// On the office database the import keeps the community as it was,
+		// to be undone (undo_office.go); a file's is the backup made before.
+		if tx.pg && rep.Changed() && !created {
+			if err := captureImage(ctx, tx, c.ID); err != nil {
+				return err
+			}
+		}
 		w := &planWriter{ctx: ctx, tx: tx, community: c.ID, plan: p, progress: progress, now: FormatTime(rep.StartedAt)}
 		if err := w.run(); err != nil {
 			return err
@@ -266,6 +271,9 @@ func (s *Store) Sync(ctx context.Context, target SyncTarget, source string, plan
 			source = CASE WHEN source = '' THEN ? ELSE source END WHERE id = ?`,
 			FormatTime(rep.FinishedAt), source, RedactSource(target.Source), c.ID); err != nil {
 			return fmt.Errorf("save sync time: %w", err)
+		}
+		if tx.pg {
+			return recordOfficeUndo(ctx, tx, rep, created)
 		}
 		return nil
 	})

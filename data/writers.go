@@ -79,6 +79,16 @@ var ErrImportBusy = errors.New("otra importación de esta comunidad está en cur
 
 func (e *ImportBusyError) Is(target error) bool { return target == ErrImportBusy }
 
+// lockForImport makes the transaction the community's one import (another
+// desktop importing it is told who: ImportBusyError) and its only writer:
+// the community's other writes (an added user) wait for it (PostgreSQL).
+func lockForImport(ctx context.Context, tx *DBTx, c Community) error {
+	if err := lockImportOf(ctx, tx, c.ID, c.Name); err != nil {
+		return err
+	}
+	return lockCommunity(ctx, tx, c.ID)
+}
+
 // lockImportOf takes, without waiting, the import lock of a community (by
 // id, or by name while it does not exist yet) for the rest of the
 // transaction; held by another desktop, it says who (ImportBusyError).
