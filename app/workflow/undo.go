@@ -39,19 +39,54 @@ type undoRecord struct {
 // has none, or it was the database's first (no backup was needed).
 var ErrNothingToUndo = errors.New("no hay una importación que deshacer: la última no dejó copia previa, o ya se deshizo")
 
-// ErrUndoOnOffice is an undo asked of the office database: undoing puts
-// back the copy of the file made before the import, and the office
-// database's copies are its server's.
-var ErrUndoOnOffice = errors.New("en la base de datos de la oficina no se puede deshacer una importación: deshacerla repone la copia de seguridad que se hace del archivo antes de importar, y las copias de la base de la oficina las guarda su servidor")
+// officeUndoer is the office database: an import keeps its community as it
+// was, in its own transaction, and undoing puts that community back
+// (data/undo_office.go); the other communities are not touched.
+type officeUndoer interface {
+	OfficeUndoInfo(ctx context.Context, community int64) (data.OfficeUndo, bool, error)
+	UndoOfficeImport(ctx context.Context, community int64) (data.OfficeUndo, error)
+}
+
+var _ officeUndoer = (*data.Store)(nil)
+
+// undoOnOffice is UndoLastImport on the office database.
+func (s *Service) undoOnOffice(ctx context.Context, community int64) (Undone, error) {
+	o, ok := s.Store.(officeUndoer)
+	if !ok {
+		return Undone{}, ErrNothingToUndo
+	}
+	u, err := o.UndoOfficeImport(ctx, community)
+	var changed *data.ChangedSinceImportError
+	switch {
+	case errors.Is(err, data.ErrNoOfficeUndo):
+		return Undone{}, ErrNothingToUndo
+	case errors.As(err, &changed):
+		words := make([]string, len(changed.Tables))
+		for i, t := range changed.Tables {
+			if words[i] = tableWords[t]; words[i] == "" {
+				words[i] = "la tabla " + t
+			}
+		}
+		sort.Strings(words)
+		return Undone{}, &UndoChangedError{At: changed.At, Changed: words, Office: true}
+	case err != nil:
+		return Undone{}, err
+	}
+	return Undone{At: u.At, Units: u.Units, Users: u.Users, Removed: u.Created}, nil
+}
 
 // UndoChangedError refuses to undo an import after which something else
 // changed: undoing it would lose that too.
 type UndoChangedError struct {
 	At      time.Time
 	Changed []string // what changed, in words: "los usuarios de las unidades"
+	Office  bool     // on the office database: what changed is of this community, and it has no backups here
 }
 
 func (e *UndoChangedError) Error() string {
+	if e.Office {
+		return fmt.Sprintf("no se deshizo la importación del %s: después cambiaron en esta comunidad %s, y deshacerla lo perdería", e.At.Local().Format("02-01-2006 15:04"), strings.Join(e.Changed, ", "))
+	}
 	return fmt.Sprintf("no se deshizo la importación del %s: después cambiaron %s, y deshacerla lo perdería; "+
 		"si de todos modos quiere volver atrás, restaure una copia de seguridad", e.At.Local().Format("02-01-2006 15:04"), strings.Join(e.Changed, ", "))
 }
@@ -66,11 +101,12 @@ var tableWords = map[string]string{
 
 // Undone is an import undone.
 type Undone struct {
-	At     time.Time       // when the import was made
-	Units  data.SyncCounts // what it had done
-	Users  data.SyncCounts
-	Backup string // the backup put back
-	Before string // the backup of the state just undone
+	At      time.Time       // when the import was made
+	Units   data.SyncCounts // what it had done
+	Users   data.SyncCounts
+	Backup  string // the backup put back ("" on the office database)
+	Before  string // the backup of the state just undone ("" on the office database)
+	Removed bool   // the import had created the community (office database): it is gone
 }
 
 // recordUndo keeps what undoing this import needs (best effort: the
@@ -103,7 +139,7 @@ func (s *Service) UndoLastImport(ctx context.Context, community int64) (Undone, 
 		return Undone{}, ErrNothingToUndo
 	}
 	if _, file := AsBackuper(s.Store); !file {
-		return Undone{}, ErrUndoOnOffice
+		return s.undoOnOffice(ctx, community)
 	}
 	v, ok, err := st.Setting(ctx, community, data.UndoSettingKey)
 	if err != nil {
@@ -157,6 +193,14 @@ func (s *Service) CanUndo(ctx context.Context, community int64) (time.Time, bool
 	st, ok := s.Store.(undoStore)
 	if !ok {
 		return time.Time{}, false
+	}
+	if _, file := AsBackuper(s.Store); !file {
+		o, ok := s.Store.(officeUndoer)
+		if !ok {
+			return time.Time{}, false
+		}
+		u, ok, err := o.OfficeUndoInfo(ctx, community)
+		return u.At, err == nil && ok
 	}
 	v, ok, err := st.Setting(ctx, community, data.UndoSettingKey)
 	if err != nil || !ok {
