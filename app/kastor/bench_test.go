@@ -272,3 +272,49 @@ func BenchmarkApply10k(b *testing.B) {
 		b.ReportMetric(againCPU/n, "reimport-cpu-s")
 	}
 }
+
+// BenchmarkOfficeUndo10k measures, on the office database, what undoing
+// an import costs: a re-import of the 10,000-inmueble community that
+// changes it (500 inmuebles more), which keeps the community as it was in
+// its transaction, and the undo that puts it back (data/undo_office.go).
+// On a file the undo is a restore of the backup (BenchmarkRestore in data).
+func BenchmarkOfficeUndo10k(b *testing.B) {
+	enginetest.PostgresOnly(b)
+	path := benchExport(b)
+	more := filepath.Join(b.TempDir(), "kastor-10500.xlsx")
+	if err := fixture.WriteXLSX(more, "Comunidad", fixture.Large(benchUnits+500, benchPerUnit)); err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	var importS, undoS float64
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		st := datatest.Open(b)
+		first, _, err := Import(ctx, st, data.SyncTarget{CommunityName: "Bench"}, path, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		runtime.GC()
+		b.StartTimer()
+		t0 := time.Now()
+		rep, _, err := Import(ctx, st, data.SyncTarget{CommunityID: first.CommunityID}, more, Options{})
+		if err != nil || rep.Units.New != 500 {
+			b.Fatalf("re-import: %+v %v", rep.Units, err)
+		}
+		t1 := time.Now()
+		if _, err := st.UndoOfficeImport(ctx, first.CommunityID); err != nil {
+			b.Fatal(err)
+		}
+		t2 := time.Now()
+		b.StopTimer()
+		if units, err := st.Units(ctx, first.CommunityID); err != nil || len(units) != benchUnits {
+			b.Fatalf("after the undo: %d units, %v", len(units), err)
+		}
+		st.Close()
+		importS += t1.Sub(t0).Seconds()
+		undoS += t2.Sub(t1).Seconds()
+		b.StartTimer()
+	}
+	b.ReportMetric(importS/float64(b.N), "reimport-changed-s")
+	b.ReportMetric(undoS/float64(b.N), "undo-s")
+}

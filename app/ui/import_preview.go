@@ -123,8 +123,11 @@ func (u *UI) onUndoImport() {
 		u.undoStepDone("nothing")
 		return
 	}
-	msg := lang.X("kastor.undo.ask", "¿Deshacer la importación del {{.When}} en «{{.Name}}»? La comunidad vuelve a como estaba antes de ella (se hace antes una copia de seguridad del estado actual).",
-		map[string]any{"When": FormatDateTime(at), "Name": c.Name})
+	facts := map[string]any{"When": FormatDateTime(at), "Name": c.Name}
+	msg := lang.X("kastor.undo.ask", "¿Deshacer la importación del {{.When}} en «{{.Name}}»? La comunidad vuelve a como estaba antes de ella (se hace antes una copia de seguridad del estado actual).", facts)
+	if _, file := workflow.AsBackuper(u.st); !file {
+		msg = lang.X("kastor.undo.ask.office", "¿Deshacer la importación del {{.When}} en «{{.Name}}»? La comunidad vuelve a como estaba antes de ella, para todos los equipos de la oficina; las demás comunidades no cambian.", facts)
+	}
 	d := dialog.NewConfirm(lang.X("kastor.undo.title", "Deshacer última importación"), msg, func(yes bool) {
 		if !yes {
 			u.undoStepDone("kept")
@@ -139,9 +142,15 @@ func (u *UI) onUndoImport() {
 					u.undoStepDone("refused")
 					return
 				}
-				u.SelectCommunity(c.ID)
-				dialog.ShowInformation(lang.X("kastor.undo.done.title", "Importación deshecha"),
-					lang.X("kastor.undo.done", "La comunidad volvió a como estaba antes de la importación del {{.When}}.", map[string]any{"When": FormatDateTime(done.At)}), u.win)
+				text := lang.X("kastor.undo.done", "La comunidad volvió a como estaba antes de la importación del {{.When}}.", map[string]any{"When": FormatDateTime(done.At)})
+				if done.Removed {
+					// The import had created it: it is gone.
+					text = lang.X("kastor.undo.done.removed", "La importación del {{.When}} había creado «{{.Name}}»: la comunidad ya no está.", map[string]any{"When": FormatDateTime(done.At), "Name": c.Name})
+					u.Reload()
+				} else {
+					u.SelectCommunity(c.ID)
+				}
+				dialog.ShowInformation(lang.X("kastor.undo.done.title", "Importación deshecha"), text, u.win)
 				u.undoStepDone("undone")
 			})
 		})

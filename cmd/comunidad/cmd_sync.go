@@ -241,7 +241,12 @@ func runSyncUndo(ctx context.Context, e *env, name string) error {
 	}
 	fmt.Fprintf(e.stdout, "Se deshizo la importación del %s en %s (había hecho: unidades %d nuevas, %d actualizadas, %d archivadas; usuarios %d nuevos, %d actualizados, %d archivados).\n",
 		u.At.Local().Format("02-01-2006 15:04"), c.Name, u.Units.New, u.Units.Updated, u.Units.Archived, u.Users.New, u.Users.Updated, u.Users.Archived)
-	fmt.Fprintf(e.stdout, "El estado deshecho quedó en %s\n", u.Before)
+	if u.Removed {
+		fmt.Fprintf(e.stdout, "La importación había creado la comunidad %s: ya no está.\n", c.Name)
+	}
+	if u.Before != "" {
+		fmt.Fprintf(e.stdout, "El estado deshecho quedó en %s\n", u.Before)
+	}
 	return nil
 }
 
