@@ -116,6 +116,11 @@ func Copy(ctx context.Context, src, dst *Store, ids []int64, progress func(table
 					keep = " AND key <> '" + keyInstallation + "'"
 					where += keep
 				}
+				if !tx.pg {
+					// A file cannot undo an office import: its record and
+					// its image of the community stay behind.
+					where += " AND key NOT LIKE '" + OfficeUndoKey + "%'"
+				}
 				if _, err := tx.ExecContext(ctx, `DELETE FROM settings WHERE community_id = ?`+keep, Global); err != nil {
 					return err
 				}

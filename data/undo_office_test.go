@@ -2,6 +2,7 @@ package data
 
 import (
 	"context"
+	"path/filepath"
 	"testing"
 
 	"comunidad/internal/enginetest"
@@ -57,5 +58,39 @@ func TestFingerprintCoversEveryCommunityTable(t *testing.T) {
 		if (before[tb] != after[tb]) != (tb == "settings") {
 			t.Errorf("%s: before %s, after %s (only a setting changed)", tb, before[tb], after[tb])
 		}
+	}
+}
+
+// An export to a file leaves the office undo record and image behind (a
+// file undoes from its own backups); the other settings go.
+func TestExportLeavesTheOfficeUndoBehind(t *testing.T) {
+	enginetest.PostgresOnly(t)
+	ctx := context.Background()
+	src := openTemp(t)
+	fill(t, src, "Parque Los Aromos", 3)
+	cs, err := src.Communities(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := cs[0]
+	for k, v := range map[string]string{"letter.admin_email": "admin@example.cl", OfficeUndoKey: `{"run_id": 1}`, imageKey("units"): "[]"} {
+		if err := src.SetSetting(ctx, c.ID, k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dst, err := Open(ctx, filepath.Join(t.TempDir(), "copia.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dst.Close()
+	if _, err := Copy(ctx, src, dst, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	got, err := dst.Settings(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got["letter.admin_email"] != "admin@example.cl" || len(got) != 1 {
+		t.Fatalf("the file's settings of the community: %v", got)
 	}
 }
