@@ -36,6 +36,7 @@ func errorText(err error) string {
 		keep     *data.KeepRangeError
 		office   *officedb.Error
 		settings *officedb.SettingsError
+		undo     *workflow.UndoChangedError
 	)
 	switch {
 	case err == nil:
@@ -52,6 +53,8 @@ func errorText(err error) string {
 		return officeErrorText(office)
 	case errors.As(err, &settings):
 		return officeSettingsText(settings)
+	case errors.As(err, &undo):
+		return undoChangedText(undo)
 	case errors.As(err, &keep):
 		return lang.X("error.backup.keep", "el número de copias a conservar debe estar entre 1 y {{.Max}}", map[string]any{"Max": keep.Max})
 	case errors.Is(err, mailer.ErrNoHost):

@@ -2,11 +2,14 @@ package ui
 
 import (
 	"net"
+	"sort"
 	"strconv"
+	"strings"
 
 	"fyne.io/fyne/v2/lang"
 
 	"comunidad/app/officedb"
+	"comunidad/app/workflow"
 )
 
 // officeErrorText is a failure to reach the office database (its Kind and
@@ -53,4 +56,44 @@ func officeSettingsText(e *officedb.SettingsError) string {
 		return lang.X("error.office.nouser", "falta el usuario")
 	}
 	return lang.X("error.office.tls", "el modo de cifrado «{{.TLS}}» no es válido: use {{.Modes}} o {{.Last}}", facts)
+}
+
+// undoChangedText is an undo refused because its community (or, on a file,
+// the database) changed since the import, in the user's language.
+func undoChangedText(e *workflow.UndoChangedError) string {
+	words := make([]string, len(e.Tables))
+	for i, t := range e.Tables {
+		words[i] = tableText(t)
+	}
+	sort.Strings(words)
+	facts := map[string]any{"When": e.At.Local().Format("02-01-2006 15:04"), "What": strings.Join(words, ", ")}
+	if e.Office {
+		return lang.X("error.undo.changed.office", "no se deshizo la importación del {{.When}}: después cambiaron en esta comunidad {{.What}}, y deshacerla lo perdería", facts)
+	}
+	return lang.X("error.undo.changed", "no se deshizo la importación del {{.When}}: después cambiaron {{.What}}, y deshacerla lo perdería; si de todos modos quiere volver atrás, restaure una copia de seguridad", facts)
+}
+
+// tableText names a table's content, as UndoChangedError does.
+func tableText(table string) string {
+	switch table {
+	case "communities":
+		return lang.X("undo.table.communities", "los datos de las comunidades")
+	case "units":
+		return lang.X("undo.table.units", "las unidades")
+	case "people":
+		return lang.X("undo.table.people", "las personas")
+	case "memberships":
+		return lang.X("undo.table.memberships", "los usuarios de las unidades")
+	case "secondary_emails":
+		return lang.X("undo.table.secondary_emails", "los correos secundarios")
+	case "accounts":
+		return lang.X("undo.table.accounts", "las cuentas del portal")
+	case "settings":
+		return lang.X("undo.table.settings", "la configuración")
+	case "templates":
+		return lang.X("undo.table.templates", "las cartas")
+	case "outbox":
+		return lang.X("undo.table.outbox", "los correos enviados o por enviar")
+	}
+	return lang.X("undo.table.other", "la tabla {{.Table}}", map[string]any{"Table": table})
 }

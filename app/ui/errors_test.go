@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 
 	"comunidad/app/mailer"
 	"comunidad/app/officedb"
@@ -45,6 +46,13 @@ func TestErrorsInTheUsersLanguage(t *testing.T) {
 		{mailer.ErrNoHost, "falta el servidor SMTP", "the SMTP server is missing"},
 		{mailer.ErrNoFrom, "falta el correo del remitente", "the sender's email is missing"},
 		{limitErr(), "La unidad 101 ya tiene 5 usuarios adicionales, el máximo", "Unit 101 already has 5 additional users, the most allowed"},
+		// An undo refused, on the office database and on a file.
+		{&workflow.UndoChangedError{At: time.Date(2026, 12, 3, 15, 4, 0, 0, time.Local), Tables: []string{"memberships", "people"}, Changed: []string{"las personas", "los usuarios de las unidades"}, Office: true},
+			"no se deshizo la importación del 03-12-2026 15:04: después cambiaron en esta comunidad las personas, los usuarios de las unidades, y deshacerla lo perdería",
+			"the import of 03-12-2026 15:04 was not undone: since then the people, the users of the units changed in this community"},
+		{fmt.Errorf("deshacer: %w", &workflow.UndoChangedError{At: time.Date(2026, 12, 3, 15, 4, 0, 0, time.Local), Tables: []string{"outbox"}, Changed: []string{"los correos enviados o por enviar"}}),
+			"después cambiaron los correos enviados o por enviar, y deshacerla lo perdería; si de todos modos quiere volver atrás, restaure una copia de seguridad",
+			"since then the emails sent or to send changed, and undoing it would lose that; to go back anyway, restore a backup"},
 	}
 	if err := SetupLanguage(); err != nil {
 		t.Fatal(err)

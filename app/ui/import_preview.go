@@ -138,7 +138,7 @@ func (u *UI) onUndoImport() {
 			done, err := flows.UndoLastImport(context.Background(), c.ID)
 			fyne.Do(func() {
 				if err != nil {
-					dialog.ShowError(fmt.Errorf("%s", lang.X("kastor.undo.failed", "No se deshizo nada: {{.Err}}", map[string]any{"Err": err.Error()})), u.win)
+					dialog.ShowError(fmt.Errorf("%s", lang.X("kastor.undo.failed", "No se deshizo nada: {{.Err}}", map[string]any{"Err": errorText(err)})), u.win)
 					u.undoStepDone("refused")
 					return
 				}

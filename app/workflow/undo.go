@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -61,14 +62,7 @@ func (s *Service) undoOnOffice(ctx context.Context, community int64) (Undone, er
 	case errors.Is(err, data.ErrNoOfficeUndo):
 		return Undone{}, ErrNothingToUndo
 	case errors.As(err, &changed):
-		words := make([]string, len(changed.Tables))
-		for i, t := range changed.Tables {
-			if words[i] = tableWords[t]; words[i] == "" {
-				words[i] = "la tabla " + t
-			}
-		}
-		sort.Strings(words)
-		return Undone{}, &UndoChangedError{At: changed.At, Changed: words, Office: true}
+		return Undone{}, changedError(changed.At, changed.Tables, true)
 	case err != nil:
 		return Undone{}, err
 	}
@@ -79,8 +73,22 @@ func (s *Service) undoOnOffice(ctx context.Context, community int64) (Undone, er
 // changed: undoing it would lose that too.
 type UndoChangedError struct {
 	At      time.Time
-	Changed []string // what changed, in words: "los usuarios de las unidades"
+	Tables  []string // the tables where it changed, by name, sorted
+	Changed []string // the same in words, sorted: "los usuarios de las unidades"
 	Office  bool     // on the office database: what changed is of this community, and it has no backups here
+}
+
+// changedError is the UndoChangedError for tables changed since at.
+func changedError(at time.Time, tables []string, office bool) *UndoChangedError {
+	tables = slices.Sorted(slices.Values(tables))
+	words := make([]string, len(tables))
+	for i, t := range tables {
+		if words[i] = tableWords[t]; words[i] == "" {
+			words[i] = "la tabla " + t
+		}
+	}
+	sort.Strings(words)
+	return &UndoChangedError{At: at, Tables: tables, Changed: words, Office: office}
 }
 
 func (e *UndoChangedError) Error() string {
@@ -159,16 +167,11 @@ func (s *Service) UndoLastImport(ctx context.Context, community int64) (Undone, 
 	var changed []string
 	for t, h := range now {
 		if rec.After[t] != h {
-			w := tableWords[t]
-			if w == "" {
-				w = "la tabla " + t
-			}
-			changed = append(changed, w)
+			changed = append(changed, t)
 		}
 	}
 	if len(changed) > 0 {
-		sort.Strings(changed)
-		return Undone{}, &UndoChangedError{At: rec.At, Changed: changed}
+		return Undone{}, changedError(rec.At, changed, false)
 	}
 	if _, err := os.Stat(rec.Backup); err != nil {
 		return Undone{}, fmt.Errorf("no se puede deshacer: la copia previa a la importación ya no está (%s)", rec.Backup)
