@@ -78,6 +78,10 @@ func TestExportLeavesTheOfficeUndoBehind(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Nor are they among the settings the letters and the mail read.
+	if got, err := src.Settings(ctx, c.ID); err != nil || len(got) != 1 {
+		t.Fatalf("the community's settings: %v %v", got, err)
+	}
 	dst, err := Open(ctx, filepath.Join(t.TempDir(), "copia.db"))
 	if err != nil {
 		t.Fatal(err)
