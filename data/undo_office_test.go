@@ -2,6 +2,7 @@ package data
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"testing"
 
@@ -96,5 +97,59 @@ func TestExportLeavesTheOfficeUndoBehind(t *testing.T) {
 	}
 	if got["letter.admin_email"] != "admin@example.cl" || len(got) != 1 {
 		t.Fatalf("the file's settings of the community: %v", got)
+	}
+}
+
+// An undo asked while another desktop imports the community waits for
+// nothing and writes nothing: it is told who holds it, as a second import
+// is.
+func TestOfficeUndoWhileAnotherDesktopImports(t *testing.T) {
+	enginetest.PostgresOnly(t)
+	ctx := context.Background()
+	a := openTemp(t)
+	c, err := a.CreateCommunity(ctx, "Parque Los Aromos")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// As an import that created it leaves it.
+	if err := a.Tx(ctx, func(tx *DBTx) error {
+		return recordOfficeUndo(ctx, tx, SyncReport{ID: 1, CommunityID: c.ID, Units: SyncCounts{New: 1}}, true)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := OpenPostgres(ctx, a.Source())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	importing := make(chan struct{})
+	release := make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		done <- a.Tx(ctx, func(tx *DBTx) error {
+			if err := lockForImport(ctx, tx, c); err != nil {
+				return err
+			}
+			close(importing)
+			<-release
+			return nil
+		})
+	}()
+	<-importing
+	_, err = b.UndoOfficeImport(ctx, c.ID)
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	var busy *ImportBusyError
+	if !errors.As(err, &busy) || busy.Community != "Parque Los Aromos" {
+		t.Fatalf("undo during another desktop's import: %v", err)
+	}
+	if _, err := b.Community(ctx, c.ID); err != nil {
+		t.Fatalf("the refused undo removed the community: %v", err)
+	}
+	// Once the import has ended, the same undo goes through.
+	if u, err := b.UndoOfficeImport(ctx, c.ID); err != nil || !u.Created {
+		t.Fatalf("undo after the import: %+v %v", u, err)
 	}
 }
