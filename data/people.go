@@ -140,7 +140,7 @@ func (e *LimitError) Unwrap() error { return ErrLimit }
 
 // ErrKastor is wrapped by the error returned when asked to change a row that
 // came from Kastor.
-var ErrKastor = errors.New("viene de Kastor: cámbialo allí y usa Importar datos")
+var ErrKastor = errors.New("viene de Kastor: cámbielo allí y use «Importar datos»")
 
 // LocalUser is what the administrator types for an additional user.
 type LocalUser struct {

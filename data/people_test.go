@@ -270,7 +270,7 @@ func TestKastorRowsAreNotTouched(t *testing.T) {
 		"remove main":              s.RemoveLocalUser(ctx, 1, 1),
 		"remove kastor additional": s.RemoveLocalUser(ctx, 1, 2),
 	} {
-		if !errors.Is(err, ErrKastor) || !strings.Contains(err.Error(), "viene de Kastor: cámbialo allí y usa Importar datos") {
+		if !errors.Is(err, ErrKastor) || !strings.Contains(err.Error(), "viene de Kastor: cámbielo allí y use «Importar datos»") {
 			t.Errorf("%s: %v", name, err)
 		}
 	}

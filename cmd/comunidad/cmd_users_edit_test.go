@@ -156,7 +156,7 @@ func TestUsersRemove(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--email", "jose@example.cl", "--unit", "101"}, "José Núñez viene de Kastor: cámbialo allí y usa Importar datos"},
+		{[]string{"--email", "jose@example.cl", "--unit", "101"}, "José Núñez viene de Kastor: cámbielo allí y use «Importar datos»"},
 		{[]string{"--email", "ana@example.cl", "--unit", "102"}, "la unidad 102 no tiene un usuario ni un correo secundario ana@example.cl"},
 		{[]string{"--email", "ana@", "--unit", "101"}, "Correo inválido"},
 		{[]string{"--email", "ana@example.cl"}, "falta --unit"},
