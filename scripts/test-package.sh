@@ -8,7 +8,9 @@
 #      paints its first frame, and exits 0; the database is created in the
 #      data folder;
 #   4. with a first window open on that database, a second launch is
-#      refused with a clear message (exit 1) instead of writing alongside.
+#      refused with a clear message (exit 1) instead of writing alongside;
+#   5. a preferences file cut by a window killed while Fyne saved it is put
+#      back from its last good copy before the window reads it.
 # Prints the sizes of the bundles and the time to the first window.
 set -euo pipefail
 tarball=${1:?usage: test-package.sh build/Comunidad.tar.xz}
@@ -36,7 +38,7 @@ grep -q '^Icon=' "$desktop" || fail "$desktop no tiene Icon="
 "$bin" --version | grep -q "$name $version" || fail "la versión no es la de FyneApp.toml ($version): $("$bin" --version)"
 
 export HOME=$tmp/home XDG_CONFIG_HOME=$tmp/home/.config XDG_DATA_HOME=$tmp/home/.local/share XDG_CACHE_HOME=$tmp/home/.cache
-export SMOKE_BIN=$bin SMOKE_DB=$XDG_CONFIG_HOME/fyne/$id/comunidad.db SMOKE_OUT=$tmp
+export SMOKE_BIN=$bin SMOKE_DB=$XDG_CONFIG_HOME/fyne/$id/comunidad.db SMOKE_PREFS=$XDG_CONFIG_HOME/fyne/$id/preferences.json SMOKE_OUT=$tmp
 xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
 	set -u
 	fail() { echo "test-package: FALLÓ: $*" >&2; exit 1; }
@@ -66,6 +68,21 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
 	[ $rc -eq 1 ] || fail "la segunda instancia salió con $rc, se esperaba 1"
 	grep -q "ya está abierta con esta base de datos" "$SMOKE_OUT/second.err" || fail "la segunda instancia no lo dijo: $(cat "$SMOKE_OUT/second.err")"
 	echo "segunda instancia rechazada: $(cat "$SMOKE_OUT/second.err")"
+
+	# The preferences, cut as a kill while Fyne writes them leaves them
+	# (even --smoke, which exits as soon as the window is drawn, was seen
+	# to leave them empty).
+	printf "{\"comunidad.prueba\":\"preferencia guardada\"}" >"$SMOKE_PREFS"
+	"$SMOKE_BIN" --smoke >/dev/null 2>&1 || fail "--smoke con preferencias salió con $?"
+	[ -s "$SMOKE_PREFS.bueno" ] || fail "no se guardó una copia buena de las preferencias ($SMOKE_PREFS.bueno)"
+	: >"$SMOKE_PREFS"
+	"$SMOKE_BIN" --smoke >"$SMOKE_OUT/third.out" 2>"$SMOKE_OUT/third.err"
+	rc=$?
+	[ $rc -eq 0 ] || fail "--smoke con las preferencias vacías salió con $rc: $(cat "$SMOKE_OUT/third.err")"
+	grep -q "se repuso su última copia buena" "$SMOKE_OUT/third.err" || fail "las preferencias vacías no se repusieron: $(cat "$SMOKE_OUT/third.err")"
+	if grep -q "Preferences load error" "$SMOKE_OUT/third.err"; then fail "Fyne no pudo leer las preferencias: $(cat "$SMOKE_OUT/third.err")"; fi
+	[ -s "$SMOKE_PREFS" ] || fail "las preferencias siguen vacías"
+	echo "preferencias dañadas repuestas: $(grep "se repuso" "$SMOKE_OUT/third.err")"
 '
 
 size() { printf "%s: %s bytes (%s)\n" "$1" "$(stat -c %s "$1")" "$(du -h "$1" | cut -f1)"; }

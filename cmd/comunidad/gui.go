@@ -24,6 +24,9 @@ func runGUI(e *env) error {
 	if err := ui.SetupLanguage(); err != nil {
 		return err
 	}
+	if p, err := preferencesFile(); err == nil {
+		guardPreferences(p, e.stderr) // before Fyne reads it (prefs.go)
+	}
 	a := app.NewWithID(m.ID)
 	a.SetIcon(icon)
 	w := a.NewWindow(m.Name)

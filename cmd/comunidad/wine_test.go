@@ -406,6 +406,39 @@ func TestWindowsWindow(t *testing.T) {
 	}
 }
 
+// Preferences cut by a window killed while Fyne saved them (%APPDATA%\fyne\
+// cl.comunidad.app\preferences.json, where Fyne keeps them on Windows) are
+// put back from their last good copy before the window reads them.
+func TestWindowsPreferencesSurviveAKill(t *testing.T) {
+	w := newWine(t)
+	if os.Getenv("DISPLAY") == "" {
+		t.Fatal("DISPLAY is not set: run under Xvfb (make test-windows does)")
+	}
+	_, dbWin := w.home("preferencias", "comunidad.db")
+	w.ok("", "communities") // the user's data folder, made by the program: Wine's profile
+	dirs, _ := filepath.Glob(filepath.Join(w.prefix, "drive_c", "users", "*", "AppData", "Roaming", "fyne", "cl.comunidad.app"))
+	if len(dirs) != 1 {
+		t.Fatalf("no data folder under %%APPDATA%%: %v", dirs)
+	}
+	prefs := filepath.Join(dirs[0], "preferences.json")
+	if err := os.WriteFile(prefs, []byte(`{"comunidad.prueba":"preferencia guardada"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := w.run("", nil, "--db", dbWin, "--smoke"); code != 0 {
+		t.Fatalf("--smoke: exit %d\n%s%s", code, out, errOut)
+	}
+	if b, err := os.ReadFile(prefs + ".bueno"); err != nil || !strings.Contains(string(b), "preferencia guardada") {
+		t.Fatalf("no good copy of the preferences beside them: %q %v", b, err)
+	}
+	if err := os.WriteFile(prefs, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := w.run("", nil, "--db", dbWin, "--smoke")
+	if code != 0 || !strings.Contains(errOut, "se repuso su última copia buena") || strings.Contains(errOut, "Preferences load error") {
+		t.Fatalf("--smoke on cut preferences: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
 func pdfPages(t *testing.T, path string) int {
 	t.Helper()
 	out, err := exec.Command("pdfinfo", path).CombinedOutput()
