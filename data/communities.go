@@ -96,23 +96,36 @@ func (s *Store) CreateCommunity(ctx context.Context, name string) (Community, er
 // EnsureCommunity returns the community called name, creating it inside the
 // caller's transaction when it does not exist yet.
 func EnsureCommunity(ctx context.Context, tx Querier, name string) (Community, error) {
+	c, _, err := ensureCommunity(ctx, tx, name)
+	return c, err
+}
+
+// ensureCommunity is EnsureCommunity saying whether this transaction
+// created the community.
+func ensureCommunity(ctx context.Context, tx Querier, name string) (c Community, created bool, err error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
-		return Community{}, ErrCommunityName
+		return Community{}, false, ErrCommunityName
 	}
-	c, err := getCommunity(ctx, tx, `lower(name) = lower(?)`, name)
+	c, err = getCommunity(ctx, tx, `lower(name) = lower(?)`, name)
 	if err == nil {
-		return c, nil
+		return c, false, nil
 	}
 	if !errors.Is(err, ErrNotFound) {
-		return c, err
+		return c, false, err
 	}
 	// Another desktop may create the same name at the same moment: the
 	// unique index decides, and both get the one community.
-	if _, err := tx.ExecContext(ctx, `INSERT INTO communities (name) VALUES (?) ON CONFLICT DO NOTHING`, name); err != nil {
-		return c, fmt.Errorf("create community %q: %w", name, err)
+	r, err := tx.ExecContext(ctx, `INSERT INTO communities (name) VALUES (?) ON CONFLICT DO NOTHING`, name)
+	if err != nil {
+		return c, false, fmt.Errorf("create community %q: %w", name, err)
 	}
-	return getCommunity(ctx, tx, `lower(name) = lower(?)`, name)
+	n, err := r.RowsAffected()
+	if err != nil {
+		return c, false, fmt.Errorf("create community %q: %w", name, err)
+	}
+	c, err = getCommunity(ctx, tx, `lower(name) = lower(?)`, name)
+	return c, n == 1, err
 }
 
 // UpdateCommunity saves the community's name, address and source.

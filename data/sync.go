@@ -218,9 +218,7 @@ func (s *Store) Sync(ctx context.Context, target SyncTarget, source string, plan
 			if err := lockImportOf(ctx, tx, 0, strings.TrimSpace(target.CommunityName)); err != nil {
 				return err
 			}
-			_, err = getCommunity(ctx, tx, `lower(name) = lower(?)`, strings.TrimSpace(target.CommunityName))
-			created = errors.Is(err, ErrNotFound)
-			c, err = EnsureCommunity(ctx, tx, target.CommunityName)
+			c, created, err = ensureCommunity(ctx, tx, target.CommunityName)
 		}
 		if err != nil {
 			return err
