@@ -127,19 +127,13 @@ func forgetOfficeUndo(ctx context.Context, tx *DBTx, community int64) error {
 }
 
 // recordOfficeUndo keeps, inside the import's transaction, what undoing it
-// needs: the image captured before (none for a community it created), and
-// the fingerprint of the community as the import leaves it. An import that
+// needs beside the image captured before it (none for a community it
+// created, which has no undo records either: undoing removes it): the
+// fingerprint of the community as the import leaves it. An import that
 // changed nothing leaves nothing to undo.
 func recordOfficeUndo(ctx context.Context, tx *DBTx, rep SyncReport, created bool) error {
-	if !rep.Changed() || created {
-		// Nothing to undo, or nothing to put back (undoing removes the
-		// community): no image.
-		if err := forgetOfficeUndo(ctx, tx, rep.CommunityID); err != nil {
-			return err
-		}
-		if !rep.Changed() {
-			return nil
-		}
+	if !rep.Changed() {
+		return forgetOfficeUndo(ctx, tx, rep.CommunityID)
 	}
 	after, err := communityFingerprint(ctx, tx, rep.CommunityID)
 	if err != nil {
