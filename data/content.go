@@ -17,10 +17,18 @@ const UndoSettingKey = "import.undo"
 // ContentHashes leaves it out too.
 const InstallationSettingKey = keyInstallation
 
+// notUndoKey is the SQL condition on a settings key column (col) that
+// leaves out the import undo records: UndoSettingKey, and OfficeUndoKey
+// with its image's parts. They are the undo's bookkeeping, not what it
+// compares, nor settings anybody reads together.
+func notUndoKey(col string) string {
+	return col + ` <> '` + UndoSettingKey + `' AND ` + col + ` NOT LIKE '` + OfficeUndoKey + `%'`
+}
+
 // ContentHashes fingerprints every table of the database (the import
-// history and the settings UndoSettingKey and OfficeUndoKey left out), one hash per table:
-// undoing an import compares them with the ones taken right after it to
-// tell whether, and where, anything changed since.
+// history and the undo records, notUndoKey, left out), one hash per
+// table: undoing an import compares them with the ones taken right after
+// it to tell whether, and where, anything changed since.
 func (s *Store) ContentHashes(ctx context.Context) (map[string]uint64, error) {
 	all, err := s.tables(ctx)
 	if err != nil {
@@ -37,7 +45,7 @@ func (s *Store) ContentHashes(ctx context.Context) (map[string]uint64, error) {
 	for _, t := range tables {
 		q := `SELECT * FROM "` + t + `"`
 		if t == "settings" {
-			q = `SELECT * FROM settings WHERE key NOT IN ('` + UndoSettingKey + `', '` + InstallationSettingKey + `') AND key NOT LIKE '` + OfficeUndoKey + `%'`
+			q = `SELECT * FROM settings WHERE key <> '` + InstallationSettingKey + `' AND ` + notUndoKey("key")
 		}
 		rs, err := s.r.QueryContext(ctx, q)
 		if err != nil {

@@ -55,10 +55,9 @@ func (s *Store) DeleteSetting(ctx context.Context, community int64, key string) 
 
 // Settings returns every setting of a community (or Global) as a map.
 func (s *Store) Settings(ctx context.Context, community int64) (map[string]string, error) {
-	// The undo records are the import's bookkeeping, not settings anybody
-	// reads together, and an office import's image of its community is
-	// megabytes.
-	rows, err := s.r.QueryContext(ctx, `SELECT key, value FROM settings WHERE community_id = ? AND key NOT LIKE ?`, community, UndoSettingKey+"%")
+	// Without the undo records: an office import's image of its community
+	// is megabytes.
+	rows, err := s.r.QueryContext(ctx, `SELECT key, value FROM settings WHERE community_id = ? AND `+notUndoKey("key"), community)
 	if err != nil {
 		return nil, fmt.Errorf("read settings: %w", err)
 	}

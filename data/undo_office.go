@@ -54,9 +54,9 @@ func (e *ChangedSinceImportError) Error() string {
 var ErrNoOfficeUndo = errors.New("no hay una importación que deshacer")
 
 // communityParts is what a community's fingerprint covers: each table
-// holding its rows, how they are found (?1 is the community) and in what
-// order. An outbox row is fingerprinted by its state, not its letter (the
-// bodies are large, and a letter's text never changes without its
+// holding its rows, how they are found (?1 is the community) and what of a
+// row counts. An outbox row is fingerprinted by its state, not its letter
+// (the bodies are large, and a letter's text never changes without its
 // updated_at). TestFingerprintCoversEveryCommunityTable keeps this list
 // whole when the schema grows.
 var communityParts = []struct{ table, from, row string }{
@@ -66,7 +66,7 @@ var communityParts = []struct{ table, from, row string }{
 	{"memberships", `memberships t JOIN units u ON u.id = t.unit_id WHERE u.community_id = ?1`, `t::text`},
 	{"secondary_emails", `secondary_emails t JOIN units u ON u.id = t.unit_id WHERE u.community_id = ?1`, `t::text`},
 	{"accounts", `accounts t WHERE t.community_id = ?1`, `t::text`},
-	{"settings", `settings t WHERE t.community_id = ?1 AND t.key <> '` + UndoSettingKey + `' AND t.key NOT LIKE '` + OfficeUndoKey + `%'`, `t::text`},
+	{"settings", `settings t WHERE t.community_id = ?1 AND ` + notUndoKey("t.key"), `t::text`},
 	{"templates", `templates t WHERE t.community_id = ?1`, `t::text`},
 	{"outbox", `outbox t WHERE t.community_id = ?1`,
 		`concat_ws(':', t.id, t.state, t.attempts, t.updated_at, t.sent_at, t.committed_at, t.to_addr, t.person_id, t.unit_id)`},
