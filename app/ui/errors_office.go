@@ -66,7 +66,7 @@ func undoChangedText(e *workflow.UndoChangedError) string {
 		words[i] = tableText(t)
 	}
 	sort.Strings(words)
-	facts := map[string]any{"When": e.At.Local().Format("02-01-2006 15:04"), "What": strings.Join(words, ", ")}
+	facts := map[string]any{"When": FormatDateTime(e.At), "What": strings.Join(words, ", ")}
 	if e.Office {
 		return lang.X("error.undo.changed.office", "no se deshizo la importación del {{.When}}: después cambiaron en esta comunidad {{.What}}, y deshacerla lo perdería", facts)
 	}
