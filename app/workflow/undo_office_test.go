@@ -140,7 +140,7 @@ func writeExportRUT(t *testing.T, name, rows string) string {
 
 // writeExport writes a Kastor export of community name with rows.
 func writeExport(t *testing.T, name, rows string) string {
-	return writeCSV(t, name, "Código;Unidad;Nombres;Apellido paterno;Correo;Tipo\n"+rows)
+	return writeCSV(t, name, exportHeader+rows)
 }
 
 func writeCSV(t *testing.T, name, text string) string {

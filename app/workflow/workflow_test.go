@@ -21,19 +21,17 @@ import (
 
 func TestMain(m *testing.M) { enginetest.Main(m) }
 
-const export = "Código;Unidad;Nombres;Apellido paterno;Correo;Tipo\n" +
+const exportHeader = "Código;Unidad;Nombres;Apellido paterno;Correo;Tipo\n"
+
+const export = exportHeader +
 	"A-101;Depto 101;Ana;Soto;ana@example.cl;Propietario\n" +
 	"A-102;Depto 102;Luis;Pérez;luis@example.cl;Propietario\n"
 
 func newService(t *testing.T) (*Service, string) {
 	t.Helper()
-	dir := t.TempDir()
 	st := datatest.Open(t)
-	src := filepath.Join(dir, "Edificio Norte.csv")
-	if err := os.WriteFile(src, []byte(export), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return &Service{Store: st, Secrets: secret.NewFileOnly(filepath.Join(dir, "secrets.json"))}, src
+	src := writeCSV(t, "Edificio Norte", export)
+	return &Service{Store: st, Secrets: secret.NewFileOnly(filepath.Join(t.TempDir(), "secrets.json"))}, src
 }
 
 func importFile(t *testing.T, s *Service, src string, target data.SyncTarget) data.SyncReport {
