@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -84,6 +85,14 @@ const pgSchemaLock = 0x636f6d756e696461 // "comunida"
 // A database whose schema is newer than this build is refused with
 // ErrNewerSchema wrapped and left untouched; a connection that fails is
 // returned wrapped (a *pgconn.PgError or a net error inside).
+// ConnectTimeout bounds each new connection to the office database, from
+// the dial to the server's first answer (TLS and the password included),
+// when the address names none (connect_timeout). Without it, a server that
+// accepts the connection and never answers (hung, or a half-open network
+// path) would keep a starting window from appearing, and a command from
+// ending, for as long as the operating system waits.
+var ConnectTimeout = 10 * time.Second
+
 func openPostgresSchema(ctx context.Context, dsn, password string) (*sql.DB, *pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
@@ -91,6 +100,9 @@ func openPostgresSchema(ctx context.Context, dsn, password string) (*sql.DB, *pg
 	}
 	if password != "" {
 		cfg.ConnConfig.Password = password
+	}
+	if cfg.ConnConfig.ConnectTimeout == 0 {
+		cfg.ConnConfig.ConnectTimeout = ConnectTimeout
 	}
 	// Who this desktop is, for the server's list of connections and for
 	// another desktop told who holds an import (lockImportOf).

@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"comunidad/data"
 	"comunidad/internal/enginetest"
@@ -111,5 +113,60 @@ func TestPostgresAddressIsNoFile(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "postgres:")); !os.IsNotExist(err) {
 		t.Fatal("a file named postgres: was created")
+	}
+}
+
+// An office server that accepts the connection and never answers (hung, or
+// a half-open network path) is given up on after data.ConnectTimeout, in
+// Spanish, by a command as by «db test»: before, the command waited for as
+// long as the operating system did, and a window starting on it never
+// appeared.
+func TestSilentOfficeServerIsGivenUpOn(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		var held []net.Conn // accepted, never answered
+		defer func() {
+			for _, c := range held {
+				c.Close()
+			}
+		}()
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			held = append(held, c)
+		}
+	}()
+	old := data.ConnectTimeout
+	data.ConnectTimeout = 500 * time.Millisecond
+	defer func() { data.ConnectTimeout = old }()
+	dsn := "postgres://ana@" + l.Addr().String() + "/comunidad?sslmode=disable"
+	type result struct {
+		code   int
+		errOut string
+	}
+	done := make(chan result, 1)
+	start := time.Now()
+	go func() {
+		code, _, errOut := runCLI(t, "", "--db", dsn, "communities")
+		done <- result{code, errOut}
+	}()
+	var r result
+	select {
+	case r = <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the command still waits for the silent server after 10 s")
+	}
+	code, errOut := r.code, r.errOut
+	if took := time.Since(start); code != 1 || !strings.Contains(errOut, "no respondió a tiempo") || took > 5*time.Second {
+		t.Fatalf("code %d after %s, err %q", code, took, errOut)
+	}
+	if strings.Contains(errOut, "failed") || strings.Contains(errOut, "context deadline") {
+		t.Fatalf("not Spanish: %q", errOut)
 	}
 }
