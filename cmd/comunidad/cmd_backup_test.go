@@ -273,8 +273,12 @@ func TestWindowWaitsForACommand(t *testing.T) {
 		stdin.Close() // the command ends
 	}()
 	start := time.Now()
-	if err := lockForWindow(ctx, db); err != nil {
+	var told []string
+	if err := lockForWindow(withWaitNotice(ctx, func(c string) { told = append(told, c) }), db); err != nil {
 		t.Fatalf("the window did not wait for the command: %v", err)
+	}
+	if len(told) != 1 || told[0] != "backup create" {
+		t.Errorf("the starting window was told %q, want once «backup create»", told)
 	}
 	if waited := time.Since(start); waited < 500*time.Millisecond || waited > lockWait {
 		t.Errorf("waited %v for a command that ended after 0.7 s", waited)
@@ -301,12 +305,16 @@ func TestWindowWaitsForACommand(t *testing.T) {
 	_, lines, _ = helper(t, "TestHelperHoldLock", db2)
 	waitFor(t, lines, "locked")
 	start = time.Now()
-	err = lockForWindow(ctx, db2)
+	told = nil
+	err = lockForWindow(withWaitNotice(ctx, func(c string) { told = append(told, c) }), db2)
 	if !errors.As(err, new(errAlreadyOpen)) || !strings.Contains(err.Error(), "otra ventana") {
 		t.Fatalf("a second window: %v", err)
 	}
 	if waited := time.Since(start); waited > 2*time.Second {
 		t.Errorf("a second window waited %v to be refused", waited)
+	}
+	if len(told) != 0 {
+		t.Errorf("refused at once, yet the starting window was told it waits for %q", told)
 	}
 }
 

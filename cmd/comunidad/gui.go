@@ -2,6 +2,10 @@ package main
 
 import (
 	"context"
+	"net"
+	"strconv"
+	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -32,7 +36,8 @@ func runGUI(e *env) error {
 	w := a.NewWindow(m.Name)
 	w.Resize(ui.WindowSize(a.Preferences(), workArea(a)))
 
-	ctx := context.Background()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	dbs := chooseDatabase(e, a.Preferences())
 	var u *ui.UI
 	start := func(st ui.Store) {
@@ -50,25 +55,73 @@ func runGUI(e *env) error {
 			Databases: dbs,
 		})
 	}
-	// openForWindow (lock.go): one instance per database, integrity check,
-	// daily backup; startupScreen offers a backup for a damaged database,
-	// and this computer's file when the office database cannot be reached.
-	if st, err := openForWindow(ctx, e); err != nil {
-		w.SetContent(startupScreen(ctx, e, w, err, start))
-	} else {
-		start(st)
-	}
-	watchSmoke(e, w, func() error {
-		if u == nil {
-			return nil
-		}
-		return u.Store().Close()
+	// The window shows at once while openForWindow (lock.go: one instance
+	// per database, integrity check, daily backup) waits for a command that
+	// holds the file, or for the office server; startupScreen offers a
+	// backup for a damaged database, and this computer's file when the
+	// office database cannot be reached.
+	var opening sync.Mutex
+	var pending ui.Store // opened, not yet in the window
+	opened := make(chan struct{})
+	ui.ShowStarting(w, ui.Starting{Office: officeServer(e), Demo: e.demo,
+		Open: func(waiting func(string)) (ui.Store, error) {
+			defer close(opened)
+			st, err := openForWindow(withWaitNotice(ctx, waiting), e)
+			if err != nil {
+				return nil, err
+			}
+			opening.Lock()
+			pending = st
+			opening.Unlock()
+			return st, nil
+		},
+		Ready: func(st ui.Store, err error) {
+			opening.Lock()
+			pending = nil
+			opening.Unlock()
+			if err != nil {
+				w.SetContent(startupScreen(ctx, e, w, err, start))
+			} else {
+				start(st)
+			}
+			watchSmoke(e, w, func() error {
+				if u == nil {
+					return nil
+				}
+				return u.Store().Close()
+			})
+		},
 	})
 	w.ShowAndRun()
+	// Closed while its database was still opening: the opening is called
+	// off, and a database it opened all the same is closed.
+	cancel()
+	select {
+	case <-opened:
+	case <-time.After(5 * time.Second):
+	}
+	opening.Lock()
+	defer opening.Unlock()
+	if pending != nil {
+		return pending.Close()
+	}
 	if u == nil {
 		return nil // the start-up screen was shown: nothing was opened
 	}
 	return u.Store().Close()
+}
+
+// officeServer is the office server the window opens ("srv:5432"), "" when
+// it opens a file.
+func officeServer(e *env) string {
+	if !e.office() {
+		return ""
+	}
+	cfg, _, err := officedb.ParseURL(e.dbPath)
+	if err != nil {
+		return ""
+	}
+	return net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port))
 }
 
 // chooseDatabase decides the database the window starts on: --db or

@@ -128,6 +128,7 @@ var lockWait = 5 * time.Second
 // over the last window's.
 func lockForWindow(ctx context.Context, path string) error {
 	deadline := time.Now().Add(lockWait)
+	notice, _ := ctx.Value(waitNoticeKey{}).(func(string))
 	for attempt := 0; ; attempt++ {
 		err := lockDatabase(path)
 		var busy errAlreadyOpen
@@ -135,12 +136,25 @@ func lockForWindow(ctx context.Context, path string) error {
 			(busy.holder.window() && attempt > 0) {
 			return err
 		}
+		if notice != nil && !busy.holder.window() {
+			notice(busy.holder.command) // the starting window says what it waits for
+			notice = nil
+		}
 		select {
 		case <-ctx.Done():
 			return err
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
+}
+
+type waitNoticeKey struct{}
+
+// withWaitNotice makes lockForWindow tell notice, once, when it starts to
+// wait for a command that holds the database: its name ("backup create"),
+// "" when the lock file does not say.
+func withWaitNotice(ctx context.Context, notice func(command string)) context.Context {
+	return context.WithValue(ctx, waitNoticeKey{}, notice)
 }
 
 // lockHolder reads who holds a lock from its file ("pid time what").
