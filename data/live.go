@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // Live changes. On the office database several desktops change the same
@@ -103,6 +105,15 @@ func (s *Store) Watch(ctx context.Context, changed func(community int64)) error 
 	return nil
 }
 
+// livePing is how long the listening connection may stay silent before
+// the server is asked whether it is still there, and livePingTimeout how
+// long its answer may take. A connection dropped without a word (a cable
+// pulled, a laptop that slept, a VPN or a router that forgot it) is so
+// found out within a minute, and listened again: the window reloads, as it
+// may have missed changes meanwhile. Nothing else would tell: a listening
+// connection sends nothing, and the system's keepalive takes hours.
+var livePing, livePingTimeout = 30 * time.Second, 10 * time.Second
+
 func (s *Store) listen(ctx context.Context, changed func(int64), again bool) error {
 	pc, err := s.pool.Acquire(ctx)
 	if err != nil {
@@ -118,9 +129,21 @@ func (s *Store) listen(ctx context.Context, changed func(int64), again bool) err
 		changed(0)
 	}
 	for {
-		n, err := conn.WaitForNotification(ctx)
+		wctx, cancel := context.WithTimeout(ctx, livePing)
+		n, err := conn.WaitForNotification(wctx)
+		cancel()
 		if err != nil {
-			return err
+			if ctx.Err() != nil || !pgconn.Timeout(err) {
+				return err
+			}
+			// Silent for livePing: is the server still at the other end?
+			pctx, cancel := context.WithTimeout(ctx, livePingTimeout)
+			err := conn.Ping(pctx)
+			cancel()
+			if err != nil {
+				return err
+			}
+			continue
 		}
 		id, token, _ := strings.Cut(n.Payload, " ")
 		if token == s.token {

@@ -104,6 +104,12 @@ func openPostgresSchema(ctx context.Context, dsn, password string) (*sql.DB, *pg
 	if cfg.ConnConfig.ConnectTimeout == 0 {
 		cfg.ConnConfig.ConnectTimeout = ConnectTimeout
 	}
+	// A connection taken from the pool after a while idle is asked first
+	// whether the server is still there; one dropped without a word (a
+	// laptop that slept, a router that forgot it) would otherwise keep the
+	// asker waiting as long as the system does. It is thrown away after
+	// this long, and another one made.
+	cfg.PingTimeout = livePingTimeout
 	// Who this desktop is, for the server's list of connections and for
 	// another desktop told who holds an import (lockImportOf).
 	if _, set := cfg.ConnConfig.RuntimeParams["application_name"]; !set {

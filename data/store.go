@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
@@ -204,10 +205,23 @@ func (s *Store) Close() error {
 	}
 	err := errors.Join(s.w.Close(), errR)
 	if s.pool != nil {
-		s.pool.Close()
+		// Each connection is told goodbye and given up to 15 s (pgxpool's
+		// own limit) to answer; one the network dropped without a word never
+		// answers. The store does not wait for those: the process ending,
+		// or the pool in the background, closes them.
+		closed := make(chan struct{})
+		go func() { s.pool.Close(); close(closed) }()
+		select {
+		case <-closed:
+		case <-time.After(poolCloseWait):
+		}
 	}
 	return err
 }
+
+// poolCloseWait is how long Close waits for the office database's
+// connections to say goodbye.
+const poolCloseWait = 2 * time.Second
 
 // Writer and Reader expose the two pools to packages that need their own
 // statements (the sync and the outbox keep theirs next to their logic).
