@@ -110,6 +110,7 @@ func openPostgresSchema(ctx context.Context, dsn, password string) (*sql.DB, *pg
 	// asker waiting as long as the system does. It is thrown away after
 	// this long, and another one made.
 	cfg.PingTimeout = livePingTimeout
+	cfg.ConnConfig.DialFunc = dialOffice
 	// Who this desktop is, for the server's list of connections and for
 	// another desktop told who holds an import (lockImportOf).
 	if _, set := cfg.ConnConfig.RuntimeParams["application_name"]; !set {
