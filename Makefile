@@ -17,7 +17,7 @@ STATICCHECK_VERSION := v0.8.2
 # (internal/pgtest).
 BUILD_PKGS := gcc libc6-dev pkg-config libgl-dev libx11-dev libxcursor-dev libxrandr-dev \
               libxinerama-dev libxi-dev libxxf86vm-dev
-TEST_PKGS  := xvfb xauth imagemagick xdotool poppler-utils cups printer-driver-cups-pdf libreoffice-calc-nogui postgresql
+TEST_PKGS  := iproute2 util-linux xvfb xauth imagemagick xdotool poppler-utils cups printer-driver-cups-pdf libreoffice-calc-nogui postgresql
 # Packaging: xz for the Linux bundle, dpkg-dev for the .deb's dependencies,
 # mingw-w64 to cross-build for Windows, NSIS and ImageMagick (the .ico) for
 # its installer, Wine (and Xvfb) to run the Windows build in the tests.

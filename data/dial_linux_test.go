@@ -25,6 +25,9 @@ func TestQueryIntoADeadNetworkFails(t *testing.T) {
 		if os.Geteuid() != 0 {
 			t.Skip("a network namespace of its own needs root (CI runs as root)")
 		}
+		if out, err := exec.Command("unshare", "-n", "true").CombinedOutput(); err != nil {
+			t.Skipf("this machine gives no network namespace of its own (unshare -n: %v %s)", err, out)
+		}
 		cctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		defer cancel()
 		cmd := exec.CommandContext(cctx, "unshare", "-n", "sh", "-c", `ip link set lo up && exec "$0" -test.run='^TestQueryIntoADeadNetworkFails$' -test.count=1 -test.v`, os.Args[0])
